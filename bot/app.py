@@ -1,0 +1,108 @@
+"""Wiring: one place that builds the PTB Application with every feature's handlers."""
+
+from __future__ import annotations
+
+import logging
+from types import ModuleType
+from typing import Any
+
+from telegram import Update
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    BaseUpdateProcessor,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+)
+from telegram.request import HTTPXRequest
+
+from bot.deps import Deps, KisContext
+from bot.i18n import common as texts
+from handlers.telegram import start
+from handlers.telegram.common import CommandSpec
+from handlers.telegram.scopes import publish_commands_for, publish_default
+from storage.people import Identity, list_staff
+
+log = logging.getLogger(__name__)
+
+# Each feature module exports COMMANDS (list[CommandSpec]) and optionally HANDLERS.
+FEATURES: list[ModuleType] = [start]
+
+
+def collect(features: list[ModuleType]) -> tuple[list[CommandSpec], list[Any]]:
+    """Every feature's commands and other handlers, in feature order."""
+    commands: list[CommandSpec] = []
+    handlers: list[Any] = []
+    for feature in features:
+        commands.extend(getattr(feature, "COMMANDS", []))
+        handlers.extend(getattr(feature, "HANDLERS", []))
+    return commands, handlers
+
+
+def build_application(deps: Deps, *, update_processor: BaseUpdateProcessor | None = None,
+                      features: list[ModuleType] | None = None,
+                      webhook: bool = False) -> Application:
+    """The bot: PTB Application talking to TELEGRAM_API_URL, with all handlers added."""
+    settings = deps.settings
+    token = settings.telegram_bot_token or "0:SANDBOX"
+    root = settings.telegram_api_url
+    builder = (
+        ApplicationBuilder()
+        .token(token)
+        .base_url(f"{root}/bot")
+        .base_file_url(f"{root}/file/bot")
+        .context_types(ContextTypes(context=KisContext))
+        .rate_limiter(AIORateLimiter(max_retries=3))
+        .request(HTTPXRequest(connection_pool_size=16, connect_timeout=10, read_timeout=15))
+        .get_updates_request(HTTPXRequest(connection_pool_size=2, read_timeout=40))
+        .post_init(_post_init)
+    )
+    builder = builder.concurrent_updates(update_processor or 8)
+    if webhook:
+        builder = builder.updater(None)
+    application = builder.build()
+    application.bot_data["deps"] = deps
+    add_handlers(application, features if features is not None else FEATURES)
+    application.add_error_handler(_on_error)
+    return application
+
+
+def add_handlers(application: Application, features: list[ModuleType]) -> None:
+    """Commands (and their menu buttons), feature handlers, then the fallbacks."""
+    commands, handlers = collect(features)
+    application.bot_data["commands"] = commands
+    for spec in commands:
+        application.add_handler(CommandHandler([spec.name, *spec.aliases], spec.callback))
+        application.add_handler(CallbackQueryHandler(spec.callback, pattern=f"^{spec.menu_data}$"))
+    for handler in handlers:
+        application.add_handler(handler)
+    for handler in start.FALLBACKS:
+        application.add_handler(handler)
+
+
+async def _post_init(application: Application) -> None:
+    """Tell Telegram the command lists: the public one and each staff member's."""
+    deps: Deps = application.bot_data["deps"]
+    commands = application.bot_data["commands"]
+    me = await application.bot.get_me()
+    deps.bot_username = me.username
+    await publish_default(application.bot, commands)
+    for member in await deps.db.run(list_staff):
+        if member.telegram_user_id and member.active:
+            await publish_commands_for(application.bot, member.telegram_user_id,
+                                       Identity(staff=member), commands)
+
+
+async def _on_error(update: object, context: KisContext) -> None:
+    """Log the failure with its traceback (no message text) and apologise to the person."""
+    update_id = update.update_id if isinstance(update, Update) else None
+    log.error("error while handling update %s", update_id, exc_info=context.error)
+    if isinstance(update, Update) and update.effective_chat is not None:
+        try:
+            if update.callback_query is not None:
+                await update.callback_query.answer()
+            await update.effective_chat.send_message(texts.INTERNAL_ERROR)
+        except Exception:  # the apology itself may fail when Telegram is down
+            log.warning("could not send the apology for update %s", update_id)

@@ -1,0 +1,123 @@
+"""Configuration from the environment and `.env` (contract: ../shared/ARCHITECTURE.md §3)."""
+
+from __future__ import annotations
+
+from datetime import time
+from decimal import Decimal
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed; the message is one line for a person."""
+
+
+class Settings(BaseSettings):
+    """Every setting of kisbot; built once in the CLI and passed explicitly."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    # The contract (ARCHITECTURE.md §3).
+    telegram_bot_token: str | None = None
+    telegram_api_url: str = "https://api.telegram.org"
+    database_url: str = "sqlite:///kis.db"
+    kis_timezone: str = "Europe/Warsaw"
+    sms_provider: str = "console"
+    public_url: str | None = None
+
+    # Joining.
+    invite_ttl_days: int = Field(14, ge=1, le=365)
+    invite_max_failures: int = Field(5, ge=1)
+    invite_lockout_minutes: int = Field(60, ge=1)
+    bot_username: str | None = None  # used for invite links when Telegram is not reachable
+
+    # Servers.
+    webhook_host: str = "127.0.0.1"
+    webhook_port: int = Field(8443, ge=1, le=65535)
+    webhook_secret: str | None = None
+    sandbox_host: str = "127.0.0.1"
+    sandbox_port: int = Field(8080, ge=1, le=65535)
+
+    # SMS providers (see bot/sms).
+    sms_sender: str = "Klub"
+    sms_max_segments: int = Field(2, ge=1, le=10)
+    sms_transliterate: bool = True
+    sms_webhook_secret: str | None = None
+    smsapi_token: str | None = None
+    smsapi_base_url: str = "https://api.smsapi.pl"
+    twilio_account_sid: str | None = None
+    twilio_auth_token: str | None = None
+    twilio_base_url: str = "https://api.twilio.com"
+    twilio_from: str | None = None
+
+    # Consultations.
+    consultation_minutes: int = Field(60, ge=10, le=480)
+    booking_horizon_days: int = Field(14, ge=1, le=90)
+    cancel_until_hours: int = Field(2, ge=0, le=168)
+    max_upcoming_per_service: int = Field(1, ge=1, le=10)
+    reminder_hours: list[int] = [24, 1]
+
+    # PSU hours.
+    hours_week_limit: Decimal = Decimal(10)
+    hours_month_limit: Decimal = Decimal(40)
+    hours_day_limit: Decimal = Decimal(8)
+    hours_backdate_days: int = Field(7, ge=0, le=62)
+    psu_places: int = Field(35, ge=0)
+    psu_weekly_norm: Decimal = Decimal(10)
+
+    # Scheduled messages (Warsaw wall-clock times).
+    summary_time: time = time(16, 0)
+    weekly_nudge_time: time = time(12, 0)
+    settlement_time: time = time(8, 0)
+
+    @field_validator("kis_timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @field_validator("sms_provider")
+    @classmethod
+    def _known_provider(cls, value: str) -> str:
+        value = value.strip().lower()
+        if value not in {"console", "smsapi", "twilio"}:
+            raise ValueError("must be one of: console, smsapi, twilio")
+        return value
+
+    @field_validator("telegram_bot_token", "public_url", "webhook_secret", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("telegram_api_url", "public_url")
+    @classmethod
+    def _no_trailing_slash(cls, value: str | None) -> str | None:
+        return value.rstrip("/") if value else value
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The people's time zone."""
+        return ZoneInfo(self.kis_timezone)
+
+    @property
+    def sandbox(self) -> bool:
+        """True when no Telegram token is set: the local sandbox runs instead."""
+        return self.telegram_bot_token is None
+
+
+def load_settings(env_file: str | Path | None = ".env", **overrides: object) -> Settings:
+    """Read the settings; raise ConfigError with one readable line on a bad value."""
+    try:
+        return Settings(_env_file=env_file, **overrides)  # type: ignore[call-arg]
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            name = ".".join(str(p) for p in err["loc"]).upper() or "settings"
+            problems.append(f"{name}: {err['msg']}")
+        raise ConfigError("Invalid configuration: " + "; ".join(problems)) from None

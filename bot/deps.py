@@ -1,0 +1,45 @@
+"""What every handler needs, built once and kept in `application.bot_data`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from bot.clock import Clock
+from bot.config import Settings
+from storage.db import Database
+from storage.people import Identity
+
+if TYPE_CHECKING:
+    from telegram.ext import Application as _App  # noqa: F401
+
+
+@dataclass
+class Deps:
+    """The runtime's shared objects."""
+
+    settings: Settings
+    db: Database
+    clock: Clock
+    bot_username: str | None = None
+
+
+class KisContext(CallbackContext[ExtBot, dict, dict, dict]):
+    """PTB's context plus our dependencies and the sender's identity (set by `requires`)."""
+
+    def __init__(self, application: Application, chat_id: int | None = None,
+                 user_id: int | None = None) -> None:
+        super().__init__(application=application, chat_id=chat_id, user_id=user_id)
+        self.identity: Identity = Identity()
+
+    @property
+    def deps(self) -> Deps:
+        """The runtime's shared objects."""
+        return self.application.bot_data["deps"]
+
+
+def deps_of(application: Application[Any, Any, Any, Any, Any, Any]) -> Deps:
+    """The Deps of an application."""
+    return application.bot_data["deps"]

@@ -1,0 +1,73 @@
+"""`kisbot run`: upgrade the database, then run the bot until asked to stop."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import time
+from collections.abc import Awaitable, Callable
+
+from sqlalchemy.exc import OperationalError
+
+from bot.app import build_application
+from bot.clock import Clock, SystemClock
+from bot.config import Settings
+from bot.deps import Deps
+from storage.db import Database, upgrade
+
+log = logging.getLogger(__name__)
+
+
+class StartupError(Exception):
+    """The bot cannot start; the message says why in one line."""
+
+
+def upgrade_with_retry(url: str, *, attempts: int = 5, first_delay: float = 1.0,
+                       sleep: Callable[[float], None] = time.sleep) -> None:
+    """Migrate the schema, waiting with backoff while the database is unreachable."""
+    delay = first_delay
+    for attempt in range(1, attempts + 1):
+        try:
+            upgrade(url)
+            return
+        except OperationalError as exc:
+            reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+            if attempt == attempts:
+                raise StartupError(f"Database unavailable after {attempts} attempts: {reason}") \
+                    from None
+            log.warning("database unavailable (attempt %d/%d): %s; retrying in %.0f s",
+                        attempt, attempts, reason, delay)
+            sleep(delay)
+            delay = min(delay * 2, 30)
+
+
+async def serve(settings: Settings, *, clock: Clock | None = None,
+                stop: asyncio.Event | None = None,
+                ready: Callable[[Deps], Awaitable[None]] | None = None) -> None:
+    """Run the Telegram bot (polling) until `stop` is set or SIGINT/SIGTERM arrives."""
+    db = Database(settings.database_url)
+    deps = Deps(settings=settings, db=db, clock=clock or SystemClock())
+    application = build_application(deps)
+    stop = stop or _stop_on_signals()
+    async with application:
+        await application.post_init(application)  # type: ignore[misc]
+        assert application.updater is not None
+        await application.updater.start_polling(drop_pending_updates=False)
+        await application.start()
+        log.info("kisbot is running as @%s", deps.bot_username)
+        if ready is not None:
+            await ready(deps)
+        await stop.wait()
+        log.info("stopping")
+        await application.updater.stop()
+        await application.stop()
+    db.dispose()
+
+
+def _stop_on_signals() -> asyncio.Event:
+    event = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, event.set)
+    return event

@@ -1,0 +1,62 @@
+"""Small helpers shared by the Telegram handlers: replies, keyboards, command specs."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+
+from bot.auth import Callback
+
+Buttons = Sequence[Sequence[tuple[str, str]]]
+
+
+@dataclass(frozen=True)
+class CommandSpec:
+    """A command: Polish name, English aliases, who may use it, its help line and menu button."""
+
+    name: str
+    callback: Callback
+    description: str
+    aliases: tuple[str, ...] = ()
+    menu_label: str | None = None
+    access: frozenset[str] = field(default_factory=frozenset)
+
+    def __post_init__(self) -> None:
+        access = getattr(self.callback, "__kis_access__", None)
+        if access is None:
+            raise TypeError(f"/{self.name}: the callback must be decorated with @requires")
+        object.__setattr__(self, "access", access)
+
+    @property
+    def menu_data(self) -> str:
+        """Callback data of the command's menu button."""
+        return f"cmd:{self.name}"
+
+
+def keyboard(rows: Buttons) -> InlineKeyboardMarkup:
+    """Inline keyboard from rows of (label, callback data)."""
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows])
+
+
+async def say(update: Update, text: str, buttons: Buttons | None = None) -> Message | None:
+    """Reply in the sender's chat (after answering a button press)."""
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+    chat = update.effective_chat
+    if chat is None:
+        return None
+    markup = keyboard(buttons) if buttons else None
+    return await chat.send_message(text, reply_markup=markup)
+
+
+async def edit_or_say(update: Update, text: str, buttons: Buttons | None = None) -> None:
+    """Replace the pressed message's text (for step-by-step choices), or reply."""
+    query = update.callback_query
+    if query is None or query.message is None:
+        await say(update, text, buttons)
+        return
+    await query.answer()
+    await query.edit_message_text(text, reply_markup=keyboard(buttons) if buttons else None)

@@ -1,0 +1,125 @@
+"""Joining (/start with an invite code), the main menu, /pomoc and the fallbacks."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
+
+from bot.auth import EVERYONE, allowed, requires
+from bot.deps import KisContext
+from bot.i18n import common as texts
+from handlers.telegram.common import Buttons, CommandSpec, say
+from handlers.telegram.scopes import publish_commands_for
+from storage.invites import redeem_invite
+from storage.people import Identity
+
+log = logging.getLogger(__name__)
+
+
+def command_specs(context: KisContext) -> list[CommandSpec]:
+    """Every command of the bot (set up by build_application)."""
+    return context.application.bot_data["commands"]
+
+
+def menu_for(context: KisContext, who: Identity) -> Buttons:
+    """The main menu buttons the person may use, two to a row."""
+    items = [(s.menu_label, s.menu_data) for s in command_specs(context)
+             if s.menu_label and allowed(s.access, who) and EVERYONE not in s.access]
+    items.append((texts.HELP_BUTTON, "cmd:pomoc"))
+    return [items[i:i + 2] for i in range(0, len(items), 2)]
+
+
+@requires(EVERYONE)
+async def start(update: Update, context: KisContext) -> None:
+    """Greet a known person with the menu, link an account by invite code, or explain joining."""
+    who = context.identity
+    code = context.args[0] if context.args else None
+    if who.staff is not None:
+        await say(update, texts.staff_welcome(who.staff.name), menu_for(context, who))
+        return
+    if who.participant is not None:
+        text = texts.ALREADY_LINKED if code else texts.welcome_back(who.participant.first_name)
+        await say(update, text, menu_for(context, who))
+        return
+    if code is None:
+        await say(update, texts.STRANGER)
+        return
+    await _join(update, context, code)
+
+
+async def _join(update: Update, context: KisContext, code: str) -> None:
+    deps = context.deps
+    user = update.effective_user
+    assert user is not None
+    outcome = await deps.db.run(
+        redeem_invite, code=code[:64], telegram_user_id=user.id, now=deps.clock.now(),
+        max_failures=deps.settings.invite_max_failures,
+        lockout=timedelta(minutes=deps.settings.invite_lockout_minutes))
+    if outcome.error is not None:
+        log.info("invite refused: %s", outcome.error.code)
+        if outcome.error.code == "invite_locked":
+            await say(update, texts.invite_locked(**outcome.error.params))
+        else:
+            await say(update, texts.INVITE_ERRORS[outcome.error.code])
+        return
+    participant = outcome.participant
+    assert participant is not None
+    log.info("telegram account linked to participant %s", participant.id)
+    who = Identity(participant=participant)
+    await say(update, texts.greeting(participant.first_name), menu_for(context, who))
+    await publish_commands_for(context.bot, user.id, who, command_specs(context))
+
+
+@requires(EVERYONE)
+async def help_command(update: Update, context: KisContext) -> None:
+    """List the commands the person may use."""
+    who = context.identity
+    if not who.known:
+        await say(update, texts.STRANGER)
+        return
+    lines = [texts.HELP_HEADER]
+    for spec in command_specs(context):
+        if allowed(spec.access, who):
+            aliases = "".join(f" (/{a})" for a in spec.aliases)
+            lines.append(f"/{spec.name}{aliases} – {spec.description}")
+    lines.append("")
+    lines.append(texts.HELP_FOOTER)
+    await say(update, "\n".join(lines), menu_for(context, who))
+
+
+@requires(EVERYONE)
+async def unknown_command(update: Update, context: KisContext) -> None:
+    """A command the bot does not have."""
+    await say(update, texts.UNKNOWN_COMMAND if context.identity.known else texts.STRANGER)
+
+
+@requires(EVERYONE)
+async def plain_text(update: Update, context: KisContext) -> None:
+    """Text that no conversation expects: point to the menu."""
+    who = context.identity
+    if not who.known:
+        await say(update, texts.STRANGER)
+        return
+    await say(update, texts.NOT_UNDERSTOOD, menu_for(context, who))
+
+
+@requires(EVERYONE)
+async def stale_button(update: Update, context: KisContext) -> None:
+    """A button no handler knows (an old message, a removed feature, forged data)."""
+    assert update.callback_query is not None
+    await update.callback_query.answer(texts.STALE_BUTTON, show_alert=True)
+
+
+COMMANDS = [
+    CommandSpec("start", start, "początek i menu"),
+    CommandSpec("pomoc", help_command, "co mogę zrobić", aliases=("help",)),
+]
+
+FALLBACKS: list[BaseHandler] = [
+    MessageHandler(filters.COMMAND, unknown_command),
+    MessageHandler(filters.ChatType.PRIVATE & ~filters.COMMAND, plain_text),
+    CallbackQueryHandler(stale_button),
+]

@@ -1,0 +1,95 @@
+"""One-time invite codes that link a Telegram account to a participant."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, col, delete, func, select
+
+from storage import audit
+from storage.errors import DomainError
+from storage.models import InviteCode, Participant, StartAttempt
+
+
+def hash_code(code: str) -> str:
+    """The stored form of a code."""
+    return hashlib.sha256(code.strip().encode()).hexdigest()
+
+
+def create_invite(*, session: Session, participant: Participant, now: datetime, ttl_days: int,
+                  actor: str) -> str:
+    """A new code for the participant (the plain code is returned once, never stored)."""
+    code = secrets.token_urlsafe(12)
+    session.add(InviteCode(participant_id=participant.id, code_hash=hash_code(code),  # type: ignore[arg-type]
+                           created_at=now, expires_at=now + timedelta(days=ttl_days)))
+    audit.record(session=session, at=now, actor=actor, action="invite_create",
+                 target=f"participant:{participant.id}")
+    return code
+
+
+def _locked_until(session: Session, user_id: int, now: datetime, max_failures: int,
+                  window: timedelta) -> datetime | None:
+    recent = session.exec(
+        select(StartAttempt.attempted_at).where(StartAttempt.telegram_user_id == user_id,
+                                                StartAttempt.attempted_at > now - window)
+        .order_by(col(StartAttempt.attempted_at).desc())).all()
+    if len(recent) < max_failures:
+        return None
+    return recent[max_failures - 1] + window
+
+
+@dataclass(frozen=True)
+class Redeemed:
+    """The outcome of a code: the linked participant, or why not (a failure is recorded)."""
+
+    participant: Participant | None = None
+    error: DomainError | None = None
+
+
+def redeem_invite(*, session: Session, code: str, telegram_user_id: int, now: datetime,
+                  max_failures: int = 5, lockout: timedelta = timedelta(hours=1)) -> Redeemed:
+    """Link the account to the code's participant, or say why not.
+
+    Wrong codes are counted per Telegram user (the count is written, so this returns rather
+    than raises); `max_failures` within `lockout` lock the user out until the oldest of them
+    is `lockout` old.
+    """
+    until = _locked_until(session, telegram_user_id, now, max_failures, lockout)
+    if until is not None:
+        minutes = max(1, -int(-(until - now).total_seconds() // 60))
+        return Redeemed(error=DomainError("invite_locked", minutes=minutes))
+    invite = session.exec(select(InviteCode).where(InviteCode.code_hash == hash_code(code))).first()
+    problem = None
+    if invite is None:
+        problem = "invite_invalid"
+    elif invite.used_at is not None:
+        problem = "invite_used"
+    elif invite.expires_at <= now:
+        problem = "invite_expired"
+    if problem:
+        session.add(StartAttempt(telegram_user_id=telegram_user_id, attempted_at=now))
+        return Redeemed(error=DomainError(problem))
+    assert invite is not None
+    participant = session.get(Participant, invite.participant_id)
+    assert participant is not None
+    other = session.exec(select(Participant).where(
+        Participant.telegram_user_id == telegram_user_id, Participant.id != participant.id)).first()
+    if other is not None:
+        return Redeemed(error=DomainError("account_taken"))
+    participant.telegram_user_id = telegram_user_id
+    participant.blocked_bot = False
+    invite.used_at = now
+    session.exec(delete(StartAttempt).where(col(StartAttempt.telegram_user_id) == telegram_user_id))
+    audit.record(session=session, at=now, actor=f"participant:{participant.id}",
+                 action="telegram_linked", target=f"participant:{participant.id}")
+    return Redeemed(participant=participant)
+
+
+def failed_attempts(*, session: Session, telegram_user_id: int, since: datetime) -> int:
+    """How many wrong codes a user sent since a moment."""
+    return session.exec(select(func.count()).select_from(StartAttempt).where(
+        StartAttempt.telegram_user_id == telegram_user_id,
+        StartAttempt.attempted_at > since)).one()
