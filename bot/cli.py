@@ -64,7 +64,7 @@ def database(cfg: Settings | None = None, *, migrate: bool = True) -> Database:
         fail(str(exc))
 
 
-def now():  # noqa: ANN201
+def now():
     """The current time (the CLI always uses the real clock)."""
     return SystemClock().now()
 
@@ -79,7 +79,7 @@ def report_import(result_or_error: object) -> None:
         raise typer.Exit(1)
 
 
-def run_import(fn, path: Path, **kwargs) -> None:  # noqa: ANN001
+def run_import(fn, path: Path, **kwargs) -> None:
     """Run an all-or-nothing import and print what it did."""
     try:
         result = database().call(fn, path=path, **kwargs)
@@ -200,7 +200,7 @@ def invite(number: Annotated[str, typer.Argument(help="Numer uczestnika w klubie
     username = bot_username(cfg)
     db = database(cfg)
 
-    def make(*, session):  # noqa: ANN001, ANN202
+    def make(*, session):
         participant = people.get_participant(session=session, number=number)
         return invites.create_invite(session=session, participant=participant, now=now(),
                                      ttl_days=cfg.invite_ttl_days, actor=CLI_ACTOR)

@@ -41,6 +41,6 @@ class ManualClock:
         self._now += delta
 
 
-def local_today(clock: Clock, tz) -> date:  # noqa: ANN001 - ZoneInfo
+def local_today(clock: Clock, tz) -> date:
     """Today's date in the club's time zone."""
     return clock.now().astimezone(tz).date()

@@ -33,7 +33,7 @@ def run_online() -> None:
         _run(connectable)
 
 
-def _run(connection) -> None:  # noqa: ANN001
+def _run(connection) -> None:
     context.configure(connection=connection, target_metadata=target_metadata,
                       compare_type=True, render_as_batch=True)
     with context.begin_transaction():
