@@ -21,8 +21,6 @@ BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 
 def ensure_installed(extras: str) -> None:
     """Create .venv and install the project with the given extras, if not done yet."""
-    if sys.version_info < (3, 11):
-        sys.exit(f"kisbot needs Python 3.11 or newer (this is {sys.version.split()[0]}).")
     if not (BIN / "python").exists():
         print("Creating the virtual environment in .venv …", flush=True)
         venv.EnvBuilder(with_pip=True).create(VENV)

@@ -88,8 +88,8 @@ def import_participants(*, session: Session, path: Path | str, actor: str,
     seen: dict[str, dict[str, int]] = {"number": {}, "phone": {}}
     errors: list[RowError] = []
     new_rows = []
-    for line, row in read_rows(path, PARTICIPANT_COLUMNS[:4] + ["referred_on"],
-                               PARTICIPANT_COLUMNS + ["group_code"]):
+    for line, row in read_rows(path, [*PARTICIPANT_COLUMNS[:4], "referred_on"],
+                               [*PARTICIPANT_COLUMNS, "group_code"]):
         if (new := _parse_row(line, row, sites, errors)) is not None:
             _check_unique(line, new, seen, taken, errors)
             new_rows.append(new)
