@@ -1,4 +1,11 @@
-"""Run a real PTB Application against `BotApiStandIn` and talk to it as Telegram users."""
+"""Run a real PTB Application against `BotApiStandIn` and talk to it as Telegram users.
+
+async with BotApiStandIn() as api, running(build_app(api), api) as live:
+    anna = live.user(1001, first_name="Anna")
+    await anna.send("/start abc")
+    assert "Dzień dobry" in anna.last_text
+    await anna.press("Psycholog")
+"""
 
 from __future__ import annotations
 
