@@ -203,10 +203,7 @@ class BotApiStandIn(BotApiMethods):
 
         with contextlib.suppress(TimeoutError):
             await self._wait_quietly(ready, float(params.get("timeout") or 0))
-        batch = self._pending[: int(params.get("limit") or 100)]
-        if batch:
-            self._fetched_upto = max(self._fetched_upto, batch[-1]["update_id"])
-        return batch
+        return self._pending[: int(params.get("limit") or 100)]
 
     async def _delete_webhook(self, params: Params) -> bool:
         """deleteWebhook."""
@@ -331,10 +328,14 @@ class BotApiStandIn(BotApiMethods):
         self.requests.append((method, params))
         self._bump()
         try:
-            body, status = {"ok": True, "result": await self._dispatch(method, params)}, 200
+            result = await self._dispatch(method, params)
+            body, status = {"ok": True, "result": result}, 200
         except ApiFailure as failure:
             body, status = failure.payload(), failure.status
             self._record_error(method, params, failure)
+        else:
+            if method.lower() == "getupdates" and result and request.transport is not None:
+                self._fetched_upto = max(self._fetched_upto, result[-1]["update_id"])
         self._bump()
         return web.json_response(body, status=status)
 

@@ -241,6 +241,7 @@ async def test_long_poll_offset_limit_and_wakeup(stand_in: BotApiStandIn) -> Non
         ids = [stand_in.push_update(MINIMAL) for _ in range(3)]
         first = await app.bot.get_updates(limit=2, timeout=0)
         assert [u.update_id for u in first] == ids[:2]
+        await stand_in.wait_fetched(ids[1])
         rest = await app.bot.get_updates(offset=ids[1] + 1, timeout=0)
         assert [u.update_id for u in rest] == ids[2:]
         await stand_in.wait_confirmed(ids[1])
