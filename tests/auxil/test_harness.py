@@ -19,7 +19,7 @@ from telegram.ext import (
     filters,
 )
 
-from tests.auxil.botapi import BotApiStandIn
+from bot.sandbox.botapi import BotApiStandIn
 from tests.auxil.tg import LiveBot, TrackingUpdateProcessor, running
 
 PNG = b"\x89PNG\r\n\x1a\n fake image"

@@ -18,7 +18,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application, BaseUpdateProcessor, ContextTypes
 
-from tests.auxil.botapi import BotApiStandIn, SentMessage, StoredFile, UserProfile
+from bot.sandbox.botapi import BotApiStandIn, SentMessage, StoredFile, UserProfile
 
 _callback_ids = itertools.count(1)
 

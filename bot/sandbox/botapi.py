@@ -11,8 +11,8 @@ from typing import Any, TypeVar
 
 from aiohttp import web
 
-from tests.auxil.botapi_methods import BotApiMethods, Params
-from tests.auxil.botapi_models import (
+from bot.sandbox.botapi_methods import BotApiMethods, Params
+from bot.sandbox.botapi_models import (
     DEFAULT_DESCRIPTIONS,
     ApiError,
     ApiFailure,

@@ -8,7 +8,7 @@ import time
 from collections import deque
 from typing import Any
 
-from tests.auxil.botapi_models import (
+from bot.sandbox.botapi_models import (
     ApiFailure,
     SentMessage,
     StoredFile,

@@ -1,0 +1,5 @@
+"""`python -m bot …` is the same as `kisbot …`."""
+
+from bot.cli import main
+
+main()
