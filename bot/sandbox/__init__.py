@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+import socket
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
@@ -40,6 +41,18 @@ def fresh_database(path: Path) -> str:
     return url
 
 
+def check_port_free(host: str, port: int) -> None:
+    """SandboxError before anything is built if the page's address is taken."""
+    if port == 0:
+        return
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            raise SandboxError(texts.port_taken(host, port)) from None
+
+
 def build_world(settings: Settings, api: BotApiStandIn, clock: OffsetClock) -> World:
     """A fresh demo database with the club's people, registered with the stand-in."""
     path = Path(settings.sandbox_db_file).resolve()
@@ -61,6 +74,7 @@ async def run_sandbox(settings: Settings, *, stop: asyncio.Event | None = None,
     from bot.runtime import serve
 
     logging.getLogger("httpx").setLevel(logging.WARNING)  # a line per long poll is noise here
+    check_port_free(settings.sandbox_host, settings.sandbox_port)
     clock = OffsetClock()
     async with BotApiStandIn(token=SANDBOX_TOKEN, bot_username=SANDBOX_BOT_USERNAME,
                              bot_first_name="Klub") as api:
