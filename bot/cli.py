@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 import sys
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -14,6 +13,7 @@ from sqlalchemy.exc import OperationalError
 from bot.clock import SystemClock
 from bot.config import ConfigError, Settings, load_settings
 from bot.i18n import common as texts
+from bot.logs import setup_logging
 from storage import invites, people, rates, sites
 from storage.csvfile import ImportFailed
 from storage.db import Database, DatabaseUrlError
@@ -95,7 +95,7 @@ def run_import(fn, path: Path, **kwargs) -> None:
 def run() -> None:
     """Uaktualnij bazę i uruchom bota (bez TELEGRAM_BOT_TOKEN: lokalna piaskownica)."""
     cfg = settings()
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    setup_logging(secrets=cfg.secrets())
     database(cfg)
     if cfg.sandbox:
         from bot.sandbox import run_sandbox

@@ -105,6 +105,12 @@ class Settings(BaseSettings):
         """The people's time zone."""
         return ZoneInfo(self.kis_timezone)
 
+    def secrets(self) -> list[str]:
+        """Values that must never reach a log."""
+        values = (self.telegram_bot_token, self.smsapi_token, self.twilio_auth_token,
+                  self.sms_webhook_secret, self.webhook_secret)
+        return [v for v in values if v]
+
     @property
     def sandbox(self) -> bool:
         """True when no Telegram token is set: the local sandbox runs instead."""
