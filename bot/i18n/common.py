@@ -73,6 +73,7 @@ def usage(text: str) -> str:
 ROW_ERRORS = {
     "bad_encoding": "plik nie jest tekstem w UTF-8 ani Windows-1250",
     "unreadable": "nie można otworzyć pliku: {reason}",
+    "bad_csv": "plik nie jest poprawnym CSV ({reason})",
     "missing_columns": "brak kolumn: {missing} (wymagane: {required})",
     "empty": "pusta kolumna {column}",
     "too_long": "kolumna {column} dłuższa niż {max} znaków",

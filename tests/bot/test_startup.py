@@ -17,7 +17,7 @@ def test_unreachable_database_is_retried_with_backoff_then_reported() -> None:
     assert message.startswith("Database unavailable after 4 attempts:") and "\n" not in message
 
 
-def test_database_that_comes_back_is_used(tmp_path) -> None:  # noqa: ANN001
+def test_database_that_comes_back_is_used(tmp_path) -> None:
     waits: list[float] = []
     url = f"sqlite:///{tmp_path}/missing-dir/kis.db"
 
