@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import csv
-import re
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from storage.errors import DomainError
-
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
