@@ -8,7 +8,6 @@ from typing import Any
 
 from telegram import Update
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     BaseUpdateProcessor,
@@ -20,6 +19,7 @@ from telegram.request import HTTPXRequest
 
 from bot.deps import Deps, KisContext
 from bot.i18n import common as texts
+from bot.ratelimit import KisRateLimiter
 from handlers.telegram import start
 from handlers.telegram.common import CommandSpec
 from handlers.telegram.scopes import publish_commands_for, publish_default
@@ -54,7 +54,7 @@ def build_application(deps: Deps, *, update_processor: BaseUpdateProcessor | Non
         .base_url(f"{root}/bot")
         .base_file_url(f"{root}/file/bot")
         .context_types(ContextTypes(context=KisContext))
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        .rate_limiter(KisRateLimiter())
         .request(HTTPXRequest(connection_pool_size=16, connect_timeout=10, read_timeout=15))
         .get_updates_request(HTTPXRequest(connection_pool_size=2, read_timeout=40))
         .post_init(_post_init)
