@@ -123,6 +123,17 @@ def price(hours_by_bucket: dict[Bucket, Decimal], table: list[RatePeriod]) -> li
     return parts
 
 
+def rates_in(table: list[RatePeriod], date_from: date, date_to: date) -> list[RatePeriod]:
+    """The rate periods overlapping [date_from, date_to], clipped to it (until exclusive)."""
+    end = date_to + timedelta(days=1)
+    out = []
+    for period in table:
+        since, until = max(period.since, date_from), min(period.until or end, end)
+        if since < until:
+            out.append(RatePeriod(period.amount, since, until))
+    return out
+
+
 def total_cost(parts: list[PricedPart]) -> Decimal:
     """The sum of the parts' costs."""
     return sum((p.cost for p in parts), Decimal("0.00"))
@@ -134,10 +145,12 @@ def unpriced_hours(parts: list[PricedPart]) -> Decimal:
 
 
 def half_year_label(date_from: date, date_to: date) -> tuple[int, int] | None:
-    """(year, 1 or 2) when the period is exactly a half-year, else None."""
+    """(year, 1 or 2) for exactly a half-year, (year, 0) for a calendar year, else None."""
     if date_from.year != date_to.year:
         return None
     year = date_from.year
+    if (date_from, date_to) == (date(year, 1, 1), date(year, 12, 31)):
+        return year, 0
     if (date_from, date_to) == (date(year, 1, 1), date(year, 6, 30)):
         return year, 1
     if (date_from, date_to) == (date(year, 7, 1), date(year, 12, 31)):

@@ -23,6 +23,7 @@ from storage.periods import (
     minutes_to_hours,
     price,
     rate_cuts,
+    rates_in,
     total_cost,
     unpriced_hours,
 )
@@ -44,6 +45,7 @@ class ServiceReport:
     parts: list[PricedPart]
     not_counted: dict[str, int]
     monthly_minutes: dict[date, int]
+    rates: list[RatePeriod]
 
     @property
     def hours(self) -> Decimal:
@@ -79,6 +81,7 @@ class PsuReport:
     hours: Decimal
     parts: list[PricedPart]
     sites: list[SiteRow]
+    rates: list[RatePeriod]
     other_hours: dict[str, Decimal] = field(default_factory=dict)
 
     @property
@@ -154,20 +157,21 @@ def consultations(session: Session, days: list[Bucket], tz: ZoneInfo,
         elif status in NOT_COUNTED:
             other[service][status] += int(n)
     people = people_by_service(session, start, ends[-1])
-    return [service_report(str(s), minutes[s], sessions[s], people.get(s, ByGender()),
-                           other[s], tables[RateKind(s)]) for s in SERVICES]
+    return [service_report(str(s), minutes[s], sessions[s], people.get(s, ByGender()), other[s],
+                           rates_in(tables[RateKind(s)], days[0].since, days[-1].last_day))
+            for s in SERVICES]
 
 
 def service_report(service: str, minutes: dict[Bucket, int], sessions: int, people: ByGender,
-                   other: dict[str, int], table: list[RatePeriod]) -> ServiceReport:
+                   other: dict[str, int], rates: list[RatePeriod]) -> ServiceReport:
     """Assemble one service's figures from the per-bucket minutes."""
     monthly: dict[date, int] = defaultdict(int)
     for bucket, m in minutes.items():
         monthly[bucket.since.replace(day=1)] += m
     hours = {b: Decimal(m) / 60 for b, m in minutes.items()}
     return ServiceReport(service=service, minutes=sum(minutes.values()), sessions=sessions,
-                         people=people, parts=price(hours, table), not_counted=dict(other),
-                         monthly_minutes=dict(sorted(monthly.items())))
+                         people=people, parts=price(hours, rates), not_counted=dict(other),
+                         monthly_minutes=dict(sorted(monthly.items())), rates=rates)
 
 
 def people_by_service(session: Session, start: Any, end: Any) -> dict[str, ByGender]:
@@ -203,7 +207,7 @@ def psu(session: Session, days: list[Bucket], table: list[RatePeriod], places: i
                        .group_by(Participant.gender))
     return PsuReport(places=places, people=people, hours=sum(confirmed.values(), Decimal(0)),
                      parts=price(confirmed, table), sites=psu_sites(session, first, last),
-                     other_hours=other)
+                     rates=rates_in(table, first, last), other_hours=other)
 
 
 def psu_sites(session: Session, first: date, last: date) -> list[SiteRow]:

@@ -17,6 +17,7 @@ from storage.periods import (
     bucket_index,
     local_midnight,
     price,
+    rates_in,
     total_cost,
 )
 from storage.rates import RatePeriod
@@ -35,6 +36,7 @@ class WorkshopReport:
     attendances: int
     people: ByGender
     parts: list[PricedPart]
+    rates: list[RatePeriod]
 
     @property
     def cost(self) -> Decimal:
@@ -73,4 +75,5 @@ def workshop_report(*, session: Session, days: list[Bucket], tz: ZoneInfo,
         planned=sum(count.values()), planned_hours=sum(hours.values(), Decimal(0)),
         held=count["held"], held_hours=hours["held"], cancelled=count["cancelled"],
         cancelled_hours=hours["cancelled"], attendances=int(session.exec(joined).one()),
-        people=people, parts=price(held, table))
+        people=people, parts=price(held, table),
+        rates=rates_in(table, days[0].since, days[-1].last_day))

@@ -7,12 +7,15 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from sqlmodel import select
 
+from storage import people
 from storage.annual import AnnualReport, annual_report
 from storage.db import Database
+from storage.models import Booking, Staff
 from storage.periods import ByGender, PricedPart, unpriced_hours
 from storage.reports import PeriodReport, period_report
-from tests.auxil.report_data import WARSAW, load_half_year
+from tests.auxil.report_data import NOW, WARSAW, load_half_year
 
 H1 = (date(2021, 1, 1), date(2021, 6, 30))
 
@@ -124,3 +127,23 @@ def test_annual_groups_flows_and_staff(annual: AnnualReport) -> None:
     (row,) = annual.staff
     assert row.name == "" and row.minutes_by_service == {"psychologist": 375, "career_advisor": 240}
     assert annual.period.services[0].minutes == 375  # the whole year includes P3's 1 Jul
+
+
+def test_annual_staff_hours_per_person(db: Database, tmp_path: Path) -> None:
+    load_half_year(db, tmp_path)
+    kasia = db.call(people.add_staff, name="Katarzyna S.", roles=["psychologist"],
+                    telegram_user_id=None, phone=None, actor="cli", now=NOW)
+    db.call(people.add_staff, name="Jan K.", roles=["coordinator"], telegram_user_id=None,
+            phone=None, actor="cli", now=NOW)
+    gone = db.call(people.add_staff, name="Ola (odeszła)", roles=["career_advisor"],
+                   telegram_user_id=None, phone=None, actor="cli", now=NOW)
+    with db.session() as s:
+        s.get(Staff, gone.id).active = False  # type: ignore[union-attr]
+        for booking in s.exec(select(Booking).where(Booking.service == "psychologist",
+                                                    Booking.minutes == 90)):
+            booking.staff_id = kasia.id
+    annual = db.call(annual_report, year=2021, tz=WARSAW, psu_places=35)
+    assert [(r.name, r.roles, r.minutes_by_service, r.sessions) for r in annual.staff] == [
+        ("Jan K.", "coordinator", {}, 0),
+        ("Katarzyna S.", "psychologist", {"psychologist": 90}, 1),
+        ("", "", {"psychologist": 285, "career_advisor": 240}, 8)]
