@@ -61,8 +61,8 @@ def psu_section(p: PsuReport) -> str:
     return "\n".join(lines)
 
 
-def annual_text(report: AnnualReport) -> str:
-    """The annual tables as text (the XLSX is the document to send)."""
+def annual_text(report: AnnualReport, with_period: bool = True) -> str:
+    """The annual tables as text, then (with_period) the whole year's period report."""
     lines = [f"{t.ANNUAL_TITLE}\n{t.ANNUAL_YEAR.format(year=report.year)}", "",
              t.GROUPS_HEADER]
     lines += [t.gender_row(t.group_label(g.code), g.people) for g in report.groups]
@@ -71,4 +71,5 @@ def annual_text(report: AnnualReport) -> str:
               "", t.STAFF_HEADER]
     for row in report.staff:
         lines.append(f"– {row.name or t.UNASSIGNED_STAFF}: {fmt.hours(row.hours)}")
-    return "\n".join(lines) + "\n\n" + period_text(report.period)
+    text = "\n".join(lines) + "\n"
+    return text + "\n" + period_text(report.period) if with_period else text
