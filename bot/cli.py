@@ -338,6 +338,11 @@ def rates_list() -> None:
         typer.echo(f"{r.kind}\t{r.amount}\tod {r.valid_from:%Y-%m-%d}")
 
 
+from bot.cli_reports import report  # noqa: E402  (a module of its own: this one is long)
+
+app.command("report")(report)
+
+
 def main() -> None:
     """Console-script entry point."""
     try:
