@@ -223,6 +223,17 @@ class HourEntry(SQLModel, table=True):
     """Hours of socially useful work (PSU) on one day."""
 
     __tablename__ = "hour_entries"
+    __table_args__ = (
+        # One live (submitted or confirmed) entry per person and day; rejected ones stay.
+        Index(
+            "uq_hour_entries_live_day",
+            "participant_id",
+            "work_date",
+            unique=True,
+            sqlite_where=text("status != 'rejected'"),
+            postgresql_where=text("status != 'rejected'"),
+        ),
+    )
     id: int | None = Field(default=None, primary_key=True)
     participant_id: int = Field(foreign_key="participants.id", index=True)
     work_site_id: int | None = Field(default=None, foreign_key="work_sites.id")
