@@ -25,7 +25,7 @@ MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 
 def limits(cfg: Settings) -> Limits:
     """The configured PSU limits."""
-    return Limits(day=cfg.hours_day_limit, week=cfg.hours_week_limit, month=cfg.hours_month_limit)
+    return Limits.of(cfg)
 
 
 def parse_month(text: str) -> date:

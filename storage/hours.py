@@ -120,6 +120,11 @@ def _own_open_entry(session: Session, participant_id: int, entry_id: int) -> Hou
     return entry
 
 
+def open_entry(*, session: Session, participant_id: int, entry_id: int) -> HourEntry:
+    """The participant's own unconfirmed entry (NotFound / hours_confirmed otherwise)."""
+    return _own_open_entry(session, participant_id, entry_id)
+
+
 def correct(*, session: Session, participant_id: int, entry_id: int, hours: Decimal,
             limits: Limits, now: datetime) -> Logged:
     """A participant changes the hours of their own unconfirmed entry."""

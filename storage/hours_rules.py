@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from storage.periods import Bucket, PricedPart, buckets, price, total_cost
 from storage.rates import RatePeriod
@@ -22,6 +23,12 @@ class Limits:
     day: Decimal = Decimal(8)
     week: Decimal = Decimal(10)
     month: Decimal = Decimal(40)
+
+    @classmethod
+    def of(cls, settings: Any) -> Limits:
+        """From the settings (hours_day_limit, hours_week_limit, hours_month_limit)."""
+        return cls(day=Decimal(settings.hours_day_limit), week=Decimal(settings.hours_week_limit),
+                   month=Decimal(settings.hours_month_limit))
 
 
 @dataclass(frozen=True)

@@ -108,3 +108,17 @@ def rate_cell(rates: list[Decimal | None]) -> str | Decimal:
     if len(rates) == 1 and rates[0] is not None:
         return rates[0]
     return " / ".join(NO_RATE if r is None else f"{r:.2f}".replace(".", ",") for r in rates)
+
+OTHER_MONTH = "Inny miesiąc:"
+
+
+def entry_saved(number: str, day: date, hours: Decimal, previous: Decimal | None) -> str:
+    """After /wpis."""
+    was = f" (było {fmt.hours(previous)})" if previous is not None else ""
+    return (f"Zapisano i potwierdzono: uczestnik {number}, {fmt.day(day)} – "
+            f"{fmt.hours(hours)}{was}.")
+
+
+def rejected(entry_id: int, day: date, hours: Decimal) -> str:
+    """After /odrzuc."""
+    return f"Odrzucono wpis nr {entry_id}: {fmt.day(day)} – {fmt.hours(hours)}."
