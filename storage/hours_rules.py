@@ -13,6 +13,7 @@ from storage.rates import RatePeriod
 
 ZERO = Decimal(0)
 NEAR_FRACTION = Decimal("0.2")
+AHEAD = timedelta(days=180)  # '30.12' typed on 3 January means last December
 _DAY_MONTH = re.compile(r"^(\d{1,2})[./-](\d{1,2})\.?$")
 
 
@@ -98,14 +99,14 @@ def window_problem(day: date, today: date, backdate_days: int) -> str | None:
 
 
 def parse_work_day(text: str, today: date) -> date:
-    """'03.12' (the latest such day not after today), '03.12.2026' or '2026-12-03'."""
+    """'03.12' (this year's, or last year's when this year's is months ahead), or a full date."""
     from storage.parsing import parse_date
 
     text = text.strip()
     if match := _DAY_MONTH.match(text):
         d, m = int(match[1]), int(match[2])
         candidate = date(today.year, m, d)  # ValueError on 31.02
-        return candidate if candidate <= today else date(today.year - 1, m, d)
+        return candidate if candidate <= today + AHEAD else date(today.year - 1, m, d)
     return parse_date(text)
 
 

@@ -73,6 +73,7 @@ def test_typed_days_fall_back_to_last_year() -> None:
     assert parse_work_day("30.12", today) == date(2025, 12, 30)
     assert parse_work_day("2025-12-30", today) == date(2025, 12, 30)
     assert parse_work_day("30.12.2025", today) == date(2025, 12, 30)
+    assert parse_work_day("04.01", today) == date(2026, 1, 4)  # tomorrow: refused as future
     for bad in ("31.02", "jutro", "32.01", ""):
         with pytest.raises(ValueError):
             parse_work_day(bad, today)
