@@ -109,8 +109,6 @@ def rate_cell(rates: list[Decimal | None]) -> str | Decimal:
         return rates[0]
     return " / ".join(NO_RATE if r is None else f"{r:.2f}".replace(".", ",") for r in rates)
 
-OTHER_MONTH = "Inny miesiąc:"
-
 
 def entry_saved(number: str, day: date, hours: Decimal, previous: Decimal | None) -> str:
     """After /wpis."""

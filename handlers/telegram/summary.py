@@ -196,12 +196,18 @@ async def send_settlement(update: Update, context: KisContext, month: date) -> N
     assert chat is not None
     await chat.send_action(ChatAction.UPLOAD_DOCUMENT)
     result = await deps.db.run(settlement, month=month, places=deps.settings.psu_places)
-    other = month_bounds(month)[1] + timedelta(days=1)
-    if other > today(context):
-        other = month_bounds(month - timedelta(days=1))[0]
-    await chat.send_message(texts.settlement_text(result), reply_markup=None)
+    await say(update, texts.settlement_text(result), month_buttons(month, today(context)))
     await chat.send_document(settlement_workbook(result), filename=texts.settlement_filename(month))
-    await say(update, texts.OTHER_MONTH, [[(texts.month_name(other), f"st:{other:%Y-%m}")]])
+    log.info("settlement %s sent to chat %s", f"{month:%Y-%m}", chat.id)
+
+
+def month_buttons(month: date, now: date) -> Buttons:
+    """The month before and (unless it is in the future) the month after."""
+    before = month_bounds(month - timedelta(days=1))[0]
+    after = month_bounds(month)[1] + timedelta(days=1)
+    months = [before] + ([after] if after <= now else [])
+    return [[(f"{'◀' if m < month else '▶'} {texts.month_name(m)}", f"st:{m:%Y-%m}")
+             for m in months]]
 
 
 COMMANDS = [
