@@ -163,6 +163,8 @@ class Booking(SQLModel, table=True):
             sqlite_where=text("status != 'cancelled'"),
             postgresql_where=text("status != 'cancelled'"),
         ),
+        # Covering index for the reports.
+        Index("ix_bookings_report", "status", "starts_at", "service", "minutes", "participant_id"),
     )
     id: int | None = Field(default=None, primary_key=True)
     slot_id: int | None = Field(default=None, foreign_key="slots.id")
@@ -233,6 +235,9 @@ class HourEntry(SQLModel, table=True):
             sqlite_where=text("status != 'rejected'"),
             postgresql_where=text("status != 'rejected'"),
         ),
+        # Covering index for summaries, settlements and reports (index-only scans).
+        Index("ix_hour_entries_report", "status", "work_date", "hours", "participant_id",
+              "work_site_id"),
     )
     id: int | None = Field(default=None, primary_key=True)
     participant_id: int = Field(foreign_key="participants.id", index=True)

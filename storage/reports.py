@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -17,7 +18,6 @@ from storage.periods import (
     Bucket,
     ByGender,
     PricedPart,
-    bucket_index,
     buckets,
     local_midnight,
     minutes_to_hours,
@@ -142,17 +142,16 @@ def consultations(session: Session, days: list[Bucket], tz: ZoneInfo,
                   tables: dict[RateKind, list[RatePeriod]]) -> list[ServiceReport]:
     """Per service: attended minutes per bucket, people by gender, what did not count."""
     start, ends = local_midnight(days[0].since, tz), [local_midnight(b.until, tz) for b in days]
-    inner = select(bucket_index(Booking.starts_at, ends).label("bucket"), Booking.service,
-                   Booking.status, Booking.minutes).where(
-        Booking.starts_at >= start, Booking.starts_at < ends[-1]).subquery()
     minutes: dict[str, dict[Bucket, int]] = defaultdict(lambda: defaultdict(int))
     sessions: dict[str, int] = defaultdict(int)
     other: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(NOT_COUNTED, 0))
-    for bucket, service, status, total, n in session.exec(
-            select(inner.c.bucket, inner.c.service, inner.c.status, func.sum(inner.c.minutes),
-                   func.count()).group_by(inner.c.bucket, inner.c.service, inner.c.status)):
+    # Summed per start time in SQL (a covering index scan), bucketed by Warsaw day here.
+    for status, starts_at, service, total, n in session.exec(
+            select(Booking.status, Booking.starts_at, Booking.service, func.sum(Booking.minutes),
+                   func.count()).where(Booking.starts_at >= start, Booking.starts_at < ends[-1])
+            .group_by(Booking.status, Booking.starts_at, Booking.service)):
         if status == "attended":
-            minutes[service][days[bucket]] += int(total)
+            minutes[service][days[bisect_right(ends, starts_at)]] += int(total)
             sessions[service] += int(n)
         elif status in NOT_COUNTED:
             other[service][status] += int(n)
@@ -190,36 +189,43 @@ def psu(session: Session, days: list[Bucket], table: list[RatePeriod], places: i
     """Confirmed PSU hours per rate period and per site, people by gender."""
     first, last = days[0].since, days[-1].last_day
     in_period = (HourEntry.work_date >= first, HourEntry.work_date <= last)
-    inner = select(bucket_index(HourEntry.work_date, [b.until for b in days]).label("bucket"),
-                   HourEntry.status, HourEntry.hours).where(*in_period).subquery()
-    confirmed: dict[Bucket, Decimal] = {}
-    other: dict[str, Decimal] = {}
-    for bucket, status, hours in session.exec(
-            select(inner.c.bucket, inner.c.status, func.sum(inner.c.hours))
-            .group_by(inner.c.bucket, inner.c.status)):
+    # Summed per day in SQL (at most a few hundred rows, read from a covering index), then
+    # put into buckets here: far cheaper than a CASE over every entry.
+    confirmed: dict[Bucket, Decimal] = defaultdict(Decimal)
+    other: dict[str, Decimal] = defaultdict(Decimal)
+    ends = [b.until for b in days]
+    for day, status, hours in session.exec(
+            select(HourEntry.work_date, HourEntry.status, func.sum(HourEntry.hours))
+            .where(*in_period).group_by(HourEntry.status, HourEntry.work_date)):
         if status == "confirmed":
-            confirmed[days[bucket]] = Decimal(hours)
+            confirmed[days[bisect_right(ends, _as_date(day))]] += Decimal(hours)
         else:
-            other[status] = other.get(status, Decimal(0)) + Decimal(hours)
-    people = by_gender(session, select(Participant.gender, func.count(distinct(Participant.id)))
-                       .join(HourEntry, col(HourEntry.participant_id) == Participant.id)
-                       .where(HourEntry.status == "confirmed", *in_period)
-                       .group_by(Participant.gender))
+            other[status] += Decimal(hours)
+    worked = select(HourEntry.participant_id).where(HourEntry.status == "confirmed", *in_period)
+    people = by_gender(session, select(Participant.gender, func.count())
+                       .where(col(Participant.id).in_(worked)).group_by(Participant.gender))
     return PsuReport(places=places, people=people, hours=sum(confirmed.values(), Decimal(0)),
-                     parts=price(confirmed, table), sites=psu_sites(session, first, last),
-                     rates=rates_in(table, first, last), other_hours=other)
+                     parts=price(dict(confirmed), table), sites=psu_sites(session, first, last),
+                     rates=rates_in(table, first, last), other_hours=dict(other))
+
+
+def _as_date(value: date | str) -> date:
+    """SQLite may hand a grouped DATE column back as text."""
+    return value if isinstance(value, date) else date.fromisoformat(value)
 
 
 def psu_sites(session: Session, first: date, last: date) -> list[SiteRow]:
     """Confirmed hours and people per work site (the entry's site, else the person's)."""
-    site = func.coalesce(HourEntry.work_site_id, Participant.work_site_id)
-    inner = select(site.label("site_id"), HourEntry.participant_id, HourEntry.hours).join(
-        Participant, col(Participant.id) == HourEntry.participant_id).where(
+    per_person = select(HourEntry.participant_id.label("pid"),  # type: ignore[attr-defined]
+                        HourEntry.work_site_id.label("ws"),  # type: ignore[attr-defined]
+                        func.sum(HourEntry.hours).label("h")).where(
         HourEntry.status == "confirmed", HourEntry.work_date >= first,
-        HourEntry.work_date <= last).subquery()
-    rows = session.exec(select(inner.c.site_id, func.sum(inner.c.hours),
-                               func.count(distinct(inner.c.participant_id)))
-                        .group_by(inner.c.site_id)).all()
+        HourEntry.work_date <= last).group_by(HourEntry.participant_id,
+                                              HourEntry.work_site_id).subquery()
+    site = func.coalesce(per_person.c.ws, Participant.work_site_id)
+    rows = session.exec(select(site, func.sum(per_person.c.h), func.count(distinct(per_person.c.pid)))
+                        .join(Participant, col(Participant.id) == per_person.c.pid)
+                        .group_by(site)).all()
     ids = [r[0] for r in rows if r[0] is not None]
     names = dict(session.exec(select(WorkSite.id, WorkSite.name)
                               .where(col(WorkSite.id).in_(ids))).all()) if ids else {}

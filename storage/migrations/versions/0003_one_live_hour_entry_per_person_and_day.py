@@ -1,7 +1,7 @@
 """One live (submitted or confirmed) hour entry per participant and day.
 
-Revision ID: 0002
-Revises: 0001
+Revision ID: 0003_hours
+Revises: 0002_reports
 Create Date: 2026-11-28 22:06:07.111460
 """
 from collections.abc import Sequence
@@ -9,8 +9,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = '0002'
-down_revision: str | None = '0001'
+revision: str = '0003_hours'
+down_revision: str | None = '0002_reports'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
