@@ -20,7 +20,7 @@ from telegram.request import HTTPXRequest
 from bot.deps import Deps, KisContext
 from bot.i18n import common as texts
 from bot.ratelimit import KisRateLimiter
-from handlers.telegram import reports, start
+from handlers.telegram import hours, reports, start, summary
 from handlers.telegram.common import CommandSpec
 from handlers.telegram.scopes import publish_commands_for, publish_default
 from storage.people import Identity, list_staff
@@ -28,7 +28,7 @@ from storage.people import Identity, list_staff
 log = logging.getLogger(__name__)
 
 # Each feature module exports COMMANDS (list[CommandSpec]) and optionally HANDLERS.
-FEATURES: list[ModuleType] = [start, reports]
+FEATURES: list[ModuleType] = [start, hours, summary, reports]
 
 
 def collect(features: list[ModuleType]) -> tuple[list[CommandSpec], list[Any]]:

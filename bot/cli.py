@@ -342,6 +342,12 @@ from bot.cli_reports import report  # noqa: E402  (a module of its own: this one
 
 app.command("report")(report)
 
+from bot.cli_hours import hours_app, settlement, summary  # noqa: E402
+
+app.add_typer(hours_app, name="hours")
+app.command("summary")(summary)
+app.command("settlement")(settlement)
+
 
 def main() -> None:
     """Console-script entry point."""

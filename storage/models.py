@@ -226,6 +226,15 @@ class HourEntry(SQLModel, table=True):
 
     __tablename__ = "hour_entries"
     __table_args__ = (
+        # One live (submitted or confirmed) entry per person and day; rejected ones stay.
+        Index(
+            "uq_hour_entries_live_day",
+            "participant_id",
+            "work_date",
+            unique=True,
+            sqlite_where=text("status != 'rejected'"),
+            postgresql_where=text("status != 'rejected'"),
+        ),
         # Covering index for summaries, settlements and reports (index-only scans).
         Index("ix_hour_entries_report", "work_date", "status", "hours", "participant_id",
               "work_site_id"),

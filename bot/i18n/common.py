@@ -85,6 +85,10 @@ ROW_ERRORS = {
     "unknown_participant": "nieznany numer uczestnika {value!r}",
     "duplicate": "powtórzone {column} {value!r} (pierwszy raz w wierszu {first_line})",
     "exists": "{column} {value!r} już jest w bazie",
+    "bad_hours": "nieprawidłowa liczba godzin {value!r} (dodatnia, co pół godziny)",
+    "over_day_limit": "{value} godz. to więcej niż dzienny limit ({max})",
+    "duplicate_day": "ten sam uczestnik i dzień co w wierszu {first_line}",
+    "day_exists": "godziny za {value} już są w bazie",
 }
 
 ERRORS = {
