@@ -99,12 +99,15 @@ def run() -> None:
     """Uaktualnij bazę i uruchom bota (bez TELEGRAM_BOT_TOKEN: lokalna piaskownica)."""
     cfg = settings()
     setup_logging(secrets=cfg.secrets())
-    database(cfg)
     if cfg.sandbox:
-        from bot.sandbox import run_sandbox
+        from bot.sandbox import SandboxError, run_sandbox
 
-        asyncio.run(run_sandbox(cfg))
+        try:
+            asyncio.run(run_sandbox(cfg))
+        except SandboxError as exc:
+            fail(str(exc))
         return
+    database(cfg)
     from bot.runtime import serve
 
     try:

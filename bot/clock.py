@@ -41,6 +41,24 @@ class ManualClock:
         self._now += delta
 
 
+class OffsetClock:
+    """The real time shifted by an offset that only grows (the sandbox's fast-forward)."""
+
+    def __init__(self, base: Clock | None = None) -> None:
+        self._base = base or SystemClock()
+        self.offset = timedelta(0)
+
+    def now(self) -> datetime:
+        """The real UTC time plus the offset."""
+        return self._base.now() + self.offset
+
+    def advance(self, delta: timedelta) -> None:
+        """Move forward by delta (never backwards: stored times must not go back)."""
+        if delta < timedelta(0):
+            raise ValueError("the clock only moves forward")
+        self.offset += delta
+
+
 def local_today(clock: Clock, tz) -> date:
     """Today's date in the club's time zone."""
     return clock.now().astimezone(tz).date()

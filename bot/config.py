@@ -41,7 +41,8 @@ class Settings(BaseSettings):
     webhook_port: int = Field(8443, ge=1, le=65535)
     webhook_secret: str | None = None
     sandbox_host: str = "127.0.0.1"
-    sandbox_port: int = Field(8080, ge=1, le=65535)
+    sandbox_port: int = Field(8080, ge=0, le=65535)  # 0: any free port
+    sandbox_db_file: str = "kis-sandbox.db"  # recreated on every sandbox start
 
     # SMS providers (see bot/sms).
     sms_sender: str = "Klub"

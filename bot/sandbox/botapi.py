@@ -304,6 +304,14 @@ class BotApiStandIn(BotApiMethods):
                 f"timed out after {timeout}s waiting for {label}\n{self.dump()}"
             ) from None
 
+    async def wait_until(self, predicate: Callable[[], T], timeout: float) -> T:
+        """Wait (no polling) until predicate() is truthy; TimeoutError after `timeout` s."""
+        return await self._wait_quietly(predicate, timeout)
+
+    def notify(self) -> None:
+        """Wake everything waiting (something outside the stand-in changed)."""
+        self._bump()
+
     def dump(self, last: int = 25) -> str:
         """Recent requests, errors and unknown calls, for failure messages."""
         lines = [f"last {last} of {len(self.requests)} requests:"]

@@ -1,0 +1,48 @@
+"""Texts of the local sandbox (console lines and the SMS stand-in's notes)."""
+
+from __future__ import annotations
+
+from storage.models import Role
+
+
+def running(url: str) -> str:
+    """The line printed once the sandbox is ready."""
+    return (f"Piaskownica działa: {url}\n"
+            "Otwórz ten adres w przeglądarce. Zatrzymanie: Ctrl+C.")
+
+
+def fresh_database(path: str) -> str:
+    """Said on every start: the demo database is made anew."""
+    return f"Piaskownica: nowa baza demonstracyjna {path} (tworzona od nowa przy każdym starcie)."
+
+
+def port_taken(host: str, port: int) -> str:
+    """The sandbox's port is in use."""
+    return (f"adres {host}:{port} jest zajęty; zamknij program, który go używa, "
+            "albo ustaw inny port: SANDBOX_PORT=8081")
+
+
+STOPPED = "Piaskownica zatrzymana."
+
+# The SMS stand-in's reply until SMS keywords are handled by the bot.
+SMS_NOT_YET = ("[Piaskownica] Polecenia SMS (POMOC, GODZINY, WIZYTA…) nie są jeszcze "
+               "obsługiwane w tej wersji. Wiadomość dotarła, ale nikt na nią nie odpowie.")
+
+ROLE_LABELS = {
+    Role.psychologist: "psycholog",
+    Role.career_advisor: "doradca zawodowy",
+    Role.social_worker: "pracownik socjalny",
+    Role.coordinator: "koordynator",
+    Role.admin: "administrator",
+}
+
+
+def staff_label(roles: frozenset[Role]) -> str:
+    """A staff member's roles in Polish, e.g. 'koordynator, pracownik socjalny'."""
+    return ", ".join(ROLE_LABELS[r] for r in Role if r in roles)
+
+
+def participant_label(gender: str, site: str | None) -> str:
+    """'uczestniczka, PSU: Miejska Biblioteka Publiczna' or 'uczestnik'."""
+    who = "uczestniczka" if gender == "K" else "uczestnik"
+    return f"{who}, PSU: {site}" if site else who

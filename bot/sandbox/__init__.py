@@ -1,0 +1,113 @@
+"""The local sandbox: the real bot against an embedded Bot API stand-in, on demo data.
+
+`kisbot run` without TELEGRAM_BOT_TOKEN calls `run_sandbox`. A web page shows Telegram-like
+chats and SMS phones for the demo people; nothing leaves the machine.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from bot.clock import OffsetClock
+from bot.config import Settings
+from bot.deps import Deps
+from bot.i18n import sandbox as texts
+from bot.sandbox.botapi import BotApiStandIn
+from bot.sandbox.seed import seed
+from bot.sandbox.web import make_app, start_server
+from bot.sandbox.world import World, demo_people
+from storage.db import Database, upgrade
+
+log = logging.getLogger(__name__)
+SANDBOX_TOKEN = "1:SANDBOX"
+SANDBOX_BOT_USERNAME = "kisbot_sandbox_bot"
+
+
+class SandboxError(Exception):
+    """The sandbox cannot start; the message is one line for a person."""
+
+
+def fresh_database(path: Path) -> str:
+    """Delete the sandbox's SQLite file (and its WAL files), migrate a new one; its URL."""
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    url = f"sqlite:///{path}"
+    upgrade(url)
+    return url
+
+
+def build_world(settings: Settings, api: BotApiStandIn, clock: OffsetClock) -> World:
+    """A fresh demo database with the club's people, registered with the stand-in."""
+    path = Path(settings.sandbox_db_file).resolve()
+    url = fresh_database(path)
+    print(texts.fresh_database(str(path)), flush=True)
+    db = Database(url)
+    seeded = seed(db, clock.now(), settings.tz)
+    people = demo_people(seeded, db)
+    for person in people.values():
+        if person.chat_id is not None:
+            first, _, last = person.name.partition(" ")
+            api.add_user(person.chat_id, first_name=first, last_name=last or None)
+    return World(api=api, clock=clock, db=db, people=people, tz=settings.tz)
+
+
+async def run_sandbox(settings: Settings, *, stop: asyncio.Event | None = None,
+                      ready: Callable[[str], Awaitable[None]] | None = None) -> None:
+    """Run the bot, the stand-in and the page until `stop` is set or SIGINT/SIGTERM arrives."""
+    from bot.runtime import serve
+
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # a line per long poll is noise here
+    clock = OffsetClock()
+    async with BotApiStandIn(token=SANDBOX_TOKEN, bot_username=SANDBOX_BOT_USERNAME,
+                             bot_first_name="Klub") as api:
+        world = build_world(settings, api, clock)
+        try:
+            runner, url = await start_server(make_app(world), settings.sandbox_host,
+                                             settings.sandbox_port)
+        except OSError:
+            world.db.dispose()
+            raise SandboxError(texts.port_taken(settings.sandbox_host,
+                                                settings.sandbox_port)) from None
+        stop = stop or _stop_on_signals()
+
+        async def announce(deps: Deps) -> None:
+            print(texts.running(url), flush=True)
+            if ready is not None:
+                await ready(url)
+
+        bot_settings = settings.model_copy(update={
+            "telegram_bot_token": SANDBOX_TOKEN, "telegram_api_url": api.url,
+            "database_url": world.db.url, "sms_provider": "console"})
+        try:
+            await serve(bot_settings, clock=clock, stop=_waking(stop, api), ready=announce)
+        finally:
+            await runner.cleanup()
+            world.db.dispose()
+    print(texts.STOPPED, flush=True)
+
+
+def _waking(stop: asyncio.Event, api: BotApiStandIn) -> asyncio.Event:
+    """An event set with `stop` just after the stand-in's pending long poll is woken."""
+    inner = asyncio.Event()
+
+    async def relay() -> None:
+        await stop.wait()
+        api.wake_polls()
+        inner.set()
+
+    task = asyncio.get_running_loop().create_task(relay())
+    inner.relay_task = task  # type: ignore[attr-defined]  # keep a reference
+    return inner
+
+
+def _stop_on_signals() -> asyncio.Event:
+    """An event set by SIGINT or SIGTERM."""
+    event = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, event.set)
+    return event

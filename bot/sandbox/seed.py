@@ -1,0 +1,173 @@
+"""Demo data for the sandbox: the club's sites, staff, a dozen participants, slots, hours."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import holidays
+from sqlmodel import Session
+
+from storage import people, rates, sites
+from storage.db import Database
+from storage.models import HourEntry, Participant, Role, Service, Slot, Staff
+
+SITES_CSV = Path(__file__).resolve().parent.parent / "data" / "work_sites_kedzierzyn_kozle.csv"
+ACTOR = "cli"
+SLOT_HOURS = (9, 10, 11, 12)  # 9:00-13:00 in one-hour consultations
+
+
+@dataclass(frozen=True)
+class DemoStaff:
+    """A demo staff member."""
+
+    name: str
+    roles: tuple[Role, ...]
+    telegram_user_id: int
+
+
+@dataclass(frozen=True)
+class DemoParticipant:
+    """A demo participant; telegram_user_id None means SMS only."""
+
+    number: str
+    first_name: str
+    last_name: str
+    gender: str
+    phone: str | None
+    telegram_user_id: int | None
+    work_site: str | None
+
+
+STAFF = (
+    DemoStaff("Katarzyna Sowa", (Role.psychologist,), 900001),
+    DemoStaff("Piotr Wrona", (Role.career_advisor,), 900002),
+    DemoStaff("Jan Kos", (Role.coordinator, Role.social_worker), 900003),
+)
+LIBRARY = "Miejska Biblioteka Publiczna"
+GREENERY = "Zakład Usług Komunalnych – tereny zielone"
+PARTICIPANTS = (
+    DemoParticipant("1", "Anna", "Kowalska", "K", "+48500100201", 100001, LIBRARY),
+    DemoParticipant("2", "Jan", "Nowak", "M", "+48500100202", 100002,
+                    GREENERY),
+    DemoParticipant("3", "Maria", "Wiśniewska", "K", "+48500100203", 100003, None),
+    DemoParticipant("4", "Tomasz", "Wójcik", "M", None, 100004, None),
+    DemoParticipant("5", "Ewa", "Kamińska", "K", "+48500100205", 100005, LIBRARY),
+    DemoParticipant("6", "Krzysztof", "Lewandowski", "M", "+48500100206", 100006, None),
+    DemoParticipant("7", "Agnieszka", "Zielińska", "K", "+48500100207", 100007, None),
+    DemoParticipant("8", "Stanisław", "Szymański", "M", "+48500100208", None,
+                    GREENERY),
+    DemoParticipant("9", "Barbara", "Woźniak", "K", "+48500100209", None, LIBRARY),
+    DemoParticipant("10", "Zbigniew", "Dąbrowski", "M", "+48500100210", None, None),
+    DemoParticipant("11", "Halina", "Kozłowska", "K", "+48500100211", None, None),
+    DemoParticipant("12", "Marek", "Jankowski", "M", "+48500100212", None, LIBRARY),
+)
+RATES = (("psu", "9.00", date(2026, 1, 1)), ("psu", "8.70", date(2021, 1, 1)),
+         ("psychologist", "60.00", date(2021, 1, 1)),
+         ("career_advisor", "55.00", date(2021, 1, 1)), ("workshop", "40.00", date(2021, 1, 1)))
+SERVICE_OF = {Role.psychologist: Service.psychologist, Role.career_advisor: Service.career_advisor}
+
+
+@dataclass(frozen=True)
+class Seeded:
+    """What the seed created, for the web page's list of people."""
+
+    staff: list[Staff]
+    participants: list[Participant]
+
+
+def working_days(start: date, count: int, days_off: holidays.HolidayBase) -> list[date]:
+    """The first `count` days from `start` on that are Monday-Friday and not holidays."""
+    found: list[date] = []
+    day = start
+    while len(found) < count:
+        if day.weekday() < 5 and day not in days_off:
+            found.append(day)
+        day += timedelta(days=1)
+    return found
+
+
+def next_week(today: date, days_off: holidays.HolidayBase) -> list[date]:
+    """Next calendar week's working days (Monday-Friday without holidays)."""
+    monday = today + timedelta(days=7 - today.weekday())
+    return [d for d in (monday + timedelta(days=i) for i in range(5)) if d not in days_off]
+
+
+def past_working_days(today: date, count: int, days_off: holidays.HolidayBase) -> list[date]:
+    """The last `count` working days before today, oldest first."""
+    found: list[date] = []
+    day = today - timedelta(days=1)
+    while len(found) < count:
+        if day.weekday() < 5 and day not in days_off:
+            found.append(day)
+        day -= timedelta(days=1)
+    return sorted(found)
+
+
+def slot_starts(days: list[date], tz: ZoneInfo) -> list[datetime]:
+    """Aware starts of the 9:00-13:00 consultation hours on each day."""
+    return [datetime.combine(d, time(h), tzinfo=tz) for d in days for h in SLOT_HOURS]
+
+
+def seed(db: Database, now: datetime, tz: ZoneInfo) -> Seeded:
+    """Fill a fresh, migrated database with the demo club."""
+    db.call(sites.import_sites, path=SITES_CSV)
+    for kind, amount, since in RATES:
+        db.call(rates.set_rate, kind=kind, amount=Decimal(amount), valid_from=since,
+                actor=ACTOR, now=now)
+    staff = [db.call(people.add_staff, name=s.name, roles=[r.value for r in s.roles],
+                     telegram_user_id=s.telegram_user_id, phone=None, actor=ACTOR, now=now)
+             for s in STAFF]
+    participants = [_add_participant(db, p, now) for p in PARTICIPANTS]
+    days_off = holidays.Poland(years=range(now.year - 1, now.year + 2))
+    today = now.astimezone(tz).date()
+    db.call(_add_slots, staff=staff, starts=slot_starts(next_week(today, days_off), tz), now=now)
+    db.call(_add_hours, participants=participants,
+            days=past_working_days(today, 6, days_off), now=now)
+    return Seeded(staff=staff, participants=participants)
+
+
+def _add_participant(db: Database, demo: DemoParticipant, now: datetime) -> Participant:
+    """Add one participant through the store and link the Telegram account if they have one."""
+    new = people.NewParticipant(number=demo.number, first_name=demo.first_name,
+                                last_name=demo.last_name, gender=demo.gender, phone=demo.phone,
+                                referred_on=date(now.year, 1, 5) if now.month > 1
+                                else date(now.year - 1, 9, 1),
+                                work_site=demo.work_site)
+    added = db.call(people.add_participant, new=new, actor=ACTOR, now=now)
+    if demo.telegram_user_id is None:
+        return added
+    with db.session() as session:
+        row = session.get(Participant, added.id)
+        assert row is not None
+        row.telegram_user_id = demo.telegram_user_id
+        return row
+
+
+def _add_slots(*, session: Session, staff: list[Staff], starts: list[datetime],
+               now: datetime) -> None:
+    """Free one-hour phone consultations for the psychologist and the career advisor."""
+    for member in staff:
+        for role, service in SERVICE_OF.items():
+            if member.has_role(role):
+                session.add_all(Slot(staff_id=member.id, service=service.value, starts_at=start,
+                                     minutes=60, mode="phone", created_at=now)
+                                for start in starts)
+
+
+def _add_hours(*, session: Session, participants: list[Participant], days: list[date],
+               now: datetime) -> None:
+    """PSU hours on the last working days: older ones confirmed, the newest two submitted."""
+    for index, person in enumerate(p for p in participants if p.in_psu):
+        for position, day in enumerate(days):
+            if (position + index) % 2:
+                continue  # every other day, as people really work
+            status = "confirmed" if position < len(days) - 2 else "submitted"
+            session.add(HourEntry(participant_id=person.id, work_site_id=person.work_site_id,
+                                  work_date=day, hours=Decimal("3") if index % 2 else Decimal("2.5"),
+                                  status=status, source="telegram", created_at=now,
+                                  updated_at=now,
+                                  confirmed_at=now if status == "confirmed" else None))

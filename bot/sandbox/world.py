@@ -1,0 +1,224 @@
+"""The sandbox's world: demo people, their Telegram chats through the stand-in, their phones."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlmodel import col, select
+
+from bot.clock import OffsetClock
+from bot.i18n import sandbox as texts
+from bot.sandbox.botapi import BotApiStandIn, SentMessage
+from bot.sandbox.seed import Seeded
+from bot.sandbox.sms import Phones, on_incoming_sms
+from storage.db import Database
+from storage.models import OutboxMessage, WorkSite
+
+_callback_ids = itertools.count(1)
+SHOWN_SMS_STATUSES = ("pending", "sending", "sent")
+
+
+class UnknownPerson(LookupError):
+    """No demo person has this key, or the person has no such channel."""
+
+
+@dataclass(frozen=True)
+class Person:
+    """A demo person as the page lists them."""
+
+    key: str            # "p<participant id>" or "s<staff id>"
+    name: str
+    label: str          # "uczestniczka, PSU: …", "psycholog"
+    chat_id: int | None  # Telegram user id (= private chat id), None for SMS only
+    phone: str | None
+    participant_id: int | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        """For the page."""
+        return {"key": self.key, "name": self.name, "label": self.label,
+                "telegram": self.chat_id is not None, "sms": self.chat_id is None and
+                bool(self.phone)}
+
+
+@dataclass(frozen=True)
+class UserMessage:
+    """Something a demo person typed in their Telegram chat."""
+
+    message_id: int
+    date: int
+    text: str
+
+
+@dataclass
+class World:
+    """Everything the web page acts on."""
+
+    api: BotApiStandIn
+    clock: OffsetClock
+    db: Database
+    people: dict[str, Person]
+    tz: ZoneInfo
+    phones: Phones = field(default_factory=Phones)
+    typed: dict[int, list[UserMessage]] = field(default_factory=dict)
+    answers: dict[int, list[str]] = field(default_factory=dict)  # chat -> callback ids
+
+    # ---- people -------------------------------------------------------------------------
+
+    def person(self, key: str) -> Person:
+        """A demo person by key."""
+        try:
+            return self.people[key]
+        except KeyError:
+            raise UnknownPerson(key) from None
+
+    def telegram_person(self, key: str) -> Person:
+        """A demo person who uses Telegram."""
+        person = self.person(key)
+        if person.chat_id is None:
+            raise UnknownPerson(key)
+        return person
+
+    # ---- Telegram -----------------------------------------------------------------------
+
+    def send_text(self, key: str, text: str) -> None:
+        """The person types a message (a leading /command gets its bot_command entity)."""
+        person = self.telegram_person(key)
+        chat_id = person.chat_id
+        assert chat_id is not None
+        profile = self.api.users[chat_id]
+        message: dict[str, Any] = {
+            "message_id": self.api.next_message_id(chat_id), "date": self.api.now(),
+            "chat": profile.chat_json(), "from": profile.user_json(), "text": text}
+        if text.startswith("/"):
+            command = text.split(maxsplit=1)[0]
+            message["entities"] = [{"type": "bot_command", "offset": 0,
+                                    "length": len(command.encode("utf-16-le")) // 2}]
+        self.typed.setdefault(chat_id, []).append(
+            UserMessage(message["message_id"], message["date"], text))
+        self.api.push_update({"message": message})
+
+    def press(self, key: str, message_id: int, data: str) -> None:
+        """The person presses an inline button of one of the bot's messages in their chat."""
+        person = self.telegram_person(key)
+        chat_id = person.chat_id
+        assert chat_id is not None
+        target = self.api.message(chat_id, message_id)
+        if target is None or target.deleted or data not in {
+                b.callback_data for b in target.buttons}:
+            raise UnknownPerson(f"{key}/{message_id}")
+        callback_id = f"sandbox-{next(_callback_ids)}"
+        self.answers.setdefault(chat_id, []).append(callback_id)
+        profile = self.api.users[chat_id]
+        self.api.push_update({"callback_query": {
+            "id": callback_id, "from": profile.user_json(),
+            "message": self.api.message_json(target),
+            "chat_instance": f"sandbox-{chat_id}", "data": data}})
+
+    def chat(self, key: str) -> list[dict[str, Any]]:
+        """The whole chat as the page draws it: the person's and the bot's messages in order."""
+        person = self.telegram_person(key)
+        chat_id = person.chat_id
+        assert chat_id is not None
+        items = [_bot_json(m) for m in self.api.chat(chat_id) if not m.deleted]
+        items += [{"id": u.message_id, "from": "me", "date": u.date, "text": u.text}
+                  for u in self.typed.get(chat_id, [])]
+        return sorted(items, key=lambda item: item["id"])
+
+    def last_answer(self, key: str) -> str | None:
+        """The text of the newest answered button press (Telegram's short pop-up), if any."""
+        chat_id = self.telegram_person(key).chat_id
+        for callback_id in reversed(self.answers.get(chat_id or 0, [])):
+            answer = self.api.callback_answers.get(callback_id)
+            if answer is not None:
+                return answer.get("text") or None
+        return None
+
+    def file(self, file_id: str) -> tuple[str, bytes, str]:
+        """(filename, data, mime type) of a file the bot sent."""
+        stored = self.api.files.get(file_id)
+        if stored is None:
+            raise UnknownPerson(file_id)
+        return stored.filename, stored.data, stored.mime_type
+
+    @property
+    def version(self) -> str:
+        """Changes whenever anything a page shows may have changed."""
+        return f"{self.api.change_mark}.{sum(map(len, self.typed.values()))}." \
+               f"{self.phones.version}.{int(self.clock.offset.total_seconds())}"
+
+    # ---- SMS ----------------------------------------------------------------------------
+
+    async def send_sms(self, key: str, text: str) -> None:
+        """The person sends an SMS to the club."""
+        phone = self._phone_of(key)
+        now = self.clock.now()
+        self.phones.add(phone, now, text, incoming=True)
+        await on_incoming_sms(self.phones, phone, text, now)
+        self.api.notify()
+
+    async def sms_thread(self, key: str) -> list[dict[str, Any]]:
+        """The phone's thread: SMS the person sent, answers, and due outbox SMS for them."""
+        person = self.person(key)
+        phone = self._phone_of(key)
+        rows = await self.db.run(_due_sms, participant_id=person.participant_id,
+                                 now=self.clock.now())
+        items = [{"id": f"o{row.id}", "at": row.due_at, "text": row.text, "incoming": False,
+                  "status": row.status} for row in rows]
+        items += [{"id": f"t{s.id}", "at": s.at, "text": s.text, "incoming": s.incoming,
+                   "status": s.status} for s in self.phones.thread(phone)]
+        items.sort(key=lambda item: item["at"])
+        return items
+
+    def _phone_of(self, key: str) -> str:
+        person = self.person(key)
+        if not person.phone or person.chat_id is not None:
+            raise UnknownPerson(key)
+        return person.phone
+
+
+def _bot_json(message: SentMessage) -> dict[str, Any]:
+    """A bot message for the page."""
+    item: dict[str, Any] = {"id": message.message_id, "from": "bot", "date": message.date,
+                            "text": message.content, "edited": bool(message.edit_date),
+                            "buttons": [[{"text": b.text, "data": b.callback_data, "url": b.url}
+                                         for b in row] for row in message.reply_markup]
+                            if message.markup_kind == "inline_keyboard" else []}
+    for kind in ("document", "photo"):
+        stored = getattr(message, kind)
+        if stored is not None:
+            item[kind] = {"id": stored.file_id, "name": stored.filename,
+                          "size": len(stored.data)}
+    return item
+
+
+def _due_sms(*, session: Any, participant_id: int | None, now: datetime) -> list[OutboxMessage]:
+    """Outbox SMS to a participant that are due (what their phone has received by now)."""
+    if participant_id is None:
+        return []
+    query = (select(OutboxMessage)
+             .where(OutboxMessage.participant_id == participant_id,
+                    OutboxMessage.channel == "sms", OutboxMessage.due_at <= now,
+                    col(OutboxMessage.status).in_(SHOWN_SMS_STATUSES))
+             .order_by(col(OutboxMessage.due_at)))
+    return list(session.exec(query))
+
+
+def demo_people(seeded: Seeded, db: Database) -> dict[str, Person]:
+    """The page's list: staff first, then participants by number."""
+    site_names = {s.id: s.name for s in db.call(lambda *, session: list(
+        session.exec(select(WorkSite))))}
+    found: dict[str, Person] = {}
+    for member in seeded.staff:
+        found[f"s{member.id}"] = Person(f"s{member.id}", member.name,
+                                        texts.staff_label(member.role_set),
+                                        member.telegram_user_id, member.phone)
+    for p in seeded.participants:
+        found[f"p{p.id}"] = Person(
+            f"p{p.id}", f"{p.first_name} {p.last_name}",
+            texts.participant_label(p.gender, site_names.get(p.work_site_id)),
+            p.telegram_user_id, p.phone, participant_id=p.id)
+    return found
