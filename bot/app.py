@@ -8,7 +8,6 @@ from typing import Any
 
 from telegram import Update
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     BaseUpdateProcessor,
@@ -20,7 +19,8 @@ from telegram.request import HTTPXRequest
 
 from bot.deps import Deps, KisContext
 from bot.i18n import common as texts
-from handlers.telegram import start
+from bot.ratelimit import KisRateLimiter
+from handlers.telegram import hours, reports, start, summary
 from handlers.telegram.common import CommandSpec
 from handlers.telegram.scopes import publish_commands_for, publish_default
 from storage.people import Identity, list_staff
@@ -28,7 +28,7 @@ from storage.people import Identity, list_staff
 log = logging.getLogger(__name__)
 
 # Each feature module exports COMMANDS (list[CommandSpec]) and optionally HANDLERS.
-FEATURES: list[ModuleType] = [start]
+FEATURES: list[ModuleType] = [start, hours, summary, reports]
 
 
 def collect(features: list[ModuleType]) -> tuple[list[CommandSpec], list[Any]]:
@@ -54,7 +54,7 @@ def build_application(deps: Deps, *, update_processor: BaseUpdateProcessor | Non
         .base_url(f"{root}/bot")
         .base_file_url(f"{root}/file/bot")
         .context_types(ContextTypes(context=KisContext))
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        .rate_limiter(KisRateLimiter())
         .request(HTTPXRequest(connection_pool_size=16, connect_timeout=10, read_timeout=15))
         .get_updates_request(HTTPXRequest(connection_pool_size=2, read_timeout=40))
         .post_init(_post_init)

@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 import asyncio
-import logging
+import json
 import sys
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
 from sqlalchemy.exc import OperationalError
+from sqlmodel import Session
 
 from bot.clock import SystemClock
 from bot.config import ConfigError, Settings, load_settings
 from bot.i18n import common as texts
-from storage import invites, people, rates, sites
+from bot.logs import setup_logging
+from storage import audit, invites, people, privacy, rates, sites
 from storage.csvfile import ImportFailed
 from storage.db import Database, DatabaseUrlError
 from storage.errors import DomainError
+from storage.models import Participant
 from storage.parsing import parse_amount, parse_date, parse_gender, parse_phone
 
 SANDBOX_BOT_USERNAME = "kisbot_sandbox_bot"
@@ -95,7 +98,7 @@ def run_import(fn, path: Path, **kwargs) -> None:
 def run() -> None:
     """Uaktualnij bazę i uruchom bota (bez TELEGRAM_BOT_TOKEN: lokalna piaskownica)."""
     cfg = settings()
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    setup_logging(secrets=cfg.secrets())
     if cfg.sandbox:
         from bot.sandbox import SandboxError, run_sandbox
 
@@ -196,6 +199,66 @@ def participants_list() -> None:
         typer.echo(f"{p.number}\t{p.first_name} {p.last_name}\t{p.gender}\t{tg}\t{site}{left}")
 
 
+@participants_app.command("export")
+def participants_export(
+    number: Annotated[str, typer.Argument(help="Numer uczestnika w klubie.")],
+    out: Annotated[Path | None, typer.Option(help="Plik JSON (domyślnie: na ekran).")] = None,
+) -> None:
+    """Wszystkie dane o uczestniku (RODO, art. 15), jako JSON."""
+
+    def gather(*, session: Session) -> Any:
+        person = people.get_participant(session=session, number=number)
+        audit.record(session=session, at=now(), actor=CLI_ACTOR, action="participant_export",
+                     target=f"participant:{person.id}")
+        return privacy.export_person(session=session, participant=person)
+
+    try:
+        data = database().call(gather)
+    except DomainError as exc:
+        fail(texts.domain_error(exc))
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    if out is None:
+        typer.echo(text)
+    else:
+        out.write_text(text, encoding="utf-8")
+        typer.echo(f"Zapisano {out}.")
+
+
+@participants_app.command("erase")
+def participants_erase(
+    number: Annotated[str, typer.Argument(help="Numer uczestnika w klubie.")],
+    yes: Annotated[bool, typer.Option("--yes", help="Bez pytania o potwierdzenie.")] = False,
+) -> None:
+    """Zanonimizuj uczestnika (RODO, art. 17); statystyki do sprawozdań zostają."""
+    db = database()
+    try:
+        person = db.call(people.get_participant, number=number)
+    except DomainError as exc:
+        fail(texts.domain_error(exc))
+    if not yes and not typer.confirm(f"Usunąć dane osobowe uczestnika {number}? Tego nie można cofnąć"):
+        raise typer.Exit(1)
+
+    def erase(*, session: Session) -> Any:
+        row = session.get(Participant, person.id)
+        privacy.anonymize(session=session, participant=row, actor=CLI_ACTOR, now=now())
+
+    db.call(erase)
+    typer.echo(f"Dane uczestnika {number} zostały zanonimizowane (nowy numer: anon-{person.id}).")
+
+
+@app.command("audit")
+def audit_log(
+    limit: Annotated[int, typer.Option(help="Ile ostatnich wpisów.")] = 50,
+    target: Annotated[str | None, typer.Option(help="Tylko o tym, np. participant:12.")] = None,
+) -> None:
+    """Dziennik zdarzeń: kto, co i kiedy zrobił."""
+    db = database()
+    entries = db.call(audit.about, target=target) if target else db.call(audit.recent, limit=limit)
+    for e in entries:
+        details = " ".join(f"{k}={v}" for k, v in (e.details or {}).items())
+        typer.echo(f"{e.at:%Y-%m-%d %H:%M:%S}\t{e.actor}\t{e.action}\t{e.target or ''}\t{details}")
+
+
 @app.command()
 def invite(number: Annotated[str, typer.Argument(help="Numer uczestnika w klubie.")]) -> None:
     """Wydrukuj jednorazowy link do Telegrama dla uczestnika."""
@@ -276,6 +339,17 @@ def rates_list() -> None:
     """Wypisz stawki."""
     for r in database().call(rates.list_rates):
         typer.echo(f"{r.kind}\t{r.amount}\tod {r.valid_from:%Y-%m-%d}")
+
+
+from bot.cli_reports import report  # noqa: E402  (a module of its own: this one is long)
+
+app.command("report")(report)
+
+from bot.cli_hours import hours_app, settlement, summary  # noqa: E402
+
+app.add_typer(hours_app, name="hours")
+app.command("summary")(summary)
+app.command("settlement")(settlement)
 
 
 def main() -> None:

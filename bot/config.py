@@ -33,6 +33,8 @@ class Settings(BaseSettings):
     invite_max_failures: int = Field(5, ge=1)
     invite_lockout_minutes: int = Field(60, ge=1)
     bot_username: str | None = None  # used for invite links when Telegram is not reachable
+    # RODO: participants who left are anonymised this many days after leaving.
+    retention_days: int = Field(5 * 365, ge=30)
 
     # Servers.
     webhook_host: str = "127.0.0.1"
@@ -105,6 +107,12 @@ class Settings(BaseSettings):
     def tz(self) -> ZoneInfo:
         """The people's time zone."""
         return ZoneInfo(self.kis_timezone)
+
+    def secrets(self) -> list[str]:
+        """Values that must never reach a log."""
+        values = (self.telegram_bot_token, self.smsapi_token, self.twilio_auth_token,
+                  self.sms_webhook_secret, self.webhook_secret)
+        return [v for v in values if v]
 
     @property
     def sandbox(self) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
@@ -11,9 +11,6 @@ from bot.clock import Clock
 from bot.config import Settings
 from storage.db import Database
 from storage.people import Identity
-
-if TYPE_CHECKING:
-    from telegram.ext import Application as _App  # noqa: F401
 
 
 @dataclass

@@ -8,12 +8,16 @@ import signal
 import time
 from collections.abc import Awaitable, Callable
 
+from aiohttp import web
 from sqlalchemy.exc import OperationalError
+from telegram import Update
+from telegram.ext import Application
 
 from bot.app import build_application
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.deps import Deps
+from bot.webhook import TELEGRAM_PATH, start_server, telegram_route, telegram_secret
 from storage.db import Database, upgrade
 
 log = logging.getLogger(__name__)
@@ -48,21 +52,39 @@ async def serve(settings: Settings, *, clock: Clock | None = None,
     """Run the Telegram bot (polling) until `stop` is set or SIGINT/SIGTERM arrives."""
     db = Database(settings.database_url)
     deps = Deps(settings=settings, db=db, clock=clock or SystemClock())
-    application = build_application(deps)
+    webhook = settings.public_url is not None
+    application = build_application(deps, webhook=webhook)
     stop = stop or _stop_on_signals()
     async with application:
         await application.post_init(application)  # type: ignore[misc]
-        assert application.updater is not None
-        await application.updater.start_polling(drop_pending_updates=False)
+        server = await _receive_updates(application, settings)
         await application.start()
-        log.info("kisbot is running as @%s", deps.bot_username)
+        log.info("kisbot is running as @%s (%s)", deps.bot_username,
+                 "webhook" if webhook else "polling")
         if ready is not None:
             await ready(deps)
         await stop.wait()
         log.info("stopping")
-        await application.updater.stop()
+        if application.updater is not None:
+            await application.updater.stop()
+        if server is not None:
+            await server.cleanup()
         await application.stop()
     db.dispose()
+
+
+async def _receive_updates(application: Application, settings: Settings) -> web.AppRunner | None:
+    """Poll Telegram, or (with PUBLIC_URL) serve the webhook and register it with Telegram."""
+    if settings.public_url is None:
+        assert application.updater is not None
+        await application.updater.start_polling(drop_pending_updates=False)
+        return None
+    secret = telegram_secret(settings)
+    server = await start_server(settings.webhook_host, settings.webhook_port,
+                                [telegram_route(application, secret)])
+    await application.bot.set_webhook(url=f"{settings.public_url}{TELEGRAM_PATH}",
+                                      secret_token=secret, allowed_updates=Update.ALL_TYPES)
+    return server
 
 
 def _stop_on_signals() -> asyncio.Event:

@@ -20,3 +20,8 @@ def record(*, session: Session, at: datetime, actor: str, action: str,
 def recent(*, session: Session, limit: int = 50) -> list[AuditLog]:
     """The newest entries first."""
     return list(session.exec(select(AuditLog).order_by(col(AuditLog.id).desc()).limit(limit)))
+
+
+def about(*, session: Session, target: str) -> list[AuditLog]:
+    """Every entry about one target (e.g. 'participant:12'), oldest first."""
+    return list(session.exec(select(AuditLog).where(AuditLog.target == target).order_by(AuditLog.id)))

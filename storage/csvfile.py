@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from storage.errors import DomainError
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -59,7 +62,7 @@ def read_rows(path: Path | str, required: list[str],
         dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
+    reader = csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)
     header = [(h or "").strip().lower() for h in (reader.fieldnames or [])]
     missing = [c for c in required if c not in header]
     if missing:
@@ -67,7 +70,13 @@ def read_rows(path: Path | str, required: list[str],
                                                             "required": ",".join(required)})])
     reader.fieldnames = header
     known = set(required) | set(optional)
-    for row in reader:
-        values = {k: (v or "").strip() for k, v in row.items() if k in known and k is not None}
-        if any(values.values()):
-            yield reader.line_num, values
+    try:
+        for row in reader:
+            # Invisible control characters (spreadsheet debris) are dropped; PostgreSQL
+            # cannot even store NUL.
+            values = {k: _CONTROL.sub("", v or "").strip() for k, v in row.items()
+                      if k in known and k is not None}
+            if any(values.values()):
+                yield reader.line_num, values
+    except csv.Error as exc:
+        raise ImportFailed([RowError(reader.line_num, "bad_csv", {"reason": str(exc)})]) from None

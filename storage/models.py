@@ -163,13 +163,15 @@ class Booking(SQLModel, table=True):
             sqlite_where=text("status != 'cancelled'"),
             postgresql_where=text("status != 'cancelled'"),
         ),
+        # Covering index for the reports.
+        Index("ix_bookings_report", "starts_at", "status", "service", "minutes", "participant_id"),
     )
     id: int | None = Field(default=None, primary_key=True)
     slot_id: int | None = Field(default=None, foreign_key="slots.id")
     participant_id: int = Field(foreign_key="participants.id", index=True)
     staff_id: int | None = Field(default=None, foreign_key="staff.id")
     service: str = Field(max_length=32, description="a Service")
-    starts_at: datetime = Field(index=True)
+    starts_at: datetime
     minutes: int = 60
     mode: str = Field(default="phone", max_length=16)
     status: str = Field(default="booked", max_length=16, index=True,
@@ -223,10 +225,24 @@ class HourEntry(SQLModel, table=True):
     """Hours of socially useful work (PSU) on one day."""
 
     __tablename__ = "hour_entries"
+    __table_args__ = (
+        # One live (submitted or confirmed) entry per person and day; rejected ones stay.
+        Index(
+            "uq_hour_entries_live_day",
+            "participant_id",
+            "work_date",
+            unique=True,
+            sqlite_where=text("status != 'rejected'"),
+            postgresql_where=text("status != 'rejected'"),
+        ),
+        # Covering index for summaries, settlements and reports (index-only scans).
+        Index("ix_hour_entries_report", "work_date", "status", "hours", "participant_id",
+              "work_site_id"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     participant_id: int = Field(foreign_key="participants.id", index=True)
     work_site_id: int | None = Field(default=None, foreign_key="work_sites.id")
-    work_date: date = Field(index=True)
+    work_date: date
     hours: Decimal = Field(sa_column=hours_column())
     status: str = Field(default="submitted", max_length=16, index=True,
                         description="submitted, confirmed, rejected")

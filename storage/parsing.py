@@ -8,6 +8,9 @@ from decimal import Decimal, InvalidOperation
 
 import phonenumbers
 
+MAX_HOURS = Decimal(1000)  # far above any day, week or month; keeps arithmetic exact
+MAX_AMOUNT = Decimal("99999999.99")  # what Numeric(10, 2) holds
+
 _DATE_FORMATS = (
     re.compile(r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})$"),
     re.compile(r"^(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})$"),
@@ -50,7 +53,7 @@ def parse_amount(text: str) -> Decimal:
         value = Decimal(text.strip().replace(",", ".").replace(" ", ""))
     except InvalidOperation:
         raise ValueError(f"not an amount: {text!r}") from None
-    if not value.is_finite() or value <= 0 or value.as_tuple().exponent < -2:  # type: ignore[operator]
+    if not value.is_finite() or not 0 < value <= MAX_AMOUNT or value.as_tuple().exponent < -2:  # type: ignore[operator]
         raise ValueError(f"not an amount: {text!r}")
     return value.quantize(Decimal("0.01"))
 
@@ -61,6 +64,6 @@ def parse_hours(text: str) -> Decimal:
         value = Decimal(text.strip().replace(",", "."))
     except InvalidOperation:
         raise ValueError(f"not a number of hours: {text!r}") from None
-    if not value.is_finite() or value <= 0 or (value * 2) % 1 != 0:
-        raise ValueError(f"hours must be a positive multiple of 0.5: {text!r}")
+    if not value.is_finite() or not 0 < value <= MAX_HOURS or (value * 2) % 1 != 0:
+        raise ValueError(f"hours must be a multiple of 0.5 between 0.5 and {MAX_HOURS}: {text!r}")
     return value.quantize(Decimal("0.1"))

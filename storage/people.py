@@ -62,7 +62,8 @@ def _parse_row(line: int, row: dict[str, str], sites: dict[str, int],
         return None
     return NewParticipant(number=row["number"], first_name=row["first_name"],
                           last_name=row["last_name"], gender=str(parsed["gender"]), phone=phone,
-                          referred_on=parsed["referred_on"], work_site=site)  # type: ignore[arg-type]
+                          referred_on=parsed["referred_on"], work_site=site,  # type: ignore[arg-type]
+                          group_code=row.get("group_code") or None)
 
 
 def _check_unique(line: int, new: NewParticipant, seen: dict[str, dict[str, int]],

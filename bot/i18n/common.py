@@ -73,6 +73,7 @@ def usage(text: str) -> str:
 ROW_ERRORS = {
     "bad_encoding": "plik nie jest tekstem w UTF-8 ani Windows-1250",
     "unreadable": "nie można otworzyć pliku: {reason}",
+    "bad_csv": "plik nie jest poprawnym CSV ({reason})",
     "missing_columns": "brak kolumn: {missing} (wymagane: {required})",
     "empty": "pusta kolumna {column}",
     "too_long": "kolumna {column} dłuższa niż {max} znaków",
@@ -84,6 +85,10 @@ ROW_ERRORS = {
     "unknown_participant": "nieznany numer uczestnika {value!r}",
     "duplicate": "powtórzone {column} {value!r} (pierwszy raz w wierszu {first_line})",
     "exists": "{column} {value!r} już jest w bazie",
+    "bad_hours": "nieprawidłowa liczba godzin {value!r} (dodatnia, co pół godziny)",
+    "over_day_limit": "{value} godz. to więcej niż dzienny limit ({max})",
+    "duplicate_day": "ten sam uczestnik i dzień co w wierszu {first_line}",
+    "day_exists": "godziny za {value} już są w bazie",
 }
 
 ERRORS = {

@@ -6,6 +6,7 @@ import math
 import re
 import time
 from collections import deque
+from collections.abc import Callable
 from typing import Any
 
 from bot.sandbox.botapi_models import (
@@ -49,6 +50,7 @@ class BotApiMethods:
         self.users, self.blocked, self.files, self.callback_answers = {}, set(), {}, {}
         self._chats, self._next_mid, self._log, self._my_commands = {}, {}, [], {}
         self._sent_times, self._last_sent = deque(), {}
+        self.on_message: list[Callable[[SentMessage], None]] = []  # observers (benchmarks)
 
     @property
     def bot_user(self) -> Params:
@@ -183,6 +185,8 @@ class BotApiMethods:
         msg.set_markup(params.get("reply_markup"))
         self.chat(chat_id).append(msg)
         self._log.append((chat_id, msg.message_id))
+        for observer in self.on_message:
+            observer(msg)
         return msg
 
     async def _send_message(self, params: Params) -> Params:

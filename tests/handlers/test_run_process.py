@@ -54,3 +54,5 @@ async def test_kisbot_run_serves_until_terminated(api: BotApiStandIn, db_url: st
     assert proc.returncode == 0, log
     assert "kisbot is running as @kisbot_test_bot" in log
     assert "Ola" not in log and code not in log  # no names or codes in the log
+    assert api.token not in log and "TEST-TOKEN" not in log
+    assert all(line.startswith("{") for line in log.splitlines() if line.strip()), log

@@ -1,0 +1,83 @@
+"""`kisbot hours import`, `kisbot summary`, `kisbot settlement`: PSU hours from the command line."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from bot.clock import SystemClock, local_today
+from bot.config import Settings
+from bot.exports.settlement import settlement_workbook
+from bot.i18n import summary as t
+from storage.hours_import import import_hours
+from storage.hours_rules import Limits
+from storage.hours_summary import daily_summary
+from storage.parsing import parse_date
+from storage.settlement import settlement as compute_settlement
+
+hours_app = typer.Typer(help="Godziny prac społecznie użytecznych.", no_args_is_help=True)
+MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+
+
+def limits(cfg: Settings) -> Limits:
+    """The configured PSU limits."""
+    return Limits.of(cfg)
+
+
+def parse_month(text: str) -> date:
+    """'2021-06' → date(2021, 6, 1); ValueError otherwise."""
+    match = MONTH.match(text.strip())
+    if not match:
+        raise ValueError(text)
+    return date(int(match[1]), int(match[2]), 1)
+
+
+@hours_app.command("import")
+def hours_import(file: Annotated[Path, typer.Argument(help="Plik CSV.")]) -> None:
+    """Wczytaj historię godzin z CSV (participant,date,hours[,work_site]) jako potwierdzone."""
+    from bot.cli import CLI_ACTOR, now, run_import, settings
+
+    run_import(import_hours, file, day_limit=settings().hours_day_limit, actor=CLI_ACTOR,
+               now=now())
+
+
+def summary(
+    day: Annotated[str | None, typer.Option("--date", help="Dzień (RRRR-MM-DD); domyślnie dziś.")]
+    = None,
+) -> None:
+    """Wypisz dzienne podsumowanie godzin PSU."""
+    from bot.cli import database, fail, settings
+
+    cfg = settings()
+    try:
+        when = parse_date(day) if day else local_today(SystemClock(), cfg.tz)
+    except ValueError:
+        fail(f"nieczytelna data {day!r} (RRRR-MM-DD lub DD.MM.RRRR)")
+    result = database(cfg).call(daily_summary, day=when, limits=limits(cfg))
+    typer.echo(t.summary_text(result))
+
+
+def settlement(
+    month: Annotated[str, typer.Option(help="Miesiąc RRRR-MM, np. 2021-06.")],
+    out: Annotated[Path | None, typer.Option(help="Zapisz też XLSX do tego pliku.")] = None,
+) -> None:
+    """Rozliczenie miesiąca PSU: osoby, godziny, stawki, kwoty (tekst; XLSX z --out)."""
+    from bot.cli import database, fail, settings
+
+    cfg = settings()
+    try:
+        first = parse_month(month)
+    except ValueError:
+        fail(f"nieczytelny miesiąc {month!r} (RRRR-MM)")
+    result = database(cfg).call(compute_settlement, month=first, places=cfg.psu_places)
+    typer.echo(t.settlement_text(result))
+    for row in result.rows:
+        rate = t.rate_cell(row.rates)
+        typer.echo(f"{row.number}\t{row.name}\t{row.site}\t{row.hours}\t{rate}\t{row.amount}")
+    if out is not None:
+        out.write_bytes(settlement_workbook(result))
+        typer.echo(f"Zapisano {out}.")

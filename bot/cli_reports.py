@@ -1,0 +1,78 @@
+"""`kisbot report`: the period report (text or XLSX) and the annual report for the voivode."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from bot.i18n import reports as t
+from bot.reports.charts import charts
+from bot.reports.text import annual_text, period_text
+from bot.reports.xlsx import annual_workbook, period_workbook
+from storage.annual import annual_report
+from storage.parsing import parse_date
+from storage.reports import period_report
+
+FORMATS = ("text", "xlsx")
+
+
+def report(
+    date_from: Annotated[str | None, typer.Option("--from", help="Pierwszy dzień (RRRR-MM-DD).")] = None,
+    date_to: Annotated[str | None, typer.Option("--to", help="Ostatni dzień (RRRR-MM-DD).")] = None,
+    year: Annotated[int | None, typer.Option(help="Sprawozdanie roczne dla wojewody za rok.")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="text albo xlsx.")] = "text",
+    out: Annotated[Path | None, typer.Option(help="Plik wynikowy (xlsx: domyślnie "
+                                             "raport_OD_DO.xlsx).")] = None,
+) -> None:
+    """Raport za okres (--from, --to) albo sprawozdanie roczne (--year); tekst lub XLSX."""
+    from bot.cli import database, fail, settings
+
+    if fmt not in FORMATS:
+        fail(t.CLI_BAD_FORMAT.format(value=fmt))
+    cfg = settings()
+    if year is not None:
+        if date_from or date_to:
+            fail(t.CLI_YEAR_OR_PERIOD)
+        if not 2000 <= year <= 2100:
+            fail(t.CLI_BAD_YEAR.format(value=year))
+        result = database(cfg).call(annual_report, year=year, tz=cfg.tz, psu_places=cfg.psu_places)
+        body = annual_workbook(result, charts(result.period)) if fmt == "xlsx" else annual_text(result)
+        write(body, out, f"sprawozdanie_roczne_{year}.xlsx")
+        return
+    first, last = period(date_from, date_to, fail)
+    result = database(cfg).call(period_report, date_from=first, date_to=last, tz=cfg.tz,
+                                psu_places=cfg.psu_places)
+    body = period_workbook(result, charts(result)) if fmt == "xlsx" else period_text(result)
+    write(body, out, f"raport_{first:%Y-%m-%d}_{last:%Y-%m-%d}.xlsx")
+
+
+def period(date_from: str | None, date_to: str | None, fail) -> tuple[date, date]:  # type: ignore[no-untyped-def]
+    """The parsed, ordered period, or a one-line error."""
+    if not date_from or not date_to:
+        fail(t.CLI_YEAR_OR_PERIOD)
+    days = []
+    for value in (date_from, date_to):
+        try:
+            days.append(parse_date(value))
+        except ValueError:
+            fail(t.CLI_BAD_DATE.format(value=value))
+    first, last = days
+    if last < first:
+        fail(t.CLI_BACKWARDS)
+    return first, last
+
+
+def write(body: str | bytes, out: Path | None, default_name: str) -> None:
+    """Text to stdout (or --out); a workbook to --out or the default name."""
+    if isinstance(body, str) and out is None:
+        typer.echo(body, nl=False)
+        return
+    path = out or Path(default_name)
+    if isinstance(body, str):
+        path.write_text(body, encoding="utf-8")
+    else:
+        path.write_bytes(body)
+    typer.echo(t.CLI_SAVED.format(path=path))

@@ -1,0 +1,1 @@
+"""Documents the bot hands out (XLSX for offices)."""

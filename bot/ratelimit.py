@@ -1,0 +1,89 @@
+"""Telegram rate limits: replies go out at once; bulk sends share a budget under the limits.
+
+Telegram allows about 30 messages a second to different chats and about one a second to one
+chat. A person waiting for an answer must not queue behind a broadcast, so only requests
+marked `rate_limit_args=BULK` (outbox, broadcasts) pass through the limiter, at a rate that
+leaves headroom for replies. Every request honours a 429: all requests pause for
+`retry_after`, then the request is retried.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from aiolimiter import AsyncLimiter
+from telegram.error import RetryAfter
+from telegram.ext import BaseRateLimiter
+
+log = logging.getLogger(__name__)
+BULK = "bulk"
+JSON = bool | dict[str, Any] | list[dict[str, Any]]
+
+
+class KisRateLimiter(BaseRateLimiter[str]):
+    """Replies unthrottled; `BULK` requests at `bulk_per_second` overall and 1/s per chat."""
+
+    def __init__(self, bulk_per_second: float = 25, per_chat_seconds: float = 1.0,
+                 max_retries: int = 3) -> None:
+        self.bulk = AsyncLimiter(bulk_per_second, 1)
+        self.per_chat_seconds = per_chat_seconds
+        self.max_retries = max_retries
+        self._last_by_chat: dict[int | str, float] = {}
+        self._not_paused = asyncio.Event()
+        self._not_paused.set()
+        self.retries = 0
+
+    async def initialize(self) -> None:
+        """Nothing to set up."""
+
+    async def shutdown(self) -> None:
+        """Nothing to free."""
+
+    async def process_request(self, callback: Callable[..., Coroutine[Any, Any, JSON]], args: Any,
+                              kwargs: dict[str, Any], endpoint: str, data: dict[str, Any],
+                              rate_limit_args: str | None) -> JSON:
+        """Run one Bot API request under the limits, retrying after 429."""
+        for attempt in range(self.max_retries + 1):
+            if rate_limit_args == BULK:
+                await self._bulk_slot(data.get("chat_id"))
+            await self._not_paused.wait()
+            try:
+                return await callback(*args, **kwargs)
+            except RetryAfter as exc:
+                if attempt == self.max_retries:
+                    raise
+                self.retries += 1
+                await self._pause(exc.retry_after)
+        raise AssertionError("unreachable")
+
+    async def _bulk_slot(self, chat_id: Any) -> None:
+        """Wait for a place in the overall budget and this chat's."""
+        if chat_id is not None:
+            with contextlib.suppress(TypeError, ValueError):
+                chat_id = int(chat_id)
+            wait = self._last_by_chat.get(chat_id, 0) + self.per_chat_seconds - time.monotonic()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            self._last_by_chat[chat_id] = time.monotonic()
+            if len(self._last_by_chat) > 10_000:
+                self._forget_old()
+        await self.bulk.acquire()
+
+    def _forget_old(self) -> None:
+        horizon = time.monotonic() - self.per_chat_seconds
+        self._last_by_chat = {c: t for c, t in self._last_by_chat.items() if t > horizon}
+
+    async def _pause(self, retry_after: Any) -> None:
+        """Hold every request for retry_after (seconds or timedelta) plus a little."""
+        seconds = retry_after.total_seconds() if hasattr(retry_after, "total_seconds") else retry_after
+        log.warning("telegram asked to slow down for %.1f s", seconds)
+        self._not_paused.clear()
+        try:
+            await asyncio.sleep(float(seconds) + 0.1)
+        finally:
+            self._not_paused.set()

@@ -1,0 +1,1 @@
+"""Rendering reports: Polish text, XLSX workbooks, PNG charts."""

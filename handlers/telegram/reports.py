@@ -1,0 +1,140 @@
+"""/raport FROM TO (coordinators, admins): the period report as text, XLSX and charts."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from datetime import date
+
+from telegram import Update
+from telegram.constants import ChatAction
+from telegram.ext import BaseHandler, CallbackQueryHandler
+
+from bot.auth import requires
+from bot.deps import KisContext
+from bot.i18n import reports_bot as texts
+from bot.reports.charts import charts
+from bot.reports.text import annual_text, period_text
+from bot.reports.xlsx import annual_workbook, period_workbook
+from handlers.telegram.common import Buttons, CommandSpec, say
+from storage.annual import annual_report
+from storage.models import Role
+from storage.parsing import parse_date
+from storage.reports import period_report
+
+log = logging.getLogger(__name__)
+MAX_DAYS = 3 * 366
+TELEGRAM_LIMIT = 4000
+PERIOD_DATA = re.compile(r"^rp:(\d{4}-\d{2}-\d{2}):(\d{4}-\d{2}-\d{2})$")
+YEAR_DATA = re.compile(r"^rp:y:(\d{4})$")
+
+
+def parse_period(args: list[str]) -> tuple[date, date]:
+    """FROM TO as dates; ValueError when missing, malformed, backwards or too long."""
+    if len(args) != 2:
+        raise ValueError("two dates needed")
+    first, last = parse_date(args[0]), parse_date(args[1])
+    if last < first or (last - first).days > MAX_DAYS:
+        raise ValueError("bad period")
+    return first, last
+
+
+def presets(today: date) -> Buttons:
+    """Buttons for this half-year so far, the previous half-year and last year's annual report."""
+    year = today.year
+    if today.month <= 6:
+        now = (date(year, 1, 1), today, texts.half_label(1, year))
+        before = (date(year - 1, 7, 1), date(year - 1, 12, 31), texts.half_label(2, year - 1))
+    else:
+        now = (date(year, 7, 1), today, texts.half_label(2, year))
+        before = (date(year, 1, 1), date(year, 6, 30), texts.half_label(1, year))
+    return [[(label, f"rp:{a:%Y-%m-%d}:{b:%Y-%m-%d}")] for a, b, label in (now, before)] + [
+        [(texts.annual_label(year - 1), f"rp:y:{year - 1}")]]
+
+
+def chunks(text: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
+    """The text in pieces Telegram accepts, split between paragraphs where possible."""
+    out: list[str] = []
+    for paragraph in text.split("\n\n"):
+        if out and len(out[-1]) + len(paragraph) + 2 <= limit:
+            out[-1] += "\n\n" + paragraph
+        else:
+            out.extend(paragraph[i:i + limit] for i in range(0, len(paragraph), limit))
+    return out
+
+
+@requires(Role.coordinator, Role.admin)
+async def report_command(update: Update, context: KisContext) -> None:
+    """/raport FROM TO: send the report; without dates, offer the usual periods."""
+    if not context.args:
+        today = context.deps.clock.now().astimezone(context.deps.settings.tz).date()
+        await say(update, texts.CHOOSE, presets(today))
+        return
+    try:
+        first, last = parse_period(context.args)
+    except ValueError:
+        await say(update, texts.USAGE)
+        return
+    await send_period(update, context, first, last)
+
+
+@requires(Role.coordinator, Role.admin)
+async def report_button(update: Update, context: KisContext) -> None:
+    """A preset period button (data validated again: it may be forged)."""
+    query = update.callback_query
+    assert query is not None
+    data = query.data or ""
+    try:
+        if match := YEAR_DATA.match(data):
+            year = int(match[1])
+            if not 2000 <= year <= 2100:
+                raise ValueError(year)
+            await query.answer()
+            await send_annual(update, context, year)
+            return
+        match = PERIOD_DATA.match(data)
+        first, last = parse_period([match[1], match[2]] if match else [])
+    except ValueError:
+        await query.answer(texts.STALE, show_alert=True)
+        return
+    await query.answer()
+    await send_period(update, context, first, last)
+
+
+async def send_period(update: Update, context: KisContext, first: date, last: date) -> None:
+    """Compute the report, then send the text, the workbook and the charts."""
+    deps, chat = context.deps, update.effective_chat
+    assert chat is not None
+    await chat.send_action(ChatAction.UPLOAD_DOCUMENT)
+    report = await deps.db.run(period_report, date_from=first, date_to=last, tz=deps.settings.tz,
+                               psu_places=deps.settings.psu_places)
+    text, pictures = period_text(report), await asyncio.to_thread(charts, report)
+    book = await asyncio.to_thread(period_workbook, report, pictures)
+    log.info("period report %s..%s sent to chat %s", first, last, chat.id)
+    for piece in chunks(text):
+        await chat.send_message(piece)
+    await chat.send_document(book, filename=f"raport_{first:%Y-%m-%d}_{last:%Y-%m-%d}.xlsx")
+    for name, png in pictures.items():
+        await chat.send_photo(png, caption=texts.CAPTIONS[name])
+
+
+async def send_annual(update: Update, context: KisContext, year: int) -> None:
+    """The annual report for the voivode: a short text and the workbook."""
+    deps, chat = context.deps, update.effective_chat
+    assert chat is not None
+    await chat.send_action(ChatAction.UPLOAD_DOCUMENT)
+    report = await deps.db.run(annual_report, year=year, tz=deps.settings.tz,
+                               psu_places=deps.settings.psu_places)
+    pictures = await asyncio.to_thread(charts, report.period)
+    book = await asyncio.to_thread(annual_workbook, report, pictures)
+    log.info("annual report %s sent to chat %s", year, chat.id)
+    for piece in chunks(annual_text(report, with_period=False)):
+        await chat.send_message(piece)
+    await chat.send_document(book, filename=f"sprawozdanie_roczne_{year}.xlsx")
+
+
+COMMANDS = [CommandSpec("raport", report_command, texts.DESCRIPTION, aliases=("report",),
+                        menu_label=texts.MENU_LABEL)]
+HANDLERS: list[BaseHandler] = [
+    CallbackQueryHandler(report_button, pattern=r"^rp:(\d{4}-\d{2}-\d{2}:\d{4}-\d{2}-\d{2}|y:\d{4})$")]

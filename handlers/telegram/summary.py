@@ -1,0 +1,222 @@
+"""Staff PSU hours: /podsumowanie [DATE] with confirmation, /wpis, /odrzuc, /rozliczenie [YYYY-MM]."""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import date, timedelta
+from decimal import Decimal
+
+from telegram import Update
+from telegram.constants import ChatAction
+from telegram.ext import BaseHandler, CallbackQueryHandler
+
+from bot.auth import requires
+from bot.deps import KisContext
+from bot.exports.settlement import settlement_workbook
+from bot.i18n import common
+from bot.i18n import hours as hour_texts
+from bot.i18n import summary as texts
+from handlers.telegram.common import Buttons, CommandSpec, edit_or_say, say
+from handlers.telegram.hours import today
+from storage import hours
+from storage.errors import DomainError
+from storage.hours_rules import Limits, month_bounds, parse_work_day
+from storage.hours_summary import DailySummary, daily_summary
+from storage.models import Role
+from storage.parsing import parse_hours
+from storage.people import get_participant
+from storage.settlement import settlement
+
+log = logging.getLogger(__name__)
+HOURS_STAFF = (Role.coordinator, Role.social_worker, Role.admin)
+BUTTONS_SHOWN = 10
+ALL_DATA = re.compile(r"^sm:all:(\d{4}-\d{2}-\d{2})$")
+ONE_DATA = re.compile(r"^sm:(ok|no):(\d{1,12}):(\d{4}-\d{2}-\d{2})$")
+MONTH_DATA = re.compile(r"^st:(\d{4})-(\d{2})$")
+MONTH_ARG = re.compile(r"^(\d{4})-(\d{1,2})$")
+TELEGRAM_LIMIT = 4000
+DATE_LIKE = re.compile(r"^[\d.\-]+$")
+
+
+def summary_buttons(summary: DailySummary) -> Buttons:
+    """Confirm-all, then confirm/reject for the oldest pending entries."""
+    if not summary.pending_count:
+        return []
+    day = f"{summary.day:%Y-%m-%d}"
+    rows = [[(texts.CONFIRM_ALL.format(n=summary.pending_count), f"sm:all:{day}")]]
+    rows += [[(texts.pending_button(item), f"sm:ok:{item.entry_id}:{day}"),
+              ("❌", f"sm:no:{item.entry_id}:{day}")] for item in summary.pending[:BUTTONS_SHOWN]]
+    return rows
+
+
+async def send_summary(update: Update, context: KisContext, day: date, prefix: str = "") -> None:
+    """The summary with its buttons (replacing the pressed message when there is one)."""
+    deps = context.deps
+    summary = await deps.db.run(daily_summary, day=day, limits=Limits.of(deps.settings))
+    text = (prefix + "\n\n" if prefix else "") + texts.summary_text(summary)
+    await edit_or_say(update, text[:TELEGRAM_LIMIT], summary_buttons(summary))
+
+
+@requires(*HOURS_STAFF)
+async def summary_command(update: Update, context: KisContext) -> None:
+    """/podsumowanie [DATE]: the day's PSU summary."""
+    now = today(context)
+    try:
+        day = parse_work_day(context.args[0], now) if context.args else now
+        if len(context.args or []) > 1 or day > now:
+            raise ValueError(day)
+    except ValueError:
+        await say(update, common.usage(texts.SUMMARY_USAGE))
+        return
+    await send_summary(update, context, day)
+
+
+@requires(*HOURS_STAFF)
+async def summary_button(update: Update, context: KisContext) -> None:
+    """Confirm all / confirm one / how to reject one (data validated: it may be forged)."""
+    query, deps = update.callback_query, context.deps
+    assert query is not None and context.identity.staff is not None
+    data = query.data or ""
+    try:
+        if match := ALL_DATA.match(data):
+            day, ids = date.fromisoformat(match[1]), None
+        elif (match := ONE_DATA.match(data)) and match[1] == "ok":
+            day, ids = date.fromisoformat(match[3]), [int(match[2])]
+        elif match:
+            await say(update, texts.REJECT_HINT.format(id=int(match[2])))
+            return
+        else:
+            raise ValueError(data)
+    except ValueError:
+        await query.answer(common.STALE_BUTTON, show_alert=True)
+        return
+    done = await deps.db.run(hours.confirm, staff_id=context.identity.staff.id,
+                             now=deps.clock.now(), up_to=day, entry_ids=ids)
+    log.info("staff %s confirmed %d hour entries", context.identity.staff.id, len(done))
+    await send_summary(update, context, day, texts.CONFIRMED.format(n=len(done)))
+
+
+def parse_entry(args: list[str], now: date) -> tuple[str, Decimal, date, str | None]:
+    """NUMBER HOURS [DATE] [reason…] → parts; ValueError otherwise."""
+    if len(args) < 2:
+        raise ValueError(args)
+    day, rest = now, args[2:]
+    if rest and DATE_LIKE.match(rest[0]):  # a typo in a date is an error, not a reason
+        day, rest = parse_work_day(rest[0], now), rest[1:]
+    if day > now:
+        raise ValueError(day)
+    return args[0], parse_hours(args[1]), day, " ".join(rest).strip() or None
+
+
+@requires(*HOURS_STAFF)
+async def entry_command(update: Update, context: KisContext) -> None:
+    """/wpis NUMBER HOURS [DATE] [reason]: record or overwrite a day's hours, confirmed."""
+    deps, staff = context.deps, context.identity.staff
+    assert staff is not None
+    try:
+        number, amount, day, reason = parse_entry(context.args or [], today(context))
+    except ValueError:
+        await say(update, common.usage(texts.ENTRY_USAGE))
+        return
+
+    def add(*, session):  # type: ignore[no-untyped-def]
+        person = get_participant(session=session, number=number)
+        return hours.staff_add(session=session, staff_id=staff.id, participant_id=person.id,
+                               work_date=day, hours=amount, reason=reason, today=today(context),
+                               limits=Limits.of(deps.settings), now=deps.clock.now())
+
+    try:
+        done = await deps.db.run(add)
+    except DomainError as exc:
+        await say(update, hour_texts.error(exc))
+        return
+    await say(update, texts.entry_saved(number, day, done.entry.hours, done.previous))
+
+
+@requires(*HOURS_STAFF)
+async def reject_command(update: Update, context: KisContext) -> None:
+    """/odrzuc ENTRY reason: reject an entry."""
+    deps, staff = context.deps, context.identity.staff
+    assert staff is not None
+    args = context.args or []
+    if len(args) < 2 or not args[0].isdigit() or len(args[0]) > 12:
+        await say(update, common.usage(texts.REJECT_USAGE))
+        return
+    try:
+        entry = await deps.db.run(hours.staff_reject, staff_id=staff.id, entry_id=int(args[0]),
+                                  reason=" ".join(args[1:])[:500], now=deps.clock.now())
+    except DomainError as exc:
+        await say(update, hour_texts.error(exc))
+        return
+    await say(update, texts.rejected(entry.id, entry.work_date, entry.hours))  # type: ignore[arg-type]
+
+
+def default_month(now: date) -> date:
+    """The month to settle by default: the previous one."""
+    return month_bounds(now.replace(day=1) - timedelta(days=1))[0]
+
+
+@requires(*HOURS_STAFF)
+async def settlement_command(update: Update, context: KisContext) -> None:
+    """/rozliczenie [YYYY-MM]: the month's settlement as text and XLSX."""
+    now = today(context)
+    args = context.args or []
+    match = MONTH_ARG.match(args[0]) if len(args) == 1 else None
+    try:
+        month = date(int(match[1]), int(match[2]), 1) if match else default_month(now)
+        if (args and not match) or len(args) > 1 or not 2000 <= month.year <= 2100:
+            raise ValueError(args)
+    except ValueError:
+        await say(update, common.usage(texts.SETTLEMENT_USAGE))
+        return
+    await send_settlement(update, context, month)
+
+
+@requires(*HOURS_STAFF)
+async def settlement_button(update: Update, context: KisContext) -> None:
+    """A month button under the settlement."""
+    query = update.callback_query
+    assert query is not None
+    match = MONTH_DATA.match(query.data or "")
+    try:
+        month = date(int(match[1]), int(match[2]), 1) if match else None
+    except ValueError:
+        month = None
+    if month is None or not 2000 <= month.year <= 2100:
+        await query.answer(common.STALE_BUTTON, show_alert=True)
+        return
+    await query.answer()
+    await send_settlement(update, context, month)
+
+
+async def send_settlement(update: Update, context: KisContext, month: date) -> None:
+    """Compute the settlement, send its text and the workbook."""
+    deps, chat = context.deps, update.effective_chat
+    assert chat is not None
+    await chat.send_action(ChatAction.UPLOAD_DOCUMENT)
+    result = await deps.db.run(settlement, month=month, places=deps.settings.psu_places)
+    await say(update, texts.settlement_text(result), month_buttons(month, today(context)))
+    await chat.send_document(settlement_workbook(result), filename=texts.settlement_filename(month))
+    log.info("settlement %s sent to chat %s", f"{month:%Y-%m}", chat.id)
+
+
+def month_buttons(month: date, now: date) -> Buttons:
+    """The month before and (unless it is in the future) the month after."""
+    before = month_bounds(month - timedelta(days=1))[0]
+    after = month_bounds(month)[1] + timedelta(days=1)
+    months = [before] + ([after] if after <= now else [])
+    return [[(f"{'◀' if m < month else '▶'} {texts.month_name(m)}", f"st:{m:%Y-%m}")
+             for m in months]]
+
+
+COMMANDS = [
+    CommandSpec("podsumowanie", summary_command, texts.SUMMARY_DESCRIPTION, aliases=("summary",),
+                menu_label=texts.SUMMARY_MENU),
+    CommandSpec("rozliczenie", settlement_command, texts.SETTLEMENT_DESCRIPTION,
+                aliases=("settlement",), menu_label=texts.SETTLEMENT_MENU),
+    CommandSpec("wpis", entry_command, texts.ENTRY_DESCRIPTION, aliases=("entry",)),
+    CommandSpec("odrzuc", reject_command, texts.REJECT_DESCRIPTION, aliases=("reject",)),
+]
+HANDLERS: list[BaseHandler] = [CallbackQueryHandler(summary_button, pattern=r"^sm:"),
+                               CallbackQueryHandler(settlement_button, pattern=r"^st:")]

@@ -1,0 +1,65 @@
+"""Replies are not throttled; bulk sends keep to the limits; a 429 pauses and retries."""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+
+import pytest
+from telegram.error import RetryAfter
+
+from bot.ratelimit import BULK, KisRateLimiter
+
+
+async def call(limiter: KisRateLimiter, chat_id: int, kind: str | None, fn=None):
+    async def ok() -> bool:
+        return True
+    return await limiter.process_request(fn or ok, (), {}, "sendMessage", {"chat_id": chat_id}, kind)
+
+
+async def test_replies_are_not_throttled() -> None:
+    limiter = KisRateLimiter(bulk_per_second=5)
+    start = time.monotonic()
+    for i in range(50):
+        await call(limiter, i, None)
+    assert time.monotonic() - start < 0.5
+
+
+async def test_bulk_keeps_to_the_overall_rate() -> None:
+    limiter = KisRateLimiter(bulk_per_second=20)
+    start = time.monotonic()
+    for i in range(40):  # a burst of 20 is allowed, the next 20 take about a second
+        await call(limiter, i, BULK)
+    assert 0.8 < time.monotonic() - start < 2.0
+
+
+async def test_bulk_to_one_chat_waits_between_messages() -> None:
+    limiter = KisRateLimiter(per_chat_seconds=0.2)
+    start = time.monotonic()
+    for _ in range(3):
+        await call(limiter, 7, BULK)
+    assert time.monotonic() - start >= 0.39
+
+
+async def test_retry_after_pauses_and_retries() -> None:
+    limiter = KisRateLimiter(max_retries=2)
+    attempts = []
+
+    async def flaky() -> bool:
+        attempts.append(time.monotonic())
+        if len(attempts) == 1:
+            raise RetryAfter(timedelta(seconds=0.2))
+        return True
+
+    assert await call(limiter, 1, None, flaky) is True
+    assert attempts[1] - attempts[0] >= 0.29 and limiter.retries == 1
+
+
+async def test_gives_up_after_max_retries() -> None:
+    limiter = KisRateLimiter(max_retries=1)
+
+    async def always() -> bool:
+        raise RetryAfter(timedelta(seconds=0.01))
+
+    with pytest.raises(RetryAfter):
+        await call(limiter, 1, None, always)

@@ -1,0 +1,132 @@
+"""Staff through the real PTB stack: /podsumowanie with confirmation, /wpis, /odrzuc, /rozliczenie."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from decimal import Decimal
+
+from openpyxl import load_workbook
+from sqlmodel import select
+
+from storage import rates
+from storage.models import AuditLog, HourEntry, Participant
+from tests.handlers.conftest import Harness
+from tests.handlers.test_hours import in_psu
+
+
+async def test_summary_confirm_one_then_all(bot: Harness) -> None:
+    anna, bob = in_psu(bot), in_psu(bot, "13", 1002, "Bob")
+    in_psu(bot, "14", 1003, "Cezary")
+    await anna.send("/godziny 4")
+    await anna.send("/godziny 3 04.12")
+    await bob.send("/godziny 8")
+    bot.staff("Jan K.", "social_worker", telegram_user_id=7001)
+    jan = bot.user(7001, "Jan")
+    await jan.send("/podsumowanie")
+    text = jan.last_text
+    assert text.startswith("Podsumowanie godzin PSU – poniedziałek, 7 grudnia")
+    assert "📍 Miejska Biblioteka Publiczna (12 godzin):" in text
+    assert "12 Anna Testowa – 4 godziny" in text and "13 Bob Testowa – 8 godzin" in text
+    assert "Bez godzin w tym tygodniu (1 osoba):\n  • 14 Cezary Testowa" in text
+    assert "Blisko limitu:\n  • 13 Bob Testowa: tydzień 8 godzin (zostało 2)" in text
+    assert "Do potwierdzenia: 3 wpisy." in text
+    assert jan.buttons()[0] == "✅ Potwierdź wszystkie (3)"
+    await jan.press("✅ 04.12 12")
+    assert jan.last_text.startswith("Potwierdzono: 1.")
+    assert jan.buttons()[0] == "✅ Potwierdź wszystkie (2)"
+    await jan.press("✅ Potwierdź wszystkie (2)")
+    assert jan.last_text.startswith("Potwierdzono: 2.") and "Nie ma nic do potwierdzenia." in jan.last_text
+    await anna.send("/godziny")
+    assert "✅ pon. 07.12 – 4 godziny" in anna.last_text and "✏️" not in "".join(anna.buttons())
+    with bot.db.session() as s:
+        assert {e.status for e in s.exec(select(HourEntry))} == {"confirmed"}
+        assert len([a for a in s.exec(select(AuditLog)) if a.action == "hours_confirm"]) == 3
+
+
+async def test_staff_add_correct_reject_with_reasons(bot: Harness) -> None:
+    anna = in_psu(bot)
+    await anna.send("/godziny 4")
+    bot.staff("Ewa", "coordinator", telegram_user_id=7002)
+    ewa = bot.user(7002, "Ewa")
+    await ewa.send("/wpis 12 5 lista obecności")
+    assert ewa.last_text == ("Zapisano i potwierdzono: uczestnik 12, poniedziałek, 7 grudnia – "
+                             "5 godzin (było 4 godziny).")
+    await ewa.send("/wpis 12 2 05.12")
+    assert "sobota, 5 grudnia – 2 godziny." in ewa.last_text
+    await ewa.send("/wpis 12 9")
+    assert ewa.last_text.startswith("Limit dzienny to 8 godzin.")  # staff keep the limits too
+    await ewa.send("/wpis 99 2")
+    assert ewa.last_text == "Nie ma uczestnika o numerze 99."
+    for bad in ("/wpis 12", "/wpis 12 4,25", "/wpis 12 4 31.02", "/wpis 12 4 08.12"):
+        await ewa.send(bad)
+        assert ewa.last_text.startswith("Użycie: /wpis NUMER GODZINY"), bad
+    with bot.db.session() as s:
+        entry = s.exec(select(HourEntry).where(HourEntry.work_date == date(2026, 12, 5))).one()
+    await ewa.send(f"/odrzuc {entry.id} pomyłka")
+    assert ewa.last_text == f"Odrzucono wpis nr {entry.id}: sobota, 5 grudnia – 2 godziny."
+    await ewa.send(f"/odrzuc {entry.id} jeszcze raz")
+    assert ewa.last_text == "Ten wpis jest odrzucony."
+    await ewa.send("/odrzuc abc")
+    assert ewa.last_text.startswith("Użycie: /odrzuc")
+    with bot.db.session() as s:
+        actions = [(a.actor, a.action, (a.details or {}).get("reason")) for a in s.exec(
+            select(AuditLog)) if a.action.startswith("hours_staff") or a.action == "hours_reject"]
+    assert actions[0][1:] == ("hours_staff_add", "lista obecności")
+    assert actions[-1][1:] == ("hours_reject", "pomyłka")
+
+
+async def test_settlement_document_across_the_rate_change(bot: Harness) -> None:
+    for day, amount in ((date(2021, 1, 1), "8.70"), (date(2021, 6, 1), "9.00")):
+        bot.db.call(rates.set_rate, kind="psu", amount=Decimal(amount), valid_from=day,
+                    actor="cli", now=bot.clock.now())
+    in_psu(bot)
+    with bot.db.session() as s:
+        pid = s.exec(select(Participant.id)).one()
+        for day, h in ((date(2021, 5, 31), 4), (date(2021, 6, 1), 6)):
+            s.add(HourEntry(participant_id=pid, work_date=day, hours=Decimal(h),
+                            status="confirmed", source="import"))
+    bot.staff("Jan K.", "coordinator", telegram_user_id=7001)
+    jan = bot.user(7001, "Jan")
+    await jan.send("/rozliczenie 2021-06")
+    joined = "\n".join(jan.texts).replace("\xa0", " ")
+    assert "Rozliczenie PSU – czerwiec 2021" in joined
+    assert "Osoby: 1 (miejsca w porozumieniu: 35)" in joined and "Kwota razem: 54,00 zł" in joined
+    document = jan.last_document
+    assert document is not None and document.filename == "rozliczenie_psu_2021-06.xlsx"
+    sheet = load_workbook(io.BytesIO(document.data))["Rozliczenie PSU"]
+    assert [c.value for c in sheet[5]][1:] == ["12", "Testowa Anna", "Miejska Biblioteka Publiczna",
+                                               6, 9, 54]
+    await jan.press("maj 2021")
+    assert jan.last_document.filename == "rozliczenie_psu_2021-05.xlsx"
+    assert "Kwota razem: 34,80 zł" in "\n".join(jan.texts).replace("\xa0", " ")
+    await jan.send("/rozliczenie")  # the clock is December 2026: November by default
+    assert jan.last_document.filename == "rozliczenie_psu_2026-11.xlsx"
+    for bad in ("/rozliczenie czerwiec", "/rozliczenie 2021-13", "/rozliczenie 2021-06 x"):
+        await jan.send(bad)
+        assert jan.last_text.startswith("Użycie: /rozliczenie"), bad
+    await jan.press_data("st:2021-13")
+    assert jan.last_answer is not None and jan.last_answer["text"] == "Ten przycisk jest już nieaktualny."
+
+
+async def test_hours_are_private_to_the_social_side(bot: Harness) -> None:
+    bot.staff("Kasia", "psychologist", telegram_user_id=7003)
+    bot.staff("Olek", "career_advisor", telegram_user_id=7004)
+    anna = in_psu(bot)
+    for uid in (7003, 7004):
+        user = bot.user(uid, "X")
+        for text in ("/podsumowanie", "/rozliczenie 2021-06", "/wpis 12 2", "/odrzuc 1 x"):
+            await user.send(text)
+            assert user.last_text == "Ta funkcja nie jest dostępna na Twoim koncie.", text
+        await user.send("/start")
+        assert "📊 Podsumowanie" not in user.buttons() and "🕒 Moje godziny" not in user.buttons()
+    await anna.send("/podsumowanie")
+    assert anna.last_text == "Ta funkcja nie jest dostępna na Twoim koncie."
+    await anna.send("/start")
+    assert "🕒 Moje godziny" in anna.buttons() and "📊 Podsumowanie" not in anna.buttons()
+    bot.staff("Jan K.", "social_worker", telegram_user_id=7001)
+    jan = bot.user(7001, "Jan")
+    await jan.send("/start")
+    assert {"📊 Podsumowanie", "💰 Rozliczenie"} <= set(jan.buttons())
+    await jan.press("📊 Podsumowanie")
+    assert jan.last_text.startswith("Podsumowanie godzin PSU")

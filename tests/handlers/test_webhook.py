@@ -1,0 +1,64 @@
+"""Webhook mode (PUBLIC_URL set): Telegram's secret_token is checked on every update."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+
+import aiohttp
+
+from bot.clock import ManualClock
+from bot.runtime import serve
+from bot.sandbox.botapi import BotApiStandIn
+from bot.webhook import SECRET_HEADER
+from tests.handlers.conftest import make_settings
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_update(api: BotApiStandIn, user_id: int, text: str) -> dict:
+    user = api.add_user(user_id, first_name="Obcy")
+    return {"update_id": 10, "message": {
+        "message_id": 1, "date": api.now(), "text": text, "from": user.user_json(),
+        "chat": {"id": user_id, "type": "private", "first_name": "Obcy"},
+        "entities": [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]}}
+
+
+async def test_webhook_accepts_only_updates_with_the_secret(api: BotApiStandIn, db_url: str,
+                                                            clock: ManualClock) -> None:
+    port = free_port()
+    settings = make_settings(api, db_url, public_url=f"http://127.0.0.1:{port}",
+                             webhook_port=port, webhook_secret="s3cret-Token_1")
+    stop = asyncio.Event()
+    ready = asyncio.Event()
+
+    async def on_ready(_deps: object) -> None:
+        ready.set()
+
+    task = asyncio.create_task(serve(settings, clock=clock, stop=stop, ready=on_ready))
+    try:
+        await asyncio.wait_for(ready.wait(), 15)
+        [registered] = api.calls("setWebhook")
+        assert registered["url"] == f"http://127.0.0.1:{port}/telegram"
+        assert registered["secret_token"] == "s3cret-Token_1"
+        url = f"http://127.0.0.1:{port}/telegram"
+        async with aiohttp.ClientSession() as http:
+            for headers in ({}, {SECRET_HEADER: "wrong"}):
+                async with http.post(url, json=start_update(api, 77, "/start"), headers=headers) as r:
+                    assert r.status == 403
+            async with http.post(url, data=b"not json",
+                                 headers={SECRET_HEADER: "s3cret-Token_1"}) as r:
+                assert r.status == 400
+            assert api.chat(77) == []
+            async with http.post(url, json=start_update(api, 78, "/pomoc"),
+                                 headers={SECRET_HEADER: "s3cret-Token_1"}) as r:
+                assert r.status == 200
+        await api.wait_for(lambda: api.chat(78), what="the reply to a genuine update")
+        assert api.chat(77) == [] and not api.calls("getUpdates")
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 15)
