@@ -59,7 +59,7 @@ def build_world(settings: Settings, api: BotApiStandIn, clock: OffsetClock) -> W
     url = fresh_database(path)
     print(texts.fresh_database(str(path)), flush=True)
     db = Database(url)
-    seeded = seed(db, clock.now(), settings.tz)
+    seeded = seed(db, clock.now(), settings)
     people = demo_people(seeded, db)
     for person in people.values():
         if person.chat_id is not None:

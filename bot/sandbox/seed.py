@@ -11,9 +11,11 @@ from zoneinfo import ZoneInfo
 import holidays
 from sqlmodel import Session
 
-from storage import people, rates, sites
+from bot.config import Settings
+from storage import hours, people, rates, sites
 from storage.db import Database
-from storage.models import HourEntry, Participant, Role, Service, Slot, Staff
+from storage.hours_rules import Limits
+from storage.models import Participant, Role, Service, Slot, Staff
 
 SITES_CSV = Path(__file__).resolve().parent.parent / "data" / "work_sites_kedzierzyn_kozle.csv"
 ACTOR = "cli"
@@ -96,15 +98,11 @@ def next_week(today: date, days_off: holidays.HolidayBase) -> list[date]:
     return [d for d in (monday + timedelta(days=i) for i in range(5)) if d not in days_off]
 
 
-def past_working_days(today: date, count: int, days_off: holidays.HolidayBase) -> list[date]:
-    """The last `count` working days before today, oldest first."""
-    found: list[date] = []
-    day = today - timedelta(days=1)
-    while len(found) < count:
-        if day.weekday() < 5 and day not in days_off:
-            found.append(day)
-        day -= timedelta(days=1)
-    return sorted(found)
+def recent_working_days(today: date, back_days: int,
+                        days_off: holidays.HolidayBase) -> list[date]:
+    """Working days from `back_days` ago up to yesterday, oldest first."""
+    days = (today - timedelta(days=n) for n in range(back_days, 0, -1))
+    return [d for d in days if d.weekday() < 5 and d not in days_off]
 
 
 def slot_starts(days: list[date], tz: ZoneInfo) -> list[datetime]:
@@ -112,7 +110,7 @@ def slot_starts(days: list[date], tz: ZoneInfo) -> list[datetime]:
     return [datetime.combine(d, time(h), tzinfo=tz) for d in days for h in SLOT_HOURS]
 
 
-def seed(db: Database, now: datetime, tz: ZoneInfo) -> Seeded:
+def seed(db: Database, now: datetime, settings: Settings) -> Seeded:
     """Fill a fresh, migrated database with the demo club."""
     db.call(sites.import_sites, path=SITES_CSV)
     for kind, amount, since in RATES:
@@ -123,10 +121,14 @@ def seed(db: Database, now: datetime, tz: ZoneInfo) -> Seeded:
              for s in STAFF]
     participants = [_add_participant(db, p, now) for p in PARTICIPANTS]
     days_off = holidays.Poland(years=range(now.year - 1, now.year + 2))
-    today = now.astimezone(tz).date()
-    db.call(_add_slots, staff=staff, starts=slot_starts(next_week(today, days_off), tz), now=now)
-    db.call(_add_hours, participants=participants,
-            days=past_working_days(today, 6, days_off), now=now)
+    today = now.astimezone(settings.tz).date()
+    db.call(_add_slots, staff=staff, starts=slot_starts(next_week(today, days_off), settings.tz),
+            now=now)
+    days = recent_working_days(today, settings.hours_backdate_days, days_off)
+    coordinator = next(m for m in staff if m.has_role(Role.coordinator))
+    _add_hours(db, [p for p in participants if p.in_psu], days, today, now, settings)
+    if len(days) > 2:  # the older entries confirmed by the coordinator, the newest waiting
+        db.call(hours.confirm, staff_id=coordinator.id, now=now, up_to=days[-3])
     return Seeded(staff=staff, participants=participants)
 
 
@@ -158,16 +160,13 @@ def _add_slots(*, session: Session, staff: list[Staff], starts: list[datetime],
                                 for start in starts)
 
 
-def _add_hours(*, session: Session, participants: list[Participant], days: list[date],
-               now: datetime) -> None:
-    """PSU hours on the last working days: older ones confirmed, the newest two submitted."""
-    for index, person in enumerate(p for p in participants if p.in_psu):
+def _add_hours(db: Database, workers: list[Participant], days: list[date], today: date,
+               now: datetime, settings: Settings) -> None:
+    """PSU hours logged by the participants themselves, every other working day."""
+    for index, person in enumerate(workers):
         for position, day in enumerate(days):
-            if (position + index) % 2:
-                continue  # every other day, as people really work
-            status = "confirmed" if position < len(days) - 2 else "submitted"
-            session.add(HourEntry(participant_id=person.id, work_site_id=person.work_site_id,
-                                  work_date=day, hours=Decimal("3") if index % 2 else Decimal("2.5"),
-                                  status=status, source="telegram", created_at=now,
-                                  updated_at=now,
-                                  confirmed_at=now if status == "confirmed" else None))
+            if (position + index) % 2 == 0:
+                db.call(hours.log_hours, participant_id=person.id, work_date=day,
+                        hours=Decimal(3) if index % 2 else Decimal("2.5"), today=today,
+                        limits=Limits.of(settings), backdate_days=settings.hours_backdate_days,
+                        now=now)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -10,12 +10,14 @@ import holidays
 from sqlmodel import func, select
 
 from bot.clock import ManualClock
-from bot.sandbox.seed import next_week, past_working_days, seed, slot_starts
+from bot.config import load_settings
+from bot.sandbox.seed import next_week, recent_working_days, seed, slot_starts
 from storage import rates
 from storage.db import Database
 from storage.models import HourEntry, Participant, Slot, Staff, WorkSite
 
 WARSAW = ZoneInfo("Europe/Warsaw")
+SETTINGS = load_settings(None)
 DAYS_OFF = holidays.Poland(years=range(2025, 2028))
 
 
@@ -26,9 +28,10 @@ def test_next_week_is_monday_to_friday_without_holidays() -> None:
     assert next_week(date(2026, 12, 17), DAYS_OFF) == [date(2026, 12, d) for d in (21, 22, 23)]
 
 
-def test_past_working_days_skip_weekends_and_holidays() -> None:
-    assert past_working_days(date(2026, 11, 12), 3, DAYS_OFF) == [
-        date(2026, 11, 6), date(2026, 11, 9), date(2026, 11, 10)]  # 11 November is a holiday
+def test_recent_working_days_skip_weekends_and_holidays() -> None:
+    assert recent_working_days(date(2026, 11, 12), 7, DAYS_OFF) == [
+        date(2026, 11, 5), date(2026, 11, 6), date(2026, 11, 9), date(2026, 11, 10)]
+    # (11 November is a holiday; today does not count)
 
 
 def test_slot_starts_are_warsaw_mornings() -> None:
@@ -37,7 +40,7 @@ def test_slot_starts_are_warsaw_mornings() -> None:
 
 
 def test_the_seed_fills_the_demo_club(db: Database, clock: ManualClock) -> None:
-    seeded = seed(db, clock.now(), WARSAW)
+    seeded = seed(db, clock.now(), SETTINGS)
     assert len(seeded.staff) == 3 and len(seeded.participants) == 12
     with db.session() as s:
         assert s.exec(select(func.count()).select_from(WorkSite)).one() == 22
@@ -50,8 +53,13 @@ def test_the_seed_fills_the_demo_club(db: Database, clock: ManualClock) -> None:
     assert len(slots) == 2 * 5 * 4
     assert {staff[slot.staff_id].name for slot in slots} == {"Katarzyna Sowa", "Piotr Wrona"}
     assert slots[0].starts_at == datetime(2026, 12, 14, 9, tzinfo=WARSAW)
-    assert {e.status for e in entries} == {"confirmed", "submitted"}
-    assert all(e.work_date < date(2026, 12, 7) for e in entries)
+    # Logged in the 7-day window (30 Nov - 4 Dec): older ones confirmed by the coordinator.
+    assert {e.work_date for e in entries} == {date(2026, 11, 30) + timedelta(days=n)
+                                             for n in range(5)}
+    assert {e.status for e in entries if e.work_date <= date(2026, 12, 2)} == {"confirmed"}
+    assert {e.status for e in entries if e.work_date > date(2026, 12, 2)} == {"submitted"}
+    assert {e.confirmed_by for e in entries if e.status == "confirmed"} == {
+        next(m.id for m in staff.values() if m.name == "Jan Kos")}
     days = [(e.participant_id, e.work_date) for e in entries]
     assert len(days) == len(set(days))  # one entry per person and day
     psu = db.call(rates.rate_periods, kind="psu")
@@ -59,7 +67,7 @@ def test_the_seed_fills_the_demo_club(db: Database, clock: ManualClock) -> None:
 
 
 def test_seeded_hours_stay_within_the_weekly_limit(db: Database, clock: ManualClock) -> None:
-    seed(db, clock.now(), WARSAW)
+    seed(db, clock.now(), SETTINGS)
     with db.session() as s:
         entries = s.exec(select(HourEntry)).all()
     weeks: dict[tuple[int, int], Decimal] = {}
