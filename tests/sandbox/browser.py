@@ -104,6 +104,22 @@ class Pane:
         buttons[-1].click()
         return self.settle(before)
 
+    def press_first(self) -> str:
+        """Press the first button under the newest message with buttons."""
+        labels = self.button_labels()
+        assert labels, f"no buttons in pane {self.index}"
+        return self.press(labels[0])
+
+    def shown_pictures(self) -> list[Any]:
+        """Pictures in the chat that the browser has actually loaded and drawn."""
+        return [img for img in self._css("img.photo")
+                if self.driver.execute_script("return arguments[0].naturalWidth", img) > 0]
+
+    def document_links(self) -> list[tuple[str, str]]:
+        """(file name, URL) of each document in the chat."""
+        return [(a.get_attribute("download"), a.get_attribute("href"))
+                for a in self._css("a.document")]
+
     def button_labels(self) -> list[str]:
         """Labels of the newest message's buttons."""
         keyboards = self._css(".keyboard")

@@ -8,6 +8,7 @@ folder as steps.txt.
 from __future__ import annotations
 
 import re
+import urllib.request
 from pathlib import Path
 
 from bot.i18n import common as texts
@@ -74,6 +75,20 @@ def test_a_new_user_books_and_logs_hours_in_the_browser(sandbox: SandboxProcess)
             steps.append("Anna: /godziny → przycisk 2 h → zapisano")
         else:
             steps.append("/godziny: jeszcze nie ma na main (wpis godzin pominięty)")
+
+        coordinator = psychologist
+        coordinator.choose("Jan Kos")
+        if exists(coordinator.type("/raport")):
+            coordinator.press_first()
+            wait_until(lambda: len(coordinator.shown_pictures()) >= 1, "the report's charts")
+            name, href = wait_until(coordinator.document_links, "the report's XLSX")[0]
+            assert name.endswith(".xlsx")
+            with urllib.request.urlopen(href, timeout=10) as response:
+                assert response.read(2) == b"PK"  # an XLSX is a zip file
+            steps.append(f"Koordynator: /raport → tekst, {name} (pobrany), "
+                         f"wykresy na czacie: {len(coordinator.shown_pictures())}")
+        else:
+            steps.append("/raport: jeszcze nie ma na main (dokumenty i wykresy pominięte)")
 
         assert phone.type("POMOC").startswith("[Piaskownica]")
         steps.append("Telefon SMS: POMOC → notatka piaskownicy")

@@ -74,4 +74,4 @@ def test_seeded_hours_stay_within_the_weekly_limit(db: Database, clock: ManualCl
     for e in entries:
         key = (e.participant_id, e.work_date.isocalendar().week)
         weeks[key] = weeks.get(key, Decimal(0)) + e.hours
-    assert weeks and max(weeks.values()) <= Decimal(10)
+    assert weeks and max(weeks.values()) <= Decimal(6)  # room left to try /godziny
