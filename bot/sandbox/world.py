@@ -128,13 +128,14 @@ class World:
                   for u in self.typed.get(chat_id, [])]
         return sorted(items, key=lambda item: item["id"])
 
-    def last_answer(self, key: str) -> str | None:
-        """The text of the newest answered button press (Telegram's short pop-up), if any."""
+    def last_answer(self, key: str) -> dict[str, str] | None:
+        """The newest answered button press's pop-up text (Telegram's toast), if it had one."""
         chat_id = self.telegram_person(key).chat_id
         for callback_id in reversed(self.answers.get(chat_id or 0, [])):
             answer = self.api.callback_answers.get(callback_id)
             if answer is not None:
-                return answer.get("text") or None
+                text = answer.get("text")
+                return {"id": callback_id, "text": text} if text else None
         return None
 
     def file(self, file_id: str) -> tuple[str, bytes, str]:
@@ -142,6 +143,9 @@ class World:
         stored = self.api.files.get(file_id)
         if stored is None:
             raise UnknownPerson(file_id)
+        if stored.file_id.startswith("photo-"):  # PTB uploads photos as octet-stream
+            mime = image_type(stored.data)
+            return f"obrazek.{mime.removeprefix('image/')}", stored.data, mime
         return stored.filename, stored.data, stored.mime_type
 
     @property
@@ -178,6 +182,14 @@ class World:
         if not person.phone or person.chat_id is not None:
             raise UnknownPerson(key)
         return person.phone
+
+
+IMAGE_MAGIC = ((b"\x89PNG", "image/png"), (b"GIF8", "image/gif"), (b"RIFF", "image/webp"))
+
+
+def image_type(data: bytes) -> str:
+    """The MIME type of a picture from its first bytes (Telegram photos are JPEG otherwise)."""
+    return next((mime for magic, mime in IMAGE_MAGIC if data.startswith(magic)), "image/jpeg")
 
 
 def _bot_json(message: SentMessage) -> dict[str, Any]:

@@ -12,6 +12,7 @@ import pytest
 
 from bot.config import load_settings
 from bot.sandbox import run_sandbox
+from bot.sandbox.world import image_type
 
 JSON = {"Content-Type": "application/json"}
 
@@ -145,3 +146,29 @@ async def test_the_page_and_its_assets_are_local(page: Page) -> None:
             body = await response.text()
             assert "http://" not in body and "https://" not in body  # no CDN, works offline
     assert "https://" not in html
+
+
+async def test_documents_and_pictures_come_through(page: Page) -> None:
+    await page.post("/api/chat/s3/send", {"text": "/raport"})  # Jan Kos, the coordinator
+    chat = await page.wait("/api/chat/s3", lambda c: any(m.get("buttons") for m in c["messages"]))
+    offer = next(m for m in chat["messages"] if m.get("buttons"))
+    first = offer["buttons"][0][0]
+    await page.post("/api/chat/s3/press", {"message_id": offer["id"], "data": first["data"]})
+    chat = await page.wait("/api/chat/s3", lambda c: any("photo" in m for m in c["messages"])
+                           and any("document" in m for m in c["messages"]), timeout=30)
+    document = next(m["document"] for m in chat["messages"] if "document" in m)
+    photo = next(m["photo"] for m in chat["messages"] if "photo" in m)
+    assert document["name"].endswith(".xlsx") and document["size"] > 1000
+    async with page.session.get(f"{page.url}/api/file/{document['id']}") as response:
+        assert response.headers["Content-Disposition"].startswith("attachment; filename*=UTF-8''")
+        assert (await response.read())[:2] == b"PK"
+    async with page.session.get(f"{page.url}/api/file/{photo['id']}") as response:
+        assert response.headers["Content-Disposition"] == "inline; filename*=UTF-8''obrazek.png"
+        assert response.content_type == "image/png"
+        assert (await response.read())[:4] == b"\x89PNG"
+
+
+def test_pictures_are_recognised_by_their_first_bytes() -> None:
+    assert image_type(b"\x89PNG\r\n") == "image/png"
+    assert image_type(b"GIF89a") == "image/gif"
+    assert image_type(b"\xff\xd8\xff") == "image/jpeg"

@@ -116,8 +116,17 @@ function renderPane(pane, data) {
   chat.replaceChildren(...rows);
   if (atBottom || pane.scrollDown) chat.scrollTop = chat.scrollHeight;
   pane.scrollDown = false;
-  pane.toast.hidden = !data.toast;
-  pane.toast.textContent = data.toast || "";
+  showToast(pane, data.toast);
+}
+
+function showToast(pane, toast) {
+  // Telegram's short pop-up after a button press: shown once, for a few seconds.
+  if (!toast || toast.id === pane.lastToast) return;
+  pane.lastToast = toast.id;
+  pane.toast.textContent = toast.text;
+  pane.toast.hidden = false;
+  clearTimeout(pane.toastTimer);
+  pane.toastTimer = setTimeout(() => { pane.toast.hidden = true; }, 5000);
 }
 
 async function refreshPane(pane) {
@@ -126,8 +135,7 @@ async function refreshPane(pane) {
   try {
     renderPane(pane, await api(base + encodeURIComponent(pane.person.key)));
   } catch (error) {
-    pane.toast.hidden = false;
-    pane.toast.textContent = `Błąd odświeżania: ${error.message}`;
+    showToast(pane, {id: `error-${Date.now()}`, text: `Błąd odświeżania: ${error.message}`});
   }
 }
 
