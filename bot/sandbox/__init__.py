@@ -96,26 +96,22 @@ async def run_sandbox(settings: Settings, *, stop: asyncio.Event | None = None,
         bot_settings = settings.model_copy(update={
             "telegram_bot_token": SANDBOX_TOKEN, "telegram_api_url": api.url,
             "database_url": world.db.url, "sms_provider": "console"})
+        bot_stop = asyncio.Event()
+        relay = asyncio.create_task(_relay_stop(stop, bot_stop, api))
         try:
-            await serve(bot_settings, clock=clock, stop=_waking(stop, api), ready=announce)
+            await serve(bot_settings, clock=clock, stop=bot_stop, ready=announce)
         finally:
+            relay.cancel()
             await runner.cleanup()
             world.db.dispose()
     print(texts.STOPPED, flush=True)
 
 
-def _waking(stop: asyncio.Event, api: BotApiStandIn) -> asyncio.Event:
-    """An event set with `stop` just after the stand-in's pending long poll is woken."""
-    inner = asyncio.Event()
-
-    async def relay() -> None:
-        await stop.wait()
-        api.wake_polls()
-        inner.set()
-
-    task = asyncio.get_running_loop().create_task(relay())
-    inner.relay_task = task  # type: ignore[attr-defined]  # keep a reference
-    return inner
+async def _relay_stop(stop: asyncio.Event, bot_stop: asyncio.Event, api: BotApiStandIn) -> None:
+    """When asked to stop, wake the bot's pending long poll, then stop the bot."""
+    await stop.wait()
+    api.wake_polls()
+    bot_stop.set()
 
 
 def _stop_on_signals() -> asyncio.Event:

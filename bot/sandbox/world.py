@@ -15,8 +15,9 @@ from bot.i18n import sandbox as texts
 from bot.sandbox.botapi import BotApiStandIn, SentMessage
 from bot.sandbox.seed import Seeded
 from bot.sandbox.sms import Phones, on_incoming_sms
+from storage import sites
 from storage.db import Database
-from storage.models import OutboxMessage, WorkSite
+from storage.models import OutboxMessage
 
 _callback_ids = itertools.count(1)
 SHOWN_SMS_STATUSES = ("pending", "sending", "sent")
@@ -221,8 +222,7 @@ def _due_sms(*, session: Any, participant_id: int | None, now: datetime) -> list
 
 def demo_people(seeded: Seeded, db: Database) -> dict[str, Person]:
     """The page's list: staff first, then participants by number."""
-    site_names = {s.id: s.name for s in db.call(lambda *, session: list(
-        session.exec(select(WorkSite))))}
+    site_names = {s.id: s.name for s in db.call(sites.list_sites)}
     found: dict[str, Person] = {}
     for member in seeded.staff:
         found[f"s{member.id}"] = Person(f"s{member.id}", member.name,
