@@ -26,17 +26,21 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.sandbox.botapi import BotApiStandIn, SentMessage  # noqa: E402
-from storage import people  # noqa: E402
+from storage import people, sites  # noqa: E402
 from storage.db import Database, upgrade  # noqa: E402
 
 USERS = 64
+STAFF_OFFSET = 1000
 Update = Callable[[BotApiStandIn, int, int], dict]
 
 
-def text_update(text: str) -> Update:
-    """An update factory for a text message (a command when it starts with '/')."""
+def text_update(text: str, user_offset: int = 0) -> Update:
+    """An update factory for a text message (a command when it starts with '/').
+
+    user_offset picks another group of seeded people (STAFF_OFFSET: the coordinators)."""
 
     def make(api: BotApiStandIn, user_id: int, _i: int) -> dict:
+        user_id += user_offset
         message = {"message_id": api.next_message_id(user_id), "date": api.now(), "text": text,
                    "chat": {"id": user_id, "type": "private", "first_name": "U"},
                    "from": {"id": user_id, "is_bot": False, "first_name": "U"}}
@@ -98,9 +102,10 @@ async def closed_loop(api: BotApiStandIn, replies: Replies, make: Update, n: int
     async def worker(user_id: int) -> None:
         for i in range(n // workers):
             waiter: asyncio.Future[float] = loop.create_future()
-            replies.waiters[user_id] = waiter
+            update = make(api, user_id, i)
+            replies.waiters[update["message"]["chat"]["id"]] = waiter
             start = time.perf_counter()
-            api.push_update(make(api, user_id, i))
+            api.push_update(update)
             latencies.append((await asyncio.wait_for(waiter, 30) - start) * 1000)
 
     await asyncio.gather(*(worker(1 + w) for w in range(workers)))
@@ -108,17 +113,21 @@ async def closed_loop(api: BotApiStandIn, replies: Replies, make: Update, n: int
 
 
 def seed(url: str) -> None:
-    """Migrate and add USERS participants linked to Telegram ids 1..USERS."""
+    """Migrate; add USERS PSU participants (Telegram ids 1..USERS) and USERS coordinators."""
     upgrade(url)
     db = Database(url)
     now = datetime.now(UTC)
+    db.call(sites.import_sites, path=ROOT / "bot" / "data" / "work_sites_kedzierzyn_kozle.csv")
+    site = db.call(sites.list_sites)[0].name
     for uid in range(1, USERS + 1):
         new = people.NewParticipant(number=str(uid), first_name="U", last_name="B", gender="K",
-                                    phone=None, referred_on=date(2026, 1, 1))
+                                    phone=None, referred_on=date(2026, 1, 1), work_site=site)
         added = db.call(people.add_participant, new=new, actor="bench", now=now)
         with db.session() as s:
             row = s.get(type(added), added.id)
             row.telegram_user_id = uid  # type: ignore[union-attr]
+        db.call(people.add_staff, name=f"K{uid}", roles=["coordinator"],
+                telegram_user_id=STAFF_OFFSET + uid, phone=None, actor="bench", now=now)
     db.dispose()
 
 
@@ -171,7 +180,9 @@ async def main(db_kind: str, n: int) -> None:
                    "DATABASE_URL": url}
             ours, memory["idle"], memory["load"] = await run_bot(
                 [sys.executable, "-m", "bot", "run"], env, api,
-                {"/pomoc (participant)": text_update("/pomoc")}, n)
+                {"/pomoc (participant)": text_update("/pomoc"),
+                 "/godziny 4 (participant)": text_update("/godziny 4"),
+                 "/podsumowanie (coordinator)": text_update("/podsumowanie", STAFF_OFFSET)}, n)
             rows += ours
     floor = rows[0].throughput
     print(f"\nUpdate handling, {n} updates per scenario, database: {db_kind}, "
