@@ -30,7 +30,7 @@ def book_with_psychologist(anna: Pane, steps: list[str]) -> str:
     reply = anna.press(re.compile("psycholog", re.IGNORECASE))
     steps.append("Anna: wybór usługi (psycholog)")
     for _ in range(4):
-        if BOOKED.search(reply) and not anna.button_labels():
+        if BOOKED.search(reply):
             break
         labels = anna.button_labels()
         confirm = [label for label in labels if CONFIRM.search(label)]
