@@ -51,6 +51,15 @@ def day(value: date) -> str:
     return format_date(value, "EEEE, d MMMM", locale=PL)
 
 
+_ACCUSATIVE = {"środa": "środę", "sobota": "sobotę", "niedziela": "niedzielę"}
+
+
+def day_accusative(value: date) -> str:
+    """'sobotę, 28 listopada' (after 'za', 'na', 'w')."""
+    weekday, rest = day(value).split(", ", 1)
+    return f"{_ACCUSATIVE.get(weekday, weekday)}, {rest}"
+
+
 def short_day(value: date) -> str:
     """'pon. 07.12'."""
     return format_date(value, "EEE dd.MM", locale=PL)
