@@ -48,10 +48,11 @@ def claim(*, session: Session, broadcast_id: int, channel: str, limit: int) -> l
             for d, p in rows]
 
 
-def mark_sent(*, session: Session, delivery_id: int, now: datetime) -> None:
-    """The message left for the person (an SMS sent instead of Telegram keeps 'blocked')."""
+def mark_sent(*, session: Session, delivery_ids: list[int], now: datetime) -> None:
+    """The messages left (an SMS sent instead of Telegram keeps error 'blocked')."""
     keep = case((Delivery.error == "blocked", "blocked"), else_=None)
-    session.exec(update(Delivery).where(Delivery.id == delivery_id)  # type: ignore[call-overload]
+    session.exec(update(Delivery)  # type: ignore[call-overload]
+                 .where(col(Delivery.id).in_(delivery_ids))
                  .values(status="sent", sent_at=now, error=keep))
 
 

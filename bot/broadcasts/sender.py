@@ -1,9 +1,10 @@
 """Sending one broadcast: claim deliveries, send at the allowed rate, record each outcome.
 
 Durability: every recipient has a delivery row (made at confirm). A sender claims rows
-(pending → sending), sends, and marks each one as soon as its answer arrives. A crash leaves
-only the rows in flight as 'sending'; the next run sends those again (at-least-once), so the
-only possible duplicates are the messages in flight at the crash.
+(pending → sending), sends, and records the accepted ones as sent every FLUSH_EVERY seconds
+(one transaction). A crash leaves only the rows in flight or not yet recorded as 'sending';
+the next run sends those again (at-least-once), so the only possible duplicates are the
+messages accepted in the last moments before the crash.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from storage.deliveries import Claimed
 log = logging.getLogger(__name__)
 IDLE_WAIT = 0.2
 STOP_GRACE = 5.0
+FLUSH_EVERY = 0.25
 SendFn = Callable[["Lane", Claimed], Awaitable[None]]
 
 
@@ -97,6 +99,7 @@ class BroadcastSender:
                              batch=max(4, int(settings.broadcast_sms_rate)))
         self.message: Message | None = None
         self.progress = Progress(application, broadcast_id)
+        self.sent: list[int] = []  # accepted, not yet recorded (written every FLUSH_EVERY s)
 
     async def run(self) -> deliveries.Report:
         """Send everything still pending, then tell the coordinator how it went."""
@@ -107,18 +110,35 @@ class BroadcastSender:
                         self.broadcast_id, again)
         self.message = await compose(self.deps, self.broadcast_id)
         await self.progress.start()
+        recorder = asyncio.create_task(self._record_sent_forever())
         try:
             await asyncio.gather(self._drive(self.telegram, None),
                                  self._drive(self.sms_lane, self.telegram))
         except asyncio.CancelledError:  # a stop: let the messages in flight be recorded
             await self._settle(STOP_GRACE)
             raise
+        finally:
+            recorder.cancel()
+            await asyncio.shield(self._record_sent())
         await db.run(deliveries.finish_if_done, broadcast_id=self.broadcast_id,
                      now=self.deps.clock.now())
         report = await db.run(deliveries.report, broadcast_id=self.broadcast_id)
         await self.progress.finish(report)
         log.info("broadcast %s done: %s", self.broadcast_id, report)
         return report
+
+    async def _record_sent(self) -> None:
+        """Write the accepted messages as sent, in one transaction."""
+        ids, self.sent = self.sent, []
+        if ids:
+            await self.deps.db.run(deliveries.mark_sent, delivery_ids=ids,
+                                   now=self.deps.clock.now())
+
+    async def _record_sent_forever(self) -> None:
+        """Every FLUSH_EVERY seconds: the bigger this is, the more may repeat after a crash."""
+        while True:
+            await asyncio.sleep(FLUSH_EVERY)
+            await self._record_sent()
 
     async def _settle(self, timeout: float) -> None:
         """Wait (up to timeout) for the sends in flight; cancel what is still running."""
@@ -208,8 +228,7 @@ class BroadcastSender:
             await db.run(deliveries.retry_later, delivery_id=item.delivery_id,
                          error=type(exc).__name__)
         else:
-            await db.run(deliveries.mark_sent, delivery_id=item.delivery_id,
-                         now=self.deps.clock.now())
+            self.sent.append(item.delivery_id)
 
     async def _send_sms(self, lane: Lane, item: Claimed) -> None:
         """One SMS through the gateway; throttled → pause, retryable → later, else failed."""
@@ -230,5 +249,4 @@ class BroadcastSender:
         except SmsPermanentError as exc:
             await db.run(deliveries.mark_failed, delivery_id=item.delivery_id, error=str(exc))
         else:
-            await db.run(deliveries.mark_sent, delivery_id=item.delivery_id,
-                         now=self.deps.clock.now())
+            self.sent.append(item.delivery_id)

@@ -154,8 +154,12 @@ async def send(update: Update, context: KisContext, broadcast_id: int, stamp: st
     at = datetime.strptime(stamp, "%Y%m%d%H%M").replace(tzinfo=tz) if stamp else None
     draft = await deps.db.run(broadcasts.confirm, broadcast_id=broadcast_id, staff_id=staff.id,
                               now=deps.clock.now(), tz=tz, send_at=at, chat_id=chat.id)
-    if at is None:
+    if at is None:  # the preview becomes the progress message the sender edits
         await edit_or_say(update, texts.progress(await _report(context, broadcast_id)))
+        query = update.callback_query
+        if query is not None and query.message is not None:
+            await deps.db.run(broadcasts.set_progress_message, broadcast_id=broadcast_id,
+                              chat_id=chat.id, message_id=query.message.message_id)
         start_sending(context.application, broadcast_id)
         return
     report = await _report(context, broadcast_id)
