@@ -34,8 +34,12 @@ def claim(*, session: Session, broadcast_id: int, channel: str, limit: int) -> l
                .order_by(Delivery.id).limit(limit))
     if session.get_bind().dialect.name == "postgresql":
         pending = pending.with_for_update(skip_locked=True)
+    # Two steps: PostgreSQL may run an IN (subquery … LIMIT) more than once and take more.
+    candidates = list(session.exec(pending))
+    if not candidates:
+        return []
     taken = session.exec(update(Delivery)  # type: ignore[call-overload]
-                         .where(col(Delivery.id).in_(pending), Delivery.status == "pending")
+                         .where(col(Delivery.id).in_(candidates), Delivery.status == "pending")
                          .values(status="sending", attempts=Delivery.attempts + 1)
                          .returning(Delivery.id)).all()
     ids = [row[0] for row in taken]
