@@ -209,3 +209,17 @@ def hours_by_participant(*, session: Session, start: date, end: date,
     for participant_id, hours in rows:
         totals[participant_id] = totals.get(participant_id, Decimal(0)) + Decimal(hours)
     return totals
+
+
+def held_in_period(*, session: Session, start: date, end: date,
+                   tz: ZoneInfo) -> list[tuple[Workshop, int]]:
+    """Held workshops start..end inclusive with how many attended (for the period report)."""
+    since = datetime.combine(start, time(0), tzinfo=tz)
+    until = datetime.combine(end + timedelta(days=1), time(0), tzinfo=tz)
+    held = session.exec(select(Workshop).where(Workshop.status == "held",
+                                               Workshop.starts_at >= since,
+                                               Workshop.starts_at < until)
+                        .order_by(Workshop.starts_at)).all()
+    return [(w, len(session.exec(select(WorkshopSignup.id).where(
+        WorkshopSignup.workshop_id == w.id, WorkshopSignup.status == "attended")).all()))
+        for w in held]

@@ -37,7 +37,7 @@ from storage.deliveries import Claimed
 log = logging.getLogger(__name__)
 IDLE_WAIT = 0.2
 STOP_GRACE = 5.0
-FLUSH_EVERY = 0.25
+FLUSH_EVERY = 0.1
 SendFn = Callable[["Lane", Claimed], Awaitable[None]]
 
 

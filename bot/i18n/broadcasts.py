@@ -64,7 +64,8 @@ def cost(sms_count: int, segments: int, price: Decimal) -> str:
     return fmt.money(price * sms_count * segments)
 
 
-def preview(text: str, audience: str, counts: Preview, segments: int, price: Decimal) -> str:
+def preview(text: str, audience: str, counts: Preview, segments: int, price: Decimal,
+            max_segments: int = 10) -> str:
     """What will go, to how many, and what it costs (counts only, no names)."""
     lines = ["📣 Podgląd ogłoszenia:", "", text, "",
              f"Odbiorcy: {AUDIENCE_LABELS.get(audience, audience)}",
@@ -73,6 +74,9 @@ def preview(text: str, audience: str, counts: Preview, segments: int, price: Dec
     if counts.sms:
         parts = fmt.count(segments, "część", "części", "części")
         lines.append(f"  ({parts} na SMS, koszt ok. {cost(counts.sms, segments, price)})")
+        if segments > max_segments:
+            lines.append(f"  ⚠️ Zwykle SMS ma najwyżej {max_segments} części: "
+                         "może warto skrócić tekst.")
     if counts.opted_out:
         lines.append(f"• Bez wysyłki (rezygnacja z SMS): {counts.opted_out}")
     if counts.unreachable:

@@ -89,7 +89,8 @@ async def show_preview(update: Update, context: KisContext, broadcast_id: int) -
         workshop = await deps.db.run(workshops.get, workshop_id=broadcast.workshop_id)
         body = texts.invitation_sms(body, workshop, settings.tz)
     parts = segments(sms_text(body, settings.sms_transliterate))
-    text = texts.preview(broadcast.text, broadcast.audience, counts, parts, settings.sms_price_pln)
+    text = texts.preview(broadcast.text, broadcast.audience, counts, parts, settings.sms_price_pln,
+                         settings.sms_max_segments)
     if counts.telegram + counts.sms == 0:
         await edit_or_say(update, f"{text}\n\n{texts.NOBODY}", audience_buttons(broadcast_id))
         return

@@ -64,3 +64,10 @@ def test_workshop_arguments() -> None:
                 '15.12 10 "S" 5 0,3', '15.12 10 "niedomknięty 5 1'):
         with pytest.raises((ValueError, IndexError)):
             parse_args(bad, date(2026, 12, 7), TZ)
+
+
+def test_preview_warns_about_long_sms() -> None:
+    from storage.broadcasts import Preview
+    long = texts.preview("x", "all", Preview(telegram=1, sms=2), 3, Decimal("0.16"), 2)
+    assert "3 części na SMS, koszt ok. 0,96\xa0zł" in long and "skrócić" in long
+    assert "skrócić" not in texts.preview("x", "all", Preview(sms=2), 2, Decimal("0.16"), 2)

@@ -82,6 +82,9 @@ async def test_invitation_rsvp_capacity_waiting_list_and_attendance(bot: Harness
     hours = bot.db.call(workshops.hours_by_participant, start=date(2026, 12, 1),
                         end=date(2026, 12, 31), tz=bot.deps.settings.tz)
     assert hours == {people[1].id: Decimal(3)}
+    held = bot.db.call(workshops.held_in_period, start=date(2026, 12, 1), end=date(2026, 12, 31),
+                       tz=bot.deps.settings.tz)
+    assert [(w.title, n) for w, n in held] == [("Gotowanie", 1)]
 
 
 async def test_forged_workshop_buttons(bot: Harness) -> None:
