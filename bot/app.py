@@ -17,18 +17,22 @@ from telegram.ext import (
 )
 from telegram.request import HTTPXRequest
 
+from bot.broadcasts.runner import broadcast_tick
+from bot.broadcasts.runner import stop_all as stop_broadcasts
 from bot.deps import Deps, KisContext
 from bot.i18n import common as texts
 from bot.ratelimit import KisRateLimiter
-from handlers.telegram import hours, reports, start, summary
+from handlers.telegram import broadcast, hours, reports, start, summary, workshops
 from handlers.telegram.common import CommandSpec
 from handlers.telegram.scopes import publish_commands_for, publish_default
 from storage.people import Identity, list_staff
 
 log = logging.getLogger(__name__)
 
-# Each feature module exports COMMANDS (list[CommandSpec]) and optionally HANDLERS.
-FEATURES: list[ModuleType] = [start, hours, summary, reports]
+# Each feature module exports COMMANDS (list[CommandSpec]) and optionally HANDLERS
+# (a handler, or (handler, group): a group below 0 sees updates before the commands and
+# fallbacks and lets them through unless it raises ApplicationHandlerStop).
+FEATURES: list[ModuleType] = [start, hours, summary, reports, broadcast, workshops]
 
 
 def collect(features: list[ModuleType]) -> tuple[list[CommandSpec], list[Any]]:
@@ -58,6 +62,7 @@ def build_application(deps: Deps, *, update_processor: BaseUpdateProcessor | Non
         .request(HTTPXRequest(connection_pool_size=16, connect_timeout=10, read_timeout=15))
         .get_updates_request(HTTPXRequest(connection_pool_size=2, read_timeout=40))
         .post_init(_post_init)
+        .post_stop(stop_broadcasts)
     )
     builder = builder.concurrent_updates(update_processor or 8)
     if webhook:
@@ -77,7 +82,10 @@ def add_handlers(application: Application, features: list[ModuleType]) -> None:
         application.add_handler(CommandHandler([spec.name, *spec.aliases], spec.callback))
         application.add_handler(CallbackQueryHandler(spec.callback, pattern=f"^{spec.menu_data}$"))
     for handler in handlers:
-        application.add_handler(handler)
+        if isinstance(handler, tuple):
+            application.add_handler(handler[0], group=handler[1])
+        else:
+            application.add_handler(handler)
     for handler in start.FALLBACKS:
         application.add_handler(handler)
 
@@ -93,6 +101,7 @@ async def _post_init(application: Application) -> None:
         if member.telegram_user_id and member.active:
             await publish_commands_for(application.bot, member.telegram_user_id,
                                        Identity(staff=member), commands)
+    await broadcast_tick(application, deps.clock.now())  # resume what a restart interrupted
 
 
 async def _on_error(update: object, context: KisContext) -> None:

@@ -71,6 +71,13 @@ class Settings(BaseSettings):
     psu_places: int = Field(35, ge=0)
     psu_weekly_norm: Decimal = Decimal(10)
 
+    # Broadcasts (/ogloszenie): Telegram allows about 30 messages a second overall.
+    broadcast_telegram_rate: float = Field(28.0, gt=0, le=1000)
+    broadcast_concurrency: int = Field(16, ge=1, le=64)
+    broadcast_sms_rate: float = Field(5.0, gt=0, le=1000)
+    broadcast_progress_seconds: float = Field(2.0, ge=0.5, le=60)
+    sms_price_pln: Decimal = Field(Decimal("0.16"), ge=0)
+
     # Scheduled messages (Warsaw wall-clock times).
     summary_time: time = time(16, 0)
     weekly_nudge_time: time = time(12, 0)

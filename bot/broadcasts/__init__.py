@@ -1,0 +1,1 @@
+"""Broadcasts: the durable, rate-limited sender of coordinators' notices (Telegram and SMS)."""

@@ -1,0 +1,35 @@
+"""Send due and interrupted broadcasts without the rest of the bot, then exit.
+
+`python -m bot.broadcasts.standalone` (settings from the environment). Used by the
+kill-and-resume test and the benchmark to run the sender in its own process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from bot.app import build_application
+from bot.broadcasts.runner import broadcast_tick, tasks
+from bot.clock import SystemClock
+from bot.config import load_settings
+from bot.deps import Deps
+from storage.db import Database
+
+
+async def send_pending() -> int:
+    """Run every broadcast that is due or being sent to the end; how many ran."""
+    settings = load_settings()
+    db = Database(settings.database_url)
+    application = build_application(Deps(settings=settings, db=db, clock=SystemClock()),
+                                    features=[])
+    async with application:
+        started = await broadcast_tick(application, SystemClock().now())
+        await asyncio.gather(*tasks(application).values())
+    db.dispose()
+    return len(started)
+
+
+if __name__ == "__main__":
+    logging.basicConfig(level=logging.WARNING)
+    asyncio.run(send_pending())

@@ -1,0 +1,132 @@
+"""Texts of /ogloszenie: composing, preview, scheduling, progress and the final report."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from bot.i18n import fmt
+from storage.broadcasts import Preview
+from storage.deliveries import Report
+from storage.errors import DomainError
+from storage.models import Workshop
+
+DESCRIPTION = "ogłoszenie do uczestników"
+ASK_TEXT = ("📣 Napisz treść ogłoszenia jedną wiadomością (do 1000 znaków).\n"
+            "Możesz też od razu: /ogloszenie Treść ogłoszenia")
+ASK_TEXT_WORKSHOP = ("📣 Zaproszenie na warsztat: {title}, {when}.\n"
+                     "Napisz treść zaproszenia jedną wiadomością. Dołączę datę, miejsce "
+                     "i przyciski „Będę / Nie będę”.")
+ASK_AUDIENCE = "Do kogo wysłać?"
+ASK_SITE = "Które miejsce pracy?"
+NO_SITES = "Nie ma jeszcze miejsc pracy PSU."
+AUDIENCE_LABELS = {
+    "all": "👥 Wszyscy aktywni",
+    "psu": "🧹 Uczestnicy PSU",
+    "site": "📍 Jedno miejsce pracy",
+    "week": "📅 Z wizytą w tym tygodniu",
+}
+SEND_NOW = "✅ Wyślij teraz"
+SCHEDULE = "🕒 Zaplanuj"
+CANCEL = "✖️ Anuluj"
+BACK = "↩️ Wróć"
+ASK_DAY = "Którego dnia wysłać?"
+ASK_HOUR = "O której godzinie ({day})?"
+CANCELLED = "Ogłoszenie anulowane. Nic nie zostało wysłane."
+NOBODY = "Do tej grupy nie da się nic wysłać (nikt nie ma Telegrama ani telefonu)."
+RSVP_YES = "✅ Będę"
+RSVP_NO = "❌ Nie będę"
+
+ERRORS = {
+    "broadcast_not_found": "Nie znalazłem tego ogłoszenia.",
+    "broadcast_not_draft": "To ogłoszenie jest już wysłane, zaplanowane albo anulowane.",
+    "broadcast_not_cancellable": "Tego ogłoszenia nie da się już anulować: jest wysyłane "
+                                 "albo wysłane.",
+    "broadcast_incomplete": "Najpierw napisz treść i wybierz odbiorców.",
+    "empty_text": "Ogłoszenie nie może być puste. Napisz treść jedną wiadomością.",
+    "bad_audience": "Nie znam takiej grupy odbiorców.",
+    "site_not_found": "Nie znalazłem tego miejsca pracy.",
+    "send_at_past": "Ten termin już minął. Wybierz późniejszy.",
+    "workshop_not_found": "Nie znalazłem tego warsztatu.",
+}
+
+
+def error(exc: DomainError) -> str:
+    """A store error in Polish."""
+    if exc.code == "text_too_long":
+        return f"Za długie: {exc.params['length']} znaków (najwyżej {exc.params['limit']})."
+    return ERRORS.get(exc.code, "Nie udało się. Spróbuj jeszcze raz od /ogloszenie.")
+
+
+def cost(sms_count: int, segments: int, price: Decimal) -> str:
+    """'1,60 zł' for sms_count messages of `segments` parts each."""
+    return fmt.money(price * sms_count * segments)
+
+
+def preview(text: str, audience: str, counts: Preview, segments: int, price: Decimal,
+            max_segments: int = 10) -> str:
+    """What will go, to how many, and what it costs (counts only, no names)."""
+    lines = ["📣 Podgląd ogłoszenia:", "", text, "",
+             f"Odbiorcy: {AUDIENCE_LABELS.get(audience, audience)}",
+             f"• Telegram: {counts.telegram}",
+             f"• SMS: {counts.sms}"]
+    if counts.sms:
+        parts = fmt.count(segments, "część", "części", "części")
+        lines.append(f"  ({parts} na SMS, koszt ok. {cost(counts.sms, segments, price)})")
+        if segments > max_segments:
+            lines.append(f"  ⚠️ Zwykle SMS ma najwyżej {max_segments} części: "
+                         "może warto skrócić tekst.")
+    if counts.opted_out:
+        lines.append(f"• Bez wysyłki (rezygnacja z SMS): {counts.opted_out}")
+    if counts.unreachable:
+        lines.append(f"• Bez wysyłki (brak Telegrama i telefonu): {counts.unreachable}")
+    return "\n".join(lines)
+
+
+def scheduled(at: datetime, tz: ZoneInfo, recipients: int) -> str:
+    """Confirmation of a scheduled send."""
+    return (f"🕒 Zaplanowane na {fmt.when(at, tz)}. Odbiorców: {recipients}.\n"
+            "Do tego czasu możesz je anulować.")
+
+
+def progress(report: Report, final: bool = False) -> str:
+    """'Wysłano 120/300' (the one message edited while sending)."""
+    head = "✅ Ogłoszenie wysłane" if final else "📤 Wysyłam ogłoszenie…"
+    return f"{head}\nWysłano {report.handled}/{report.total}"
+
+
+def final_report(report: Report) -> str:
+    """How the broadcast went."""
+    lines = ["📊 Raport z wysyłki:",
+             f"• Dostarczone: {report.delivered} (Telegram {report.sent_telegram}, "
+             f"SMS {report.sent_sms})"]
+    if report.sms_instead:
+        lines.append(f"• SMS zamiast Telegrama: {report.sms_instead}")
+    lines.append(f"• Zablokowali bota (bez SMS): {report.blocked}")
+    lines.append(f"• Rezygnacja z SMS: {report.opted_out}")
+    lines.append(f"• Nieudane: {report.failed}")
+    if report.unreachable:
+        lines.append(f"• Brak kontaktu: {report.unreachable}")
+    return "\n".join(lines)
+
+
+def workshop_line(workshop: Workshop, tz: ZoneInfo) -> str:
+    """'📅 wtorek, 15 grudnia, godz. 10:00 · 📍 Sala 2'."""
+    return f"📅 {fmt.when(workshop.starts_at, tz)}\n📍 {workshop.place}"
+
+
+def invitation(text: str, workshop: Workshop, tz: ZoneInfo) -> str:
+    """The Telegram invitation: the coordinator's text, the date and place."""
+    return f"{text}\n\n{workshop_line(workshop, tz)}"
+
+
+def invitation_sms(text: str, workshop: Workshop, tz: ZoneInfo) -> str:
+    """The SMS invitation: as on Telegram, plus how to answer."""
+    local = workshop.starts_at.astimezone(tz)
+    return f"{text}\n{local:%d.%m} godz. {local:%H:%M}, {workshop.place}.\nOdpisz TAK lub NIE."
+
+
+def rsvp_buttons(workshop_id: int) -> list[list[tuple[str, str]]]:
+    """Będę / Nie będę."""
+    return [[(RSVP_YES, f"ws:yes:{workshop_id}"), (RSVP_NO, f"ws:no:{workshop_id}")]]

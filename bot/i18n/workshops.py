@@ -1,0 +1,96 @@
+"""Texts of group workshops: /warsztat, /warsztaty, sign-ups, lists and attendance."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from bot.i18n import fmt
+from storage.errors import DomainError
+from storage.models import Participant, Workshop, WorkshopSignup
+from storage.workshops import Answer, WorkshopCounts
+
+CREATE_DESCRIPTION = "nowy warsztat grupowy"
+LIST_DESCRIPTION = "warsztaty: zapisy, lista, obecność"
+DEFAULT_TITLE = "Warsztat grupowy"
+USAGE = ('Użycie: /warsztat DZIEŃ GODZINA "MIEJSCE" MIEJSC GODZIN [TYTUŁ]\n'
+         'Na przykład: /warsztat 15.12 10:00 "Sala 2, ul. Judyma 6" 20 3 Gotowanie\n'
+         "MIEJSC to liczba miejsc, GODZIN to czas warsztatu w godzinach (np. 2,5).")
+NONE_UPCOMING = "Nie ma zaplanowanych warsztatów. Nowy: /warsztat"
+LIST_BUTTON = "👥 Lista {n}"
+ATTENDANCE_BUTTON = "✅ Obecność {n}"
+INVITE_BUTTON = "📣 Zaproś {n}"
+ATTENDANCE_HINT = "Zaznacz obecnych (naciśnij jeszcze raz, aby cofnąć):"
+NOBODY_SIGNED = "Nikt się jeszcze nie zapisał."
+MARKS = {"attended": "✅", "absent": "❌", "going": "⬜"}
+
+ERRORS = {
+    "workshop_in_past": "Ten termin już minął. Podaj przyszłą datę.",
+    "bad_capacity": "Liczba miejsc musi być od 1 do {limit}.",
+    "bad_place": "Podaj miejsce w cudzysłowie, np. \"Sala 2\".",
+    "workshop_not_found": "Nie znalazłem tego warsztatu.",
+    "workshop_closed": "Zapisy na ten warsztat są już zamknięte.",
+    "workshop_not_started": "Obecność zaznaczysz po rozpoczęciu warsztatu.",
+    "signup_not_found": "Ta osoba nie jest zapisana na warsztat.",
+    "no_open_invitation": "Nie masz teraz otwartego zaproszenia na warsztat.",
+}
+
+
+def error(exc: DomainError) -> str:
+    """A store error in Polish."""
+    return ERRORS.get(exc.code, "Nie udało się. Spróbuj jeszcze raz.").format(**exc.params)
+
+
+def created(workshop: Workshop, tz: ZoneInfo) -> str:
+    """Confirmation of /warsztat."""
+    return (f"✅ Dodano warsztat „{workshop.title}”\n📅 {fmt.when(workshop.starts_at, tz)}\n"
+            f"📍 {workshop.place}\nMiejsc: {workshop.capacity}, czas: {fmt.hours(workshop.hours)}.\n"
+            "Zaproś uczestników: /warsztaty → 📣 Zaproś.")
+
+
+def listing(items: list[WorkshopCounts], tz: ZoneInfo) -> str:
+    """Upcoming and recent workshops with sign-up counts (numbered like the buttons)."""
+    lines = ["🗓 Warsztaty:"]
+    for n, item in enumerate(items, 1):
+        w = item.workshop
+        lines.append(f"\n{n}. {w.title} – {fmt.when(w.starts_at, tz)}, {w.place}")
+        lines.append(f"   Zapisani: {item.going + item.attended}/{w.capacity}, "
+                     f"rezerwowa: {item.waiting}, nie będą: {item.declined}")
+    return "\n".join(lines)
+
+
+def people_list(workshop: Workshop, rows: list[tuple[WorkshopSignup, Participant]],
+                tz: ZoneInfo) -> str:
+    """Who comes (for catering) and who waits."""
+    going = [p for s, p in rows if s.status in ("going", "attended")]
+    waiting = [p for s, p in rows if s.status == "waiting"]
+    lines = [f"👥 {workshop.title}, {fmt.when(workshop.starts_at, tz)}",
+             f"Będą ({len(going)}/{workshop.capacity}):"]
+    lines += [f"{n}. {p.first_name} {p.last_name}" for n, p in enumerate(going, 1)] or ["–"]
+    if waiting:
+        lines.append(f"Lista rezerwowa ({len(waiting)}):")
+        lines += [f"{n}. {p.first_name} {p.last_name}" for n, p in enumerate(waiting, 1)]
+    return "\n".join(lines)
+
+
+def attendance_label(signup: WorkshopSignup, person: Participant) -> str:
+    """'✅ Anna Testowa'."""
+    return f"{MARKS.get(signup.status, '⬜')} {person.first_name} {person.last_name}"[:60]
+
+
+def answered(answer: Answer, tz: ZoneInfo) -> str:
+    """The reply to Będę / Nie będę."""
+    w = answer.workshop
+    if answer.status == "going":
+        return (f"Dziękujemy! Masz miejsce na warsztacie „{w.title}”.\n"
+                f"📅 {fmt.when(w.starts_at, tz)}\n📍 {w.place}\nDo zobaczenia!")
+    if answer.status == "waiting":
+        return ("Dziękujemy! Wszystkie miejsca są już zajęte. Jesteś na liście rezerwowej "
+                f"(miejsce {answer.position}). Napiszemy, gdy zwolni się miejsce.")
+    return "Dziękujemy za odpowiedź. Może następnym razem!"
+
+
+def promoted(workshop: Workshop, tz: ZoneInfo) -> str:
+    """To the first person on the waiting list when a place frees up."""
+    return (f"Dobra wiadomość! Zwolniło się miejsce na warsztacie „{workshop.title}” i jest "
+            f"Twoje.\n📅 {fmt.when(workshop.starts_at, tz)}\n📍 {workshop.place}\n"
+            "Jeśli nie możesz przyjść, daj nam znać.")

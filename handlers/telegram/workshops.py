@@ -1,0 +1,199 @@
+"""/warsztat (create), /warsztaty (list, names for catering, attendance, invite), Będę/Nie będę."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler
+
+from bot.auth import PARTICIPANT, requires
+from bot.deps import KisContext
+from bot.i18n import broadcasts as bc_texts
+from bot.i18n import common, fmt
+from bot.i18n import workshops as texts
+from handlers.telegram.common import Buttons, CommandSpec, edit_or_say, say
+from storage import broadcasts, workshops
+from storage.errors import DomainError
+from storage.models import Role
+from storage.parsing import parse_hours
+
+STAFF_ROLES = (Role.coordinator, Role.social_worker)
+_DAY = re.compile(r"^(\d{1,2})\.(\d{1,2})(?:\.(\d{4}))?$")
+_TIME = re.compile(r"^(\d{1,2})(?::(\d{2}))?$")
+
+
+@dataclass(frozen=True)
+class WorkshopArgs:
+    """What /warsztat was given."""
+
+    starts_at: datetime
+    place: str
+    capacity: int
+    hours: Decimal
+    title: str
+
+
+def parse_args(text: str, today: date, tz: ZoneInfo) -> WorkshopArgs:
+    """`15.12 10:00 "Sala 2" 20 3 [title…]`; a day without a year is the next such day."""
+    words = shlex.split(text.replace("„", '"').replace("”", '"'))
+    day_text, time_text, place, capacity, hours = words[:5]
+    title = " ".join(words[5:]) or texts.DEFAULT_TITLE
+    day_match, time_match = _DAY.match(day_text), _TIME.match(time_text)
+    if day_match is None or time_match is None:
+        raise ValueError("bad day or time")
+    dd, mm, yyyy = day_match.groups()
+    day = date(int(yyyy or today.year), int(mm), int(dd))
+    if yyyy is None and day < today:
+        day = day.replace(year=today.year + 1)
+    at = time(int(time_match[1]), int(time_match[2] or 0))
+    return WorkshopArgs(datetime.combine(day, at, tzinfo=tz), place, int(capacity),
+                        parse_hours(hours), title[:200])
+
+
+@requires(*STAFF_ROLES)
+async def create_command(update: Update, context: KisContext) -> None:
+    """/warsztat DAY TIME "PLACE" CAPACITY HOURS [TITLE]."""
+    deps, staff, message = context.deps, context.identity.staff, update.effective_message
+    assert staff is not None and message is not None
+    raw = (message.text or "").split(maxsplit=1)
+    tz = deps.settings.tz
+    try:
+        args = parse_args(raw[1] if len(raw) > 1 else "", deps.clock.now().astimezone(tz).date(), tz)
+        workshop = await deps.db.run(workshops.create, title=args.title, starts_at=args.starts_at,
+                                     place=args.place, capacity=args.capacity, hours=args.hours,
+                                     staff_id=staff.id, now=deps.clock.now())
+    except (IndexError, ValueError):
+        await say(update, texts.USAGE)
+        return
+    except DomainError as exc:
+        await say(update, f"{texts.error(exc)}\n\n{texts.USAGE}")
+        return
+    await say(update, texts.created(workshop, tz))
+
+
+def list_buttons(items: list[workshops.WorkshopCounts], coordinator: bool) -> Buttons:
+    """Per workshop: names, attendance, and (coordinators) an invitation."""
+    rows = []
+    for n, item in enumerate(items, 1):
+        wid = item.workshop.id
+        row = [(texts.LIST_BUTTON.format(n=n), f"ws:list:{wid}"),
+               (texts.ATTENDANCE_BUTTON.format(n=n), f"ws:att:{wid}")]
+        if coordinator and item.workshop.status == "planned":
+            row.append((texts.INVITE_BUTTON.format(n=n), f"ws:inv:{wid}"))
+        rows.append(row)
+    return rows
+
+
+@requires(*STAFF_ROLES)
+async def list_command(update: Update, context: KisContext) -> None:
+    """/warsztaty: upcoming and recent workshops with counts and buttons."""
+    deps = context.deps
+    items = await deps.db.run(workshops.listing, now=deps.clock.now())
+    if not items:
+        await say(update, texts.NONE_UPCOMING)
+        return
+    coordinator = Role.coordinator in context.identity.roles
+    await edit_or_say(update, texts.listing(items, deps.settings.tz),
+                      list_buttons(items, coordinator))
+
+
+async def show_attendance(update: Update, context: KisContext, workshop_id: int) -> None:
+    """Buttons toggling each signed-up person's presence."""
+    deps = context.deps
+    workshop = await deps.db.run(workshops.get, workshop_id=workshop_id)
+    if workshop.starts_at > deps.clock.now():
+        raise DomainError("workshop_not_started")
+    rows = [(s, p) for s, p in await deps.db.run(workshops.people, workshop_id=workshop_id)
+            if s.status in ("going", "attended", "absent")]
+    if not rows:
+        await edit_or_say(update, texts.NOBODY_SIGNED)
+        return
+    buttons = [[(texts.attendance_label(s, p), f"ws:mark:{workshop_id}:{p.id}")] for s, p in rows]
+    await edit_or_say(update, f"{workshop.title}\n{texts.ATTENDANCE_HINT}", buttons)
+
+
+async def invite(update: Update, context: KisContext, workshop_id: int) -> None:
+    """ws:inv:ID (coordinators): a broadcast draft carrying Będę / Nie będę."""
+    deps, staff = context.deps, context.identity.staff
+    assert staff is not None
+    if Role.coordinator not in context.identity.roles:
+        await update.callback_query.answer(common.NOT_ALLOWED, show_alert=True)  # type: ignore[union-attr]
+        return
+    workshop = await deps.db.run(workshops.get, workshop_id=workshop_id)
+    draft = await deps.db.run(broadcasts.start_draft, staff_id=staff.id, now=deps.clock.now(),
+                              workshop_id=workshop_id)
+    text = bc_texts.ASK_TEXT_WORKSHOP.format(title=workshop.title,
+                                             when=fmt.when(workshop.starts_at, deps.settings.tz))
+    await say(update, text, [[(bc_texts.CANCEL, f"bc:cancel:{draft.id}")]])
+
+
+@requires(*STAFF_ROLES)
+async def staff_button(update: Update, context: KisContext) -> None:
+    """ws:list / ws:att / ws:mark / ws:inv; forged data gets a polite answer."""
+    query = update.callback_query
+    assert query is not None and context.identity.staff is not None
+    deps = context.deps
+    parts = (query.data or "").split(":")
+    try:
+        action, workshop_id = parts[1], int(parts[2])
+        if action == "list" and len(parts) == 3:
+            workshop = await deps.db.run(workshops.get, workshop_id=workshop_id)
+            rows = await deps.db.run(workshops.people, workshop_id=workshop_id)
+            await say(update, texts.people_list(workshop, rows, deps.settings.tz))
+        elif action == "att" and len(parts) == 3:
+            await show_attendance(update, context, workshop_id)
+        elif action == "mark" and len(parts) == 4:
+            await deps.db.run(workshops.toggle_attendance, workshop_id=workshop_id,
+                              participant_id=int(parts[3]), staff_id=context.identity.staff.id,
+                              now=deps.clock.now())
+            await show_attendance(update, context, workshop_id)
+        elif action == "inv" and len(parts) == 3:
+            await invite(update, context, workshop_id)
+        else:
+            raise ValueError(action)
+    except DomainError as exc:
+        await query.answer(texts.error(exc), show_alert=True)
+    except (IndexError, ValueError):
+        await query.answer(common.STALE_BUTTON, show_alert=True)
+
+
+@requires(PARTICIPANT)
+async def rsvp_button(update: Update, context: KisContext) -> None:
+    """ws:yes:ID / ws:no:ID from an invitation."""
+    query = update.callback_query
+    participant = context.identity.participant
+    assert query is not None and participant is not None
+    deps = context.deps
+    tz = deps.settings.tz
+    try:
+        _, choice, raw_id = (query.data or "").split(":")
+        workshop = await deps.db.run(workshops.get, workshop_id=int(raw_id))
+        answer = await deps.db.run(workshops.answer, workshop_id=workshop.id,
+                                   participant_id=participant.id, yes=choice == "yes",
+                                   now=deps.clock.now(),
+                                   promoted_text=texts.promoted(workshop, tz))
+    except DomainError as exc:
+        await query.answer(texts.error(exc), show_alert=True)
+        return
+    except ValueError:
+        await query.answer(common.STALE_BUTTON, show_alert=True)
+        return
+    await say(update, texts.answered(answer, tz))
+
+
+COMMANDS = [
+    CommandSpec("warsztat", create_command, texts.CREATE_DESCRIPTION, aliases=("workshop",)),
+    CommandSpec("warsztaty", list_command, texts.LIST_DESCRIPTION, aliases=("workshops",),
+                menu_label="🗓 Warsztaty"),
+]
+
+HANDLERS = [
+    CallbackQueryHandler(rsvp_button, pattern=r"^ws:(yes|no):"),
+    CallbackQueryHandler(staff_button, pattern=r"^ws:(list|att|mark|inv):"),
+]

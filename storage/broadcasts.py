@@ -1,0 +1,214 @@
+"""Broadcasts: a coordinator's draft, its audience, the preview counts, confirm, schedule, cancel."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, col, select, update
+
+from storage import audit
+from storage.errors import DomainError, NotFound
+from storage.models import Booking, Broadcast, Delivery, Participant, Workshop, WorkSite
+
+AUDIENCES = ("all", "psu", "site", "week")
+DRAFT_TTL = timedelta(hours=24)
+
+
+def active_filter(today: date) -> list[Any]:
+    """Conditions for participants in the club on a day (not left, not anonymised)."""
+    return [Participant.referred_on <= today,
+            col(Participant.left_on).is_(None) | (col(Participant.left_on) >= today),
+            col(Participant.anonymized_at).is_(None)]
+
+
+def week_bounds(now: datetime, tz: ZoneInfo) -> tuple[datetime, datetime]:
+    """Monday 00:00 to next Monday 00:00 (club time) of the week containing now."""
+    local = now.astimezone(tz).date()
+    monday = local - timedelta(days=local.weekday())
+    start = datetime.combine(monday, time(0), tzinfo=tz)
+    return start, start + timedelta(days=7)
+
+
+def recipients(*, session: Session, audience: str, param: str | None, now: datetime,
+               tz: ZoneInfo) -> list[Participant]:
+    """The participants an audience means today (by id; nobody twice)."""
+    today = now.astimezone(tz).date()
+    query = select(Participant).where(*active_filter(today)).order_by(Participant.id)
+    if audience == "psu":
+        query = query.where(col(Participant.work_site_id).is_not(None))
+    elif audience == "site":
+        site_id = int(param) if param and param.isdigit() else -1
+        query = query.where(Participant.work_site_id == site_id)
+    elif audience == "week":
+        start, end = week_bounds(now, tz)
+        booked = select(Booking.participant_id).where(
+            Booking.status != "cancelled", Booking.starts_at >= start, Booking.starts_at < end)
+        query = query.where(col(Participant.id).in_(booked))
+    elif audience != "all":
+        raise DomainError("bad_audience", value=audience)
+    return list(session.exec(query))
+
+
+def channel_for(person: Participant) -> str:
+    """How a broadcast reaches a person: telegram, sms, opted_out or unreachable."""
+    if person.telegram_user_id and not person.blocked_bot:
+        return "telegram"
+    if not person.phone:
+        return "unreachable"
+    return "opted_out" if person.sms_opt_out else "sms"
+
+
+@dataclass(frozen=True)
+class Preview:
+    """Recipient counts per channel (no names)."""
+
+    telegram: int = 0
+    sms: int = 0
+    opted_out: int = 0
+    unreachable: int = 0
+
+    @property
+    def total(self) -> int:
+        """Everybody in the audience."""
+        return self.telegram + self.sms + self.opted_out + self.unreachable
+
+
+def preview(*, session: Session, broadcast: Broadcast, now: datetime, tz: ZoneInfo) -> Preview:
+    """How many people each channel would reach if the broadcast were sent now."""
+    counts = {"telegram": 0, "sms": 0, "opted_out": 0, "unreachable": 0}
+    for person in recipients(session=session, audience=broadcast.audience,
+                             param=broadcast.audience_param, now=now, tz=tz):
+        counts[channel_for(person)] += 1
+    return Preview(**counts)
+
+
+def start_draft(*, session: Session, staff_id: int, now: datetime, text: str = "",
+                workshop_id: int | None = None) -> Broadcast:
+    """A new draft (older open drafts of the same coordinator are cancelled)."""
+    session.exec(update(Broadcast).where(  # type: ignore[call-overload]
+        Broadcast.created_by == staff_id, Broadcast.status == "draft").values(status="cancelled"))
+    if workshop_id is not None and session.get(Workshop, workshop_id) is None:
+        raise NotFound("workshop_not_found")
+    draft = Broadcast(created_by=staff_id, text=text, audience="", workshop_id=workshop_id,
+                      status="draft", created_at=now)
+    session.add(draft)
+    session.flush()
+    return draft
+
+
+def open_draft(*, session: Session, staff_id: int, now: datetime) -> Broadcast | None:
+    """The coordinator's draft still waiting for its text, if any (younger than a day)."""
+    return session.exec(select(Broadcast).where(
+        Broadcast.created_by == staff_id, Broadcast.status == "draft", Broadcast.text == "",
+        Broadcast.created_at >= now - DRAFT_TTL).order_by(col(Broadcast.id).desc())).first()
+
+
+def draft_of(session: Session, broadcast_id: int, staff_id: int) -> Broadcast:
+    """A broadcast of this coordinator that is still a draft."""
+    found = session.get(Broadcast, broadcast_id)
+    if found is None or found.created_by != staff_id:
+        raise NotFound("broadcast_not_found")
+    if found.status != "draft":
+        raise DomainError("broadcast_not_draft", status=found.status)
+    return found
+
+
+def set_text(*, session: Session, broadcast_id: int, staff_id: int, text: str) -> Broadcast:
+    """Store the notice's text (trimmed; 1-1000 characters)."""
+    text = text.strip()
+    if not text:
+        raise DomainError("empty_text")
+    if len(text) > 1000:
+        raise DomainError("text_too_long", length=len(text), limit=1000)
+    draft = draft_of(session, broadcast_id, staff_id)
+    draft.text = text
+    return draft
+
+
+def set_audience(*, session: Session, broadcast_id: int, staff_id: int, audience: str,
+                 param: str | None = None) -> Broadcast:
+    """Choose who gets the notice (a work site needs its id)."""
+    if audience not in AUDIENCES:
+        raise DomainError("bad_audience", value=audience)
+    if audience == "site" and (not param or not param.isdigit()
+                               or session.get(WorkSite, int(param)) is None):
+        raise NotFound("site_not_found")
+    draft = draft_of(session, broadcast_id, staff_id)
+    if not draft.text:
+        raise DomainError("empty_text")
+    draft.audience, draft.audience_param = audience, param if audience == "site" else None
+    return draft
+
+
+def confirm(*, session: Session, broadcast_id: int, staff_id: int, now: datetime, tz: ZoneInfo,
+            send_at: datetime | None = None, chat_id: int | None = None) -> Broadcast:
+    """Freeze the recipients (one delivery row each) and mark it sending or scheduled."""
+    draft = draft_of(session, broadcast_id, staff_id)
+    if not draft.text or not draft.audience:
+        raise DomainError("broadcast_incomplete")
+    if send_at is not None and send_at <= now:
+        raise DomainError("send_at_past")
+    people = recipients(session=session, audience=draft.audience, param=draft.audience_param,
+                        now=now, tz=tz)
+    for person in people:
+        channel = channel_for(person)
+        status = "pending" if channel in ("telegram", "sms") else channel
+        session.add(Delivery(broadcast_id=draft.id, participant_id=person.id, status=status,
+                             channel=channel if status == "pending" else "none"))
+    draft.status = "scheduled" if send_at else "sending"
+    draft.send_at = send_at
+    draft.started_at = None if send_at else now
+    draft.progress_chat_id = chat_id
+    audit.record(session=session, at=now, actor=f"staff:{staff_id}", action="broadcast_confirm",
+                 target=f"broadcast:{draft.id}", audience=draft.audience, recipients=len(people),
+                 send_at=send_at.isoformat() if send_at else "now")
+    return draft
+
+
+def cancel(*, session: Session, broadcast_id: int, staff_id: int, now: datetime) -> Broadcast:
+    """Cancel a draft or a scheduled broadcast (one being sent can no longer be cancelled)."""
+    found = session.get(Broadcast, broadcast_id)
+    if found is None or found.created_by != staff_id:
+        raise NotFound("broadcast_not_found")
+    if found.status not in ("draft", "scheduled"):
+        raise DomainError("broadcast_not_cancellable", status=found.status)
+    found.status = "cancelled"
+    session.exec(update(Delivery).where(  # type: ignore[call-overload]
+        Delivery.broadcast_id == broadcast_id, Delivery.status == "pending")
+        .values(status="cancelled"))
+    audit.record(session=session, at=now, actor=f"staff:{staff_id}", action="broadcast_cancel",
+                 target=f"broadcast:{broadcast_id}")
+    return found
+
+
+def start_due(*, session: Session, now: datetime) -> list[int]:
+    """Scheduled broadcasts whose time has come become 'sending'; their ids."""
+    due = list(session.exec(select(Broadcast).where(
+        Broadcast.status == "scheduled", col(Broadcast.send_at) <= now)))
+    for broadcast in due:
+        broadcast.status, broadcast.started_at = "sending", now
+    return [b.id for b in due]  # type: ignore[misc]
+
+
+def sending_ids(*, session: Session) -> list[int]:
+    """Broadcasts being sent (after a restart: the ones to resume)."""
+    return list(session.exec(select(Broadcast.id).where(Broadcast.status == "sending")
+                             .order_by(Broadcast.id)))  # type: ignore[arg-type]
+
+
+def get(*, session: Session, broadcast_id: int) -> Broadcast:
+    """A broadcast by id."""
+    found = session.get(Broadcast, broadcast_id)
+    if found is None:
+        raise NotFound("broadcast_not_found")
+    return found
+
+
+def set_progress_message(*, session: Session, broadcast_id: int, chat_id: int,
+                         message_id: int) -> None:
+    """Remember the coordinator's progress message (edited while sending)."""
+    found = get(session=session, broadcast_id=broadcast_id)
+    found.progress_chat_id, found.progress_message_id = chat_id, message_id
