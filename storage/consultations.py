@@ -1,0 +1,296 @@
+"""Consultation booking: slots, bookings, the agenda, marking, the waiting list."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, func, select
+
+from storage import audit, outbox
+from storage.consultation_rules import (
+    SlotRequest,
+    check_publishable,
+    may_cancel,
+    services_of,
+    slot_starts,
+)
+from storage.errors import DomainError, NotFound
+from storage.models import Booking, Participant, Slot, Staff, WaitlistEntry
+
+LIVE = ("booked", "attended", "no_show")
+
+
+@dataclass(frozen=True)
+class Published:
+    """What /terminy did."""
+
+    created: list[Slot]
+    skipped: int
+
+
+@dataclass(frozen=True)
+class AgendaItem:
+    """One slot of a staff member's agenda, with the booking if there is one."""
+
+    slot: Slot
+    booking: Booking | None
+    participant: Participant | None
+
+
+def _live_booking_of(slot_id: int) -> object:
+    return select(Booking.id).where(Booking.slot_id == slot_id, col(Booking.status).in_(LIVE))
+
+
+def publish_slots(*, session: Session, staff: Staff, request: SlotRequest, now: datetime,
+                  tz: ZoneInfo, default_minutes: int) -> Published:
+    """Create the slots of a time range for the staff member's service."""
+    services = services_of(staff.role_set)
+    if not services:
+        raise DomainError("not_a_consultant")
+    minutes = request.minutes or default_minutes
+    starts = slot_starts(request, minutes, tz)
+    check_publishable(request, starts, now)
+    taken = set(session.exec(select(Slot.starts_at).where(
+        Slot.staff_id == staff.id, col(Slot.starts_at).in_(starts), col(Slot.cancelled).is_(False))))
+    created = []
+    for start in starts:
+        if start in taken:
+            continue
+        slot = Slot(staff_id=staff.id, service=services[0], starts_at=start, minutes=minutes,  # type: ignore[arg-type]
+                    mode=request.mode, video_link=request.video_link, created_at=now)
+        existing = session.exec(select(Slot).where(Slot.staff_id == staff.id,
+                                                   Slot.starts_at == start)).first()
+        if existing is not None:  # a cancelled slot at the same time comes back
+            existing.cancelled, existing.minutes, existing.mode = False, minutes, request.mode
+            existing.video_link = request.video_link
+            slot = existing
+        session.add(slot)
+        created.append(slot)
+    session.flush()
+    audit.record(session=session, at=now, actor=f"staff:{staff.id}", action="slots_publish",
+                 target=f"staff:{staff.id}", day=request.day, count=len(created))
+    return Published(created, len(starts) - len(created))
+
+
+def _free_slots_query(service: str, since: datetime, until: datetime) -> object:
+    live = select(Booking.slot_id).where(col(Booking.slot_id).is_not(None),
+                                         col(Booking.status).in_(LIVE))
+    return (select(Slot).where(Slot.service == service, col(Slot.cancelled).is_(False),
+                               Slot.starts_at > since, Slot.starts_at < until,
+                               col(Slot.id).not_in(live))
+            .order_by(Slot.starts_at, Slot.id))
+
+
+def free_slots(*, session: Session, service: str, now: datetime, until: datetime) -> list[Slot]:
+    """Free future slots of a service before a moment, earliest first."""
+    return list(session.exec(_free_slots_query(service, now, until)))  # type: ignore[call-overload]
+
+
+def free_days(*, session: Session, service: str, now: datetime, horizon_days: int,
+              tz: ZoneInfo) -> list[date]:
+    """Days (local) within the horizon that have a free slot."""
+    slots = free_slots(session=session, service=service, now=now,
+                       until=now + timedelta(days=horizon_days))
+    return sorted({s.starts_at.astimezone(tz).date() for s in slots})
+
+
+def free_slots_on(*, session: Session, service: str, day: date, now: datetime,
+                  tz: ZoneInfo) -> list[Slot]:
+    """Free slots of a service on one local day."""
+    start = datetime.combine(day, time(0), tz)
+    return free_slots(session=session, service=service, now=max(now, start),
+                      until=start + timedelta(days=1))
+
+
+def _upcoming_count(session: Session, participant_id: int, service: str, now: datetime,
+                    except_id: int | None) -> int:
+    query = select(func.count()).select_from(Booking).where(
+        Booking.participant_id == participant_id, Booking.service == service,
+        Booking.status == "booked", Booking.starts_at > now)
+    if except_id is not None:
+        query = query.where(Booking.id != except_id)
+    return session.exec(query).one()
+
+
+def book(*, session: Session, participant_id: int, slot_id: int, now: datetime,
+         max_upcoming: int, source: str = "telegram", replacing: int | None = None) -> Booking:
+    """Book a free slot; the database's unique index settles a race (DomainError slot_taken)."""
+    slot = session.get(Slot, slot_id)
+    if slot is None or slot.cancelled:
+        raise DomainError("slot_gone")
+    if slot.starts_at <= now:
+        raise DomainError("slot_past")
+    if session.exec(_live_booking_of(slot_id)).first() is not None:  # type: ignore[call-overload]
+        raise DomainError("slot_taken", service=slot.service, slot_id=slot_id)
+    if _upcoming_count(session, participant_id, slot.service, now, replacing) >= max_upcoming:
+        raise DomainError("booking_limit", service=slot.service)
+    booking = Booking(slot_id=slot.id, participant_id=participant_id, staff_id=slot.staff_id,
+                      service=slot.service, starts_at=slot.starts_at, minutes=slot.minutes,
+                      mode=slot.mode, status="booked", source=source, created_at=now)
+    service = slot.service  # attributes expire when the flush fails
+    session.add(booking)
+    try:
+        session.flush()
+    except IntegrityError:
+        raise DomainError("slot_taken", service=service, slot_id=slot_id) from None
+    for entry in session.exec(select(WaitlistEntry).where(
+            WaitlistEntry.participant_id == participant_id, WaitlistEntry.service == slot.service)):
+        session.delete(entry)
+    audit.record(session=session, at=now, actor=f"participant:{participant_id}",
+                 action="booking_create", target=f"booking:{booking.id}", slot=slot_id)
+    return booking
+
+
+def own_booking(session: Session, participant_id: int, booking_id: int) -> Booking:
+    """A participant's own booking, still booked (NotFound otherwise: no hints about others)."""
+    booking = session.get(Booking, booking_id)
+    if booking is None or booking.participant_id != participant_id or booking.status != "booked":
+        raise NotFound("booking_not_found")
+    return booking
+
+
+def cancel_booking(*, session: Session, participant_id: int, booking_id: int, now: datetime,
+                   until_hours: int, waitlist_text: str) -> Booking:
+    """The participant cancels (until `until_hours` before); the waiting list hears of it."""
+    booking = own_booking(session, participant_id, booking_id)
+    if not may_cancel(booking.starts_at, now, until_hours):
+        raise DomainError("cancel_too_late", hours=until_hours)
+    _cancel(session, booking, now, f"participant:{participant_id}")
+    notify_waitlist(session=session, service=booking.service, now=now, text=waitlist_text)
+    return booking
+
+
+def _cancel(session: Session, booking: Booking, now: datetime, actor: str) -> None:
+    booking.status, booking.cancelled_at = "cancelled", now
+    outbox.cancel(session=session, key_prefix=f"reminder:{booking.id}:")
+    audit.record(session=session, at=now, actor=actor, action="booking_cancel",
+                 target=f"booking:{booking.id}")
+    session.flush()
+
+
+def move_booking(*, session: Session, participant_id: int, booking_id: int, slot_id: int,
+                 now: datetime, until_hours: int, max_upcoming: int,
+                 waitlist_text: str) -> Booking:
+    """Change to another slot in one transaction: the old one stays if the new one is taken."""
+    old = own_booking(session, participant_id, booking_id)
+    if not may_cancel(old.starts_at, now, until_hours):
+        raise DomainError("cancel_too_late", hours=until_hours)
+    new = book(session=session, participant_id=participant_id, slot_id=slot_id, now=now,
+               max_upcoming=max_upcoming, replacing=old.id)
+    _cancel(session, old, now, f"participant:{participant_id}")
+    notify_waitlist(session=session, service=old.service, now=now, text=waitlist_text)
+    return new
+
+
+def upcoming(*, session: Session, participant_id: int, now: datetime) -> list[tuple[Booking, str]]:
+    """The participant's booked consultations still ahead, with the staff member's name."""
+    rows = session.exec(select(Booking, Staff.name).join(
+        Staff, col(Staff.id) == Booking.staff_id, isouter=True).where(
+        Booking.participant_id == participant_id, Booking.status == "booked",
+        Booking.starts_at > now - timedelta(hours=4)).order_by(Booking.starts_at))
+    return [(b, name or "") for b, name in rows
+            if b.starts_at + timedelta(minutes=b.minutes) > now]
+
+
+def join_waitlist(*, session: Session, participant_id: int, service: str,
+                  now: datetime) -> int:
+    """Put the participant on the waiting list (once); returns their place in the queue."""
+    mine = session.exec(select(WaitlistEntry).where(WaitlistEntry.participant_id == participant_id,
+                                                    WaitlistEntry.service == service,
+                                                    col(WaitlistEntry.notified_at).is_(None))).first()
+    if mine is None:
+        mine = WaitlistEntry(participant_id=participant_id, service=service, created_at=now)
+        session.add(mine)
+        session.flush()
+    return session.exec(select(func.count()).select_from(WaitlistEntry).where(
+        WaitlistEntry.service == service, col(WaitlistEntry.notified_at).is_(None),
+        col(WaitlistEntry.id) <= mine.id)).one()
+
+
+def notify_waitlist(*, session: Session, service: str, now: datetime, text: str) -> int:
+    """Tell everyone waiting for the service, in the order they joined, that a slot is free."""
+    waiting = session.exec(select(WaitlistEntry).where(
+        WaitlistEntry.service == service, col(WaitlistEntry.notified_at).is_(None))
+        .order_by(WaitlistEntry.created_at, WaitlistEntry.id)).all()
+    for position, entry in enumerate(waiting):
+        person = session.get(Participant, entry.participant_id)
+        if person is not None:
+            outbox.enqueue(session=session, dedupe_key=f"waitlist:{entry.id}", kind="notice",
+                           text=text, due_at=now + timedelta(seconds=position),
+                           participant=person)
+        entry.notified_at = now
+    return len(waiting)
+
+
+def agenda(*, session: Session, staff_id: int, since: datetime, until: datetime) -> list[AgendaItem]:
+    """The staff member's slots in a window, with live bookings and who booked them."""
+    rows = session.exec(
+        select(Slot, Booking, Participant)
+        .join(Booking, (col(Booking.slot_id) == Slot.id) & col(Booking.status).in_(LIVE),
+              isouter=True)
+        .join(Participant, col(Participant.id) == Booking.participant_id, isouter=True)
+        .where(Slot.staff_id == staff_id, col(Slot.cancelled).is_(False),
+               Slot.starts_at >= since, Slot.starts_at < until)
+        .order_by(Slot.starts_at))
+    return [AgendaItem(slot, booking, person) for slot, booking, person in rows]
+
+
+def staff_cancel_slot(*, session: Session, staff_id: int, slot_id: int, now: datetime,
+                      tell: Callable[[Booking], str]) -> Booking | None:
+    """Withdraw an own future slot; a participant booked on it is told (text from `tell`)."""
+    slot = session.get(Slot, slot_id)
+    if slot is None or slot.staff_id != staff_id or slot.cancelled:
+        raise NotFound("slot_not_found")
+    if slot.starts_at <= now:
+        raise DomainError("slot_past")
+    slot.cancelled = True
+    booking = session.exec(select(Booking).where(Booking.slot_id == slot_id,
+                                                 Booking.status == "booked")).first()
+    if booking is not None:
+        _cancel(session, booking, now, f"staff:{staff_id}")
+        person = session.get(Participant, booking.participant_id)
+        if person is not None:
+            outbox.enqueue(session=session, dedupe_key=f"slot-cancelled:{booking.id}",
+                           kind="notice", text=tell(booking), due_at=now, participant=person)
+    audit.record(session=session, at=now, actor=f"staff:{staff_id}", action="slot_cancel",
+                 target=f"slot:{slot_id}")
+    return booking
+
+
+def mark(*, session: Session, staff_id: int, booking_id: int, attended: bool,
+         now: datetime) -> Booking:
+    """Mark an own consultation that has ended as attended or no-show (changeable)."""
+    booking = session.get(Booking, booking_id)
+    if booking is None or booking.staff_id != staff_id or booking.status == "cancelled":
+        raise NotFound("booking_not_found")
+    if booking.starts_at + timedelta(minutes=booking.minutes) > now:
+        raise DomainError("not_ended")
+    booking.status, booking.marked_at = ("attended" if attended else "no_show"), now
+    audit.record(session=session, at=now, actor=f"staff:{staff_id}", action="booking_mark",
+                 target=f"booking:{booking_id}", status=booking.status)
+    return booking
+
+
+def record_external(*, session: Session, staff: Staff, number: str, starts_at: datetime,
+                    minutes: int, now: datetime) -> Booking:
+    """Record a consultation that took place outside the bot (attended)."""
+    services = services_of(staff.role_set)
+    if not services:
+        raise DomainError("not_a_consultant")
+    person = session.exec(select(Participant).where(Participant.number == number)).first()
+    if person is None:
+        raise NotFound("participant_not_found", number=number)
+    if starts_at > now:
+        raise DomainError("not_ended")
+    booking = Booking(participant_id=person.id, staff_id=staff.id, service=services[0],  # type: ignore[arg-type]
+                      starts_at=starts_at, minutes=minutes, mode="phone", status="attended",
+                      source="staff", created_at=now, marked_at=now)
+    session.add(booking)
+    session.flush()
+    audit.record(session=session, at=now, actor=f"staff:{staff.id}", action="booking_record",
+                 target=f"booking:{booking.id}", participant=person.id)
+    return booking
