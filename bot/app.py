@@ -22,7 +22,16 @@ from bot.broadcasts.runner import stop_all as stop_broadcasts
 from bot.deps import Deps, KisContext
 from bot.i18n import common as texts
 from bot.ratelimit import KisRateLimiter
-from handlers.telegram import broadcast, hours, reports, start, summary, workshops
+from handlers.telegram import (
+    agenda,
+    booking,
+    broadcast,
+    hours,
+    reports,
+    start,
+    summary,
+    workshops,
+)
 from handlers.telegram.common import CommandSpec
 from handlers.telegram.scopes import publish_commands_for, publish_default
 from storage.people import Identity, list_staff
@@ -32,7 +41,8 @@ log = logging.getLogger(__name__)
 # Each feature module exports COMMANDS (list[CommandSpec]) and optionally HANDLERS
 # (a handler, or (handler, group): a group below 0 sees updates before the commands and
 # fallbacks and lets them through unless it raises ApplicationHandlerStop).
-FEATURES: list[ModuleType] = [start, hours, summary, reports, broadcast, workshops]
+FEATURES: list[ModuleType] = [start, booking, agenda, hours, summary, reports, broadcast,
+                              workshops]
 
 
 def collect(features: list[ModuleType]) -> tuple[list[CommandSpec], list[Any]]:

@@ -351,6 +351,10 @@ app.add_typer(hours_app, name="hours")
 app.command("summary")(summary)
 app.command("settlement")(settlement)
 
+from bot.cli_consultations import consultations_app  # noqa: E402
+
+app.add_typer(consultations_app, name="consultations")
+
 
 def main() -> None:
     """Console-script entry point."""

@@ -294,3 +294,26 @@ def record_external(*, session: Session, staff: Staff, number: str, starts_at: d
     audit.record(session=session, at=now, actor=f"staff:{staff.id}", action="booking_record",
                  target=f"booking:{booking.id}", participant=person.id)
     return booking
+
+
+def slot_with_staff(*, session: Session, slot_id: int) -> tuple[Slot, str] | None:
+    """A slot and its staff member's name (None if there is no such slot)."""
+    slot = session.get(Slot, slot_id)
+    if slot is None:
+        return None
+    staff = session.get(Staff, slot.staff_id)
+    return slot, staff.name if staff else ""
+
+
+def find_own_booking(*, session: Session, participant_id: int, booking_id: int) -> Booking | None:
+    """The participant's own live booking, or None."""
+    try:
+        return own_booking(session, participant_id, booking_id)
+    except NotFound:
+        return None
+
+
+def video_links(*, session: Session, slot_ids: list[int]) -> dict[int, str | None]:
+    """The video links of slots."""
+    rows = session.exec(select(Slot.id, Slot.video_link).where(col(Slot.id).in_(slot_ids)))
+    return {slot_id: link for slot_id, link in rows}

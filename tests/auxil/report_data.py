@@ -1,16 +1,13 @@
 """A half-year of club data (H1 2021) as the CSV files staff would import, and a loader.
 
 Every figure the report must show is computed by hand in tests/storage/test_reports.py.
-Participants and sites go through the real CSV imports. Consultations and PSU hours use the
-contract's CSV columns (`participant,service,date,start,minutes[,status]` and
-`participant,date,hours[,work_site]`) but are inserted by `insert_consultations` and
-`insert_hours` below until `kisbot consultations import` / `kisbot hours import` land on main;
-then swap those two functions for the store's import functions.
+Everything goes through the real CSV imports (`kisbot sites/participants/consultations/hours
+import`), as staff would load it.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -18,10 +15,11 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, select
 
 from storage import people, rates, sites
-from storage.csvfile import read_rows
+from storage.consultations_import import import_consultations
 from storage.db import Database
-from storage.models import Booking, HourEntry, Participant, Workshop, WorkshopSignup, WorkSite
-from storage.parsing import parse_date, parse_hours
+from storage.hours_import import import_hours
+from storage.models import Booking, HourEntry, Participant, Workshop, WorkshopSignup
+from storage.parsing import parse_date
 
 WARSAW = ZoneInfo("Europe/Warsaw")
 NOW = datetime(2021, 7, 5, 8, 0, tzinfo=UTC)
@@ -80,39 +78,6 @@ def write(tmp: Path, name: str, text: str) -> Path:
     return path
 
 
-def insert_consultations(*, session: Session, path: Path) -> int:
-    """Stand-in for storage.consultations.import_consultations (same CSV columns)."""
-    numbers = {p.number: p.id for p in session.exec(select(Participant))}
-    count = 0
-    for _line, row in read_rows(path, ["participant", "service", "date", "start", "minutes"],
-                                ["status"]):
-        local = datetime.combine(parse_date(row["date"]), time.fromisoformat(row["start"]),
-                                 tzinfo=WARSAW)
-        session.add(Booking(participant_id=numbers[row["participant"]],
-                            service=SERVICE_NAMES.get(row["service"], row["service"]),
-                            starts_at=local.astimezone(UTC), minutes=int(row["minutes"]),
-                            status=row.get("status") or "attended", source="import",
-                            created_at=NOW))
-        count += 1
-    return count
-
-
-def insert_hours(*, session: Session, path: Path) -> int:
-    """Stand-in for the hours import: confirmed entries, the person's site unless given."""
-    found = {p.number: p for p in session.exec(select(Participant))}
-    site_ids = {s.name: s.id for s in session.exec(select(WorkSite))}
-    count = 0
-    for _line, row in read_rows(path, ["participant", "date", "hours"], ["work_site"]):
-        person = found[row["participant"]]
-        site = site_ids[row["work_site"]] if row.get("work_site") else person.work_site_id
-        session.add(HourEntry(participant_id=person.id, work_site_id=site,
-                              work_date=parse_date(row["date"]), hours=parse_hours(row["hours"]),
-                              status="confirmed", source="import", created_at=NOW,
-                              updated_at=NOW, confirmed_at=NOW))
-        count += 1
-    return count
-
-
 def set_rates(db: Database) -> None:
     """Psychologist 60 → 70 from 1 April; advisor 60; PSU 8,70 → 9,00 from 1 June; workshop 100."""
     for kind, amount, since in (("psychologist", "60", "2020-01-01"),
@@ -159,6 +124,8 @@ def load_half_year(db: Database, tmp: Path) -> None:
         left.left_on = parse_date("2020-12-31")
         session.add(left)
     set_rates(db)
-    db.call(insert_consultations, path=write(tmp, "consultations.csv", CONSULTATIONS_CSV))
-    db.call(insert_hours, path=write(tmp, "hours.csv", HOURS_CSV))
+    db.call(import_consultations, path=write(tmp, "consultations.csv", CONSULTATIONS_CSV),
+            tz=WARSAW, actor="cli", now=NOW)
+    db.call(import_hours, path=write(tmp, "hours.csv", HOURS_CSV), day_limit=Decimal(8),
+            actor="cli", now=NOW)
     db.call(add_bot_records)

@@ -1,8 +1,8 @@
 """The README's run command, used in a real headless Chromium as a new user would.
 
-Covers what exists on main and, as features land, books a consultation (/wizyta) and logs
-hours (/godziny); every step taken is printed (pytest -s) and listed in the screenshot's name
-folder as steps.txt.
+A participant books a consultation by clicking, the psychologist sees it in /agenda, hours are
+logged, the coordinator gets the report with its XLSX and chart; every step is printed
+(pytest -s) and listed in test-artifacts/sandbox-browser-steps.txt beside the screenshot.
 """
 
 from __future__ import annotations
@@ -18,11 +18,6 @@ from tests.sandbox.conftest import SandboxProcess
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 BOOKED = re.compile(r"umówion|zarezerwowan|zapisan|potwierdz", re.IGNORECASE)
 CONFIRM = re.compile(r"^(✅ )?(tak|potwierdzam|potwierdź|zarezerwuj|umów)", re.IGNORECASE)
-
-
-def exists(reply: str) -> bool:
-    """False when the bot answered that it does not know the command."""
-    return not reply.startswith(texts.UNKNOWN_COMMAND)
 
 
 def book_with_psychologist(anna: Pane, steps: list[str]) -> str:
@@ -57,38 +52,28 @@ def test_a_new_user_books_and_logs_hours_in_the_browser(sandbox: SandboxProcess)
         assert texts.HELP_HEADER in anna.press("Pomoc")
         steps.append("Anna: przycisk Pomoc → lista poleceń")
 
-        reply = anna.type("/wizyta")
-        if exists(reply):
-            booked = book_with_psychologist(anna, steps)
-            agenda = psychologist.type("/agenda")
-            assert "Anna" in agenda, agenda
-            steps.append(f"Psycholog: /agenda pokazuje wizytę Anny ({booked[:40]!r})")
-        else:
-            steps.append("/wizyta: jeszcze nie ma na main (rezerwacja pominięta)")
-            assert psychologist.type("/start").startswith("Dzień dobry, Katarzyna Sowa!")
-            steps.append("Psycholog: /start → powitanie")
+        anna.type("/wizyta")
+        booked = book_with_psychologist(anna, steps)
+        agenda = psychologist.type("/agenda")
+        assert "Anna Kowalska" in agenda, agenda
+        steps.append(f"Psycholog: /agenda pokazuje wizytę Anny ({booked[:40]!r})")
 
-        reply = anna.type("/godziny")
-        if exists(reply):
-            saved = anna.press("2 h")
-            assert saved.startswith("Zapisano 2 godziny"), saved
-            steps.append("Anna: /godziny → przycisk 2 h → zapisano")
-        else:
-            steps.append("/godziny: jeszcze nie ma na main (wpis godzin pominięty)")
+        anna.type("/godziny")
+        saved = anna.press("2 h")
+        assert saved.startswith("Zapisano 2 godziny"), saved
+        steps.append("Anna: /godziny → przycisk 2 h → zapisano")
 
         coordinator = psychologist
         coordinator.choose("Jan Kos")
-        if exists(coordinator.type("/raport")):
-            coordinator.press_first()
-            wait_until(lambda: len(coordinator.shown_pictures()) >= 1, "the report's charts")
-            name, href = wait_until(coordinator.document_links, "the report's XLSX")[0]
-            assert name.endswith(".xlsx")
-            with urllib.request.urlopen(href, timeout=10) as response:
-                assert response.read(2) == b"PK"  # an XLSX is a zip file
-            steps.append(f"Koordynator: /raport → tekst, {name} (pobrany), "
-                         f"wykresy na czacie: {len(coordinator.shown_pictures())}")
-        else:
-            steps.append("/raport: jeszcze nie ma na main (dokumenty i wykresy pominięte)")
+        coordinator.type("/raport")
+        coordinator.press_first()
+        wait_until(lambda: len(coordinator.shown_pictures()) >= 1, "the report's charts")
+        name, href = wait_until(coordinator.document_links, "the report's XLSX")[0]
+        assert name.endswith(".xlsx")
+        with urllib.request.urlopen(href, timeout=10) as response:
+            assert response.read(2) == b"PK"  # an XLSX is a zip file
+        steps.append(f"Koordynator: /raport → tekst, {name} (pobrany), "
+                     f"wykresy na czacie: {len(coordinator.shown_pictures())}")
 
         assert phone.type("POMOC").startswith("[Piaskownica]")
         steps.append("Telefon SMS: POMOC → notatka piaskownicy")

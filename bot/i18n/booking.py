@@ -1,0 +1,180 @@
+"""Texts of consultation booking (participants) and the agenda (staff)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot.i18n import fmt
+from storage.errors import DomainError
+from storage.models import Booking, Participant, Slot
+
+SERVICE = {"psychologist": "Psycholog", "career_advisor": "Doradca zawodowy"}
+SERVICE_BUTTON = {"psychologist": "🧠 Psycholog", "career_advisor": "💼 Doradca zawodowy"}
+# "z psychologiem" – only in the person's own chat, never in anything that may go by SMS.
+WITH = {"psychologist": "z psychologiem", "career_advisor": "z doradcą zawodowym"}
+
+CHOOSE_SERVICE = "Z kim chcesz porozmawiać? Rozmowy są przez telefon albo przez internet."
+CHOOSE_DAY = "Wybierz dzień:"
+NO_FREE = ("Niestety, w najbliższych dniach nie ma wolnych terminów.\n"
+           "Możemy dać Ci znać, gdy pojawi się wolny termin.")
+NOTIFY_ME = "🔔 Powiadom mnie"
+YES_BOOK = "✅ Tak, umawiam"
+OTHER_TIME = "↩️ Inny termin"
+CHANGE = "✏️ Zmień termin"
+CANCEL = "✖ Odwołaj"
+YES_CANCEL = "Tak, odwołaj"
+KEEP = "Nie, zostaw"
+KEPT = "Dobrze, wizyta zostaje."
+NOTHING_BOOKED = "Nie masz umówionych wizyt. Aby się umówić, napisz /wizyta."
+MINE_HEADER = "Twoje wizyty:"
+WAITLIST_SMS_SAFE = ("Zwolnił się termin rozmowy. Aby się umówić, napisz /wizyta w czacie albo "
+                     "WIZYTA w SMS. Kto pierwszy się umówi, ten ma termin.")
+
+
+def choose_time(day_text: str) -> str:
+    """Heading of the time buttons."""
+    return f"{day_text} – wybierz godzinę:"
+
+
+def how(mode: str, link: str | None) -> str:
+    """How the consultation happens, in plain words (a sentence of its own)."""
+    if mode == "video":
+        return f"Rozmowa wideo: {link}" if link else "Rozmowa wideo (link dostaniesz przed rozmową)"
+    return "Rozmowa telefoniczna – zadzwonimy na Twój numer"
+
+
+def confirm_question(slot: Slot, staff_name: str, tz: ZoneInfo) -> str:
+    """Confirm before booking."""
+    return (f"{SERVICE[slot.service]}: {fmt.when(slot.starts_at, tz)}, {slot.minutes} min.\n"
+            f"Prowadzi: {staff_name}\n{how(slot.mode, slot.video_link)}.\n\n"
+            "Czy umówić tę wizytę?")
+
+
+def booked(booking: Booking, staff_name: str, link: str | None, tz: ZoneInfo) -> str:
+    """The plain-language confirmation: when, with whom, how."""
+    return (f"Umówione! ✅\nRozmowa {WITH[booking.service]} ({staff_name}): "
+            f"{fmt.when(booking.starts_at, tz)}, {booking.minutes} min.\n"
+            f"{how(booking.mode, link)}.\n"
+            f"Przypomnimy Ci dzień wcześniej. Zmiana lub odwołanie: /moje")
+
+
+def moved(booking: Booking, tz: ZoneInfo) -> str:
+    """After changing the time."""
+    return f"Zmieniono termin. Nowy termin: {fmt.when(booking.starts_at, tz)}. ✅"
+
+
+def mine_line(booking: Booking, staff_name: str, link: str | None, tz: ZoneInfo) -> str:
+    """One upcoming booking in /moje."""
+    return (f"📅 {SERVICE[booking.service]} ({staff_name}): {fmt.when(booking.starts_at, tz)}\n"
+            f"{how(booking.mode, link)}.")
+
+
+def cancel_question(booking: Booking, tz: ZoneInfo) -> str:
+    """Ask before cancelling."""
+    return f"Odwołać wizytę: {SERVICE[booking.service]}, {fmt.when(booking.starts_at, tz)}?"
+
+
+def cancelled(booking: Booking, tz: ZoneInfo) -> str:
+    """After cancelling."""
+    return (f"Odwołano wizytę z {fmt.when(booking.starts_at, tz)}. "
+            "Jeśli chcesz, umów nowy termin: /wizyta")
+
+
+def already_booked(booking: Booking, tz: ZoneInfo) -> str:
+    """The one-upcoming-booking-per-service rule."""
+    return (f"Masz już umówioną wizytę: {SERVICE[booking.service]}, "
+            f"{fmt.when(booking.starts_at, tz)}. Możesz zmienić jej termin albo ją odwołać.")
+
+
+def waitlisted(place: int) -> str:
+    """After joining the waiting list."""
+    return (f"Zapisaliśmy Cię na listę oczekujących (jesteś {place}. w kolejce). Gdy zwolni się "
+            "termin, napiszemy do Ciebie. Kto pierwszy się wtedy umówi, ten ma termin.")
+
+
+def slot_cancelled_by_staff(booking: Booking, tz: ZoneInfo) -> str:
+    """To a participant whose slot staff withdrew (discreet: may go by SMS)."""
+    return (f"Przepraszamy, rozmowa {fmt.when(booking.starts_at, tz)} jest odwołana. "
+            "Umów nowy termin: /wizyta w czacie albo WIZYTA w SMS.")
+
+
+ERRORS = {
+    "slot_gone": "Tego terminu już nie ma. Wybierz inny:",
+    "slot_past": "Ten termin już minął. Wybierz inny:",
+    "slot_taken": "Ktoś właśnie zajął ten termin. Oto inne wolne godziny:",
+    "booking_not_found": "Tej wizyty już nie ma na liście. Zobacz aktualne: /moje",
+    "not_ended": "Tę wizytę można oznaczyć dopiero po jej zakończeniu.",
+    "slot_not_found": "Tego terminu już nie ma.",
+    "participant_not_found": "Nie ma uczestnika o numerze {number}.",
+    "not_a_consultant": "Terminy konsultacji dodają psycholog i doradca zawodowy.",
+    "slots_in_past": "Ten czas już minął – podaj przyszły dzień lub godzinę.",
+    "slots_none_fit": "W tym przedziale nie mieści się żadna wizyta. Sprawdź godziny i długość.",
+}
+
+
+def error(exc: DomainError) -> str:
+    """A booking rule that was not met, in Polish."""
+    if exc.code == "cancel_too_late":
+        return (f"Wizytę można odwołać najpóźniej {exc.params['hours']} h przed jej "
+                "początkiem. Jeśli nie możesz przyjść, zadzwoń do klubu.")
+    if exc.code == "slots_holiday":
+        return (f"{exc.params['holiday']} to dzień wolny od pracy. Jeśli mimo to chcesz dodać "
+                "terminy, dopisz na końcu polecenia słowo: święto")
+    return ERRORS.get(exc.code, ERRORS["slot_gone"]).format(**exc.params)
+
+
+# --- staff ---------------------------------------------------------------------------------
+SLOTS_USAGE = ("/terminy DZIEŃ GG:MM-GG:MM [MINUTY] [wideo LINK] [święto]\n"
+               "np. /terminy 08.12 10:00-13:00  albo  /terminy 08.12 9:00-11:00 45 wideo https://…")
+RECORD_USAGE = "/konsultacja NUMER_UCZESTNIKA DZIEŃ GG:MM [MINUTY], np. /konsultacja 12 03.12 10:00 60"
+NO_SLOTS = "Nie masz przyszłych terminów. Dodaj je: " + SLOTS_USAGE
+AGENDA_EMPTY = "W najbliższych dniach nie masz terminów."
+FREE = "wolne"
+
+
+def published(count: int, skipped: int, first: datetime | None, tz: ZoneInfo) -> str:
+    """After /terminy."""
+    text = f"Dodano {fmt.count(count, 'termin', 'terminy', 'terminów')}"
+    if first is not None:
+        text += f" od {fmt.when(first, tz)}"
+    if skipped:
+        text += f" (pominięto {skipped}: już były)"
+    return text + "."
+
+
+def slot_line(slot: Slot, booked_by: Participant | None, tz: ZoneInfo) -> str:
+    """A slot in the staff's list."""
+    who = f"{booked_by.first_name} {booked_by.last_name}" if booked_by else FREE
+    local = slot.starts_at.astimezone(tz)
+    return f"{fmt.short_day(local.date())} {local:%H:%M} – {who}"
+
+
+def agenda_line(slot: Slot, booking: Booking | None, person: Participant | None,
+                tz: ZoneInfo) -> str:
+    """One slot of the agenda: time, who, how to reach them."""
+    start = fmt.clock_time(slot.starts_at, tz)
+    if booking is None or person is None:
+        return f"{start} – {FREE}"
+    status = {"attended": " ✅", "no_show": " ❌"}.get(booking.status, "")
+    reach = f"tel. {person.phone}" if slot.mode == "phone" and person.phone else (
+        "wideo" if slot.mode == "video" else "brak telefonu!")
+    return f"{start} – {person.first_name} {person.last_name} ({person.number}), {reach}{status}"
+
+
+def cancel_slot_question(slot: Slot, booked_by: Participant | None, tz: ZoneInfo) -> str:
+    """Ask before withdrawing a slot."""
+    text = f"Usunąć termin {fmt.when(slot.starts_at, tz)}?"
+    if booked_by is not None:
+        text += (f"\nJest zarezerwowany przez: {booked_by.first_name} {booked_by.last_name}. "
+                 "Powiadomimy tę osobę.")
+    return text
+
+
+SLOT_CANCELLED = "Termin usunięty."
+MARKED = {"attended": "Zapisano: wizyta odbyła się ✅", "no_show": "Zapisano: osoba nie przyszła ❌"}
+
+
+def recorded(person_number: str, when_text: str, minutes: int) -> str:
+    """After /konsultacja."""
+    return f"Zapisano konsultację: uczestnik {person_number}, {when_text}, {minutes} min."

@@ -1,0 +1,294 @@
+"""Participants book, change and cancel consultations: /wizyta, /moje, and their buttons."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler
+
+from bot.auth import PARTICIPANT, requires
+from bot.deps import KisContext
+from bot.i18n import booking as texts
+from bot.i18n import fmt
+from handlers.telegram.common import Buttons, CommandSpec, edit_or_say, say
+from storage import consultations as store
+from storage.errors import DomainError
+from storage.models import Booking, Service, Slot
+
+SERVICES = "psychologist|career_advisor"
+
+
+def _participant_id(context: KisContext) -> int:
+    who = context.identity.participant
+    assert who is not None and who.id is not None
+    return who.id
+
+
+def _days_buttons(days: list[date], prefix: str) -> Buttons:
+    buttons = [(fmt.short_day(d), f"{prefix}:{d:%Y%m%d}") for d in days]
+    return [buttons[i:i + 3] for i in range(0, len(buttons), 3)]
+
+
+def _times_buttons(slots: list[Slot], prefix: str, context: KisContext) -> Buttons:
+    tz = context.deps.settings.tz
+    buttons = [(fmt.clock_time(s.starts_at, tz), f"{prefix}:{s.id}") for s in slots]
+    return [buttons[i:i + 4] for i in range(0, len(buttons), 4)]
+
+
+@requires(PARTICIPANT)
+async def book_command(update: Update, context: KisContext) -> None:
+    """/wizyta: choose the service."""
+    await edit_or_say(update, texts.CHOOSE_SERVICE,
+                      [[(texts.SERVICE_BUTTON[s], f"bk:svc:{s}")] for s in Service])
+
+
+async def _offer_days(update: Update, context: KisContext, service: str, prefix: str,
+                      heading: str = texts.CHOOSE_DAY) -> None:
+    deps = context.deps
+    days = await deps.db.run(store.free_days, service=service, now=deps.clock.now(),
+                             horizon_days=deps.settings.booking_horizon_days, tz=deps.settings.tz)
+    if not days:
+        await edit_or_say(update, texts.NO_FREE, [[(texts.NOTIFY_ME, f"bk:wl:{service}")]])
+        return
+    await edit_or_say(update, heading, _days_buttons(days, prefix))
+
+
+async def _existing(context: KisContext, service: str) -> Booking | None:
+    deps = context.deps
+    mine = await deps.db.run(store.upcoming, participant_id=_participant_id(context),
+                             now=deps.clock.now())
+    same = [b for b, _ in mine if b.service == service]
+    limit = deps.settings.max_upcoming_per_service
+    return same[0] if len(same) >= limit else None
+
+
+@requires(PARTICIPANT)
+async def choose_service(update: Update, context: KisContext) -> None:
+    """A service was chosen: offer days, or the booking the person already has."""
+    service = context.match[1]  # type: ignore[index]
+    if (existing := await _existing(context, service)) is not None:
+        await edit_or_say(update, texts.already_booked(existing, context.deps.settings.tz),
+                          [[(texts.CHANGE, f"bk:mv:{existing.id}"),
+                            (texts.CANCEL, f"bk:cx:{existing.id}")]])
+        return
+    await _offer_days(update, context, service, f"bk:day:{service}")
+
+
+async def _offer_times(update: Update, context: KisContext, service: str, day: date,
+                       prefix: str, heading: str | None = None) -> bool:
+    deps = context.deps
+    slots = await deps.db.run(store.free_slots_on, service=service, day=day,
+                              now=deps.clock.now(), tz=deps.settings.tz)
+    if not slots:
+        return False
+    await edit_or_say(update, heading or texts.choose_time(fmt.day(day)),
+                      _times_buttons(slots, prefix, context))
+    return True
+
+
+@requires(PARTICIPANT)
+async def choose_day(update: Update, context: KisContext) -> None:
+    """A day was chosen: offer its free times (or the days again if it filled up)."""
+    service, raw = context.match[1], context.match[2]  # type: ignore[index]
+    day = date(int(raw[:4]), int(raw[4:6]), int(raw[6:]))
+    if not await _offer_times(update, context, service, day, "bk:t"):
+        await _offer_days(update, context, service, f"bk:day:{service}",
+                          texts.ERRORS["slot_gone"])
+
+
+async def _slot_and_staff(context: KisContext, slot_id: int) -> tuple[Slot, str] | None:
+    return await context.deps.db.run(store.slot_with_staff, slot_id=slot_id)
+
+
+@requires(PARTICIPANT)
+async def choose_time(update: Update, context: KisContext) -> None:
+    """A time was chosen: ask to confirm."""
+    found = await _slot_and_staff(context, int(context.match[1]))  # type: ignore[index]
+    if found is None or found[0].cancelled:
+        await _restart(update, context)
+        return
+    slot, staff_name = found
+    await edit_or_say(update, texts.confirm_question(slot, staff_name, context.deps.settings.tz),
+                      [[(texts.YES_BOOK, f"bk:ok:{slot.id}")],
+                       [(texts.OTHER_TIME, f"bk:svc:{slot.service}")]])
+
+
+async def _restart(update: Update, context: KisContext) -> None:
+    await edit_or_say(update, texts.ERRORS["slot_gone"],
+                      [[(texts.SERVICE_BUTTON[s], f"bk:svc:{s}")] for s in Service])
+
+
+async def _after_taken(update: Update, context: KisContext, exc: DomainError, slot_id: int,
+                       prefix: str, day_prefix: str | None) -> None:
+    """Already taken (or gone): say so and offer the other free times of that day."""
+    found = await _slot_and_staff(context, slot_id)
+    if found is not None:
+        slot = found[0]
+        day = slot.starts_at.astimezone(context.deps.settings.tz).date()
+        if await _offer_times(update, context, slot.service, day, prefix, texts.error(exc)):
+            return
+        await _offer_days(update, context, slot.service, day_prefix or f"bk:day:{slot.service}",
+                          texts.error(exc))
+        return
+    await _restart(update, context)
+
+
+@requires(PARTICIPANT)
+async def confirm(update: Update, context: KisContext) -> None:
+    """Book the slot; if someone was faster, offer other times."""
+    deps, slot_id = context.deps, int(context.match[1])  # type: ignore[index]
+    try:
+        booking = await deps.db.run(store.book, participant_id=_participant_id(context),
+                                    slot_id=slot_id, now=deps.clock.now(),
+                                    max_upcoming=deps.settings.max_upcoming_per_service)
+    except DomainError as exc:
+        if exc.code == "booking_limit":
+            await choose_service_again(update, context, exc.params["service"])
+            return
+        await _after_taken(update, context, exc, slot_id, "bk:t", None)
+        return
+    found = await _slot_and_staff(context, slot_id)
+    assert found is not None
+    slot, staff_name = found
+    await edit_or_say(update, texts.booked(booking, staff_name, slot.video_link, deps.settings.tz))
+
+
+async def choose_service_again(update: Update, context: KisContext, service: str) -> None:
+    """Show the booking that blocks a new one."""
+    existing = await _existing(context, service)
+    if existing is not None:
+        await edit_or_say(update, texts.already_booked(existing, context.deps.settings.tz),
+                          [[(texts.CHANGE, f"bk:mv:{existing.id}"),
+                            (texts.CANCEL, f"bk:cx:{existing.id}")]])
+
+
+@requires(PARTICIPANT)
+async def join_waitlist(update: Update, context: KisContext) -> None:
+    """Put the person on the waiting list of a service."""
+    deps = context.deps
+    place = await deps.db.run(store.join_waitlist, participant_id=_participant_id(context),
+                              service=context.match[1], now=deps.clock.now())  # type: ignore[index]
+    await edit_or_say(update, texts.waitlisted(place))
+
+
+@requires(PARTICIPANT)
+async def mine_command(update: Update, context: KisContext) -> None:
+    """/moje: upcoming bookings, each with Change and Cancel buttons."""
+    deps = context.deps
+    rows = await deps.db.run(store.upcoming, participant_id=_participant_id(context),
+                             now=deps.clock.now())
+    if not rows:
+        await say(update, texts.NOTHING_BOOKED)
+        return
+    await say(update, texts.MINE_HEADER)
+    links = await deps.db.run(store.video_links, slot_ids=[b.slot_id for b, _ in rows if b.slot_id])
+    for booking, staff_name in rows:
+        await say(update, texts.mine_line(booking, staff_name, links.get(booking.slot_id),
+                                          deps.settings.tz),
+                  [[(texts.CHANGE, f"bk:mv:{booking.id}"), (texts.CANCEL, f"bk:cx:{booking.id}")]])
+
+
+async def _own(context: KisContext, booking_id: int) -> Booking | None:
+    return await context.deps.db.run(store.find_own_booking,
+                                     participant_id=_participant_id(context), booking_id=booking_id)
+
+
+@requires(PARTICIPANT)
+async def ask_cancel(update: Update, context: KisContext) -> None:
+    """Ask before cancelling a booking."""
+    booking = await _own(context, int(context.match[1]))  # type: ignore[index]
+    if booking is None:
+        await edit_or_say(update, texts.ERRORS["booking_not_found"])
+        return
+    await edit_or_say(update, texts.cancel_question(booking, context.deps.settings.tz),
+                      [[(texts.YES_CANCEL, f"bk:cxok:{booking.id}"), (texts.KEEP, "bk:keep")]])
+
+
+@requires(PARTICIPANT)
+async def do_cancel(update: Update, context: KisContext) -> None:
+    """Cancel a booking (until the configured hours before it)."""
+    deps = context.deps
+    try:
+        booking = await deps.db.run(
+            store.cancel_booking, participant_id=_participant_id(context),
+            booking_id=int(context.match[1]), now=deps.clock.now(),  # type: ignore[index]
+            until_hours=deps.settings.cancel_until_hours, waitlist_text=texts.WAITLIST_SMS_SAFE)
+    except DomainError as exc:
+        await edit_or_say(update, texts.error(exc))
+        return
+    await edit_or_say(update, texts.cancelled(booking, deps.settings.tz))
+
+
+@requires(PARTICIPANT)
+async def keep(update: Update, context: KisContext) -> None:
+    """The person changed their mind about cancelling."""
+    await edit_or_say(update, texts.KEPT)
+
+
+@requires(PARTICIPANT)
+async def move_start(update: Update, context: KisContext) -> None:
+    """Change: offer the free days of the same service."""
+    booking = await _own(context, int(context.match[1]))  # type: ignore[index]
+    if booking is None:
+        await edit_or_say(update, texts.ERRORS["booking_not_found"])
+        return
+    await _offer_days(update, context, booking.service, f"bk:md:{booking.id}")
+
+
+@requires(PARTICIPANT)
+async def move_day(update: Update, context: KisContext) -> None:
+    """Change: a day was chosen, offer its times."""
+    booking = await _own(context, int(context.match[1]))  # type: ignore[index]
+    raw = context.match[2]  # type: ignore[index]
+    if booking is None:
+        await edit_or_say(update, texts.ERRORS["booking_not_found"])
+        return
+    day = date(int(raw[:4]), int(raw[4:6]), int(raw[6:]))
+    if not await _offer_times(update, context, booking.service, day, f"bk:mt:{booking.id}"):
+        await _offer_days(update, context, booking.service, f"bk:md:{booking.id}",
+                          texts.ERRORS["slot_gone"])
+
+
+@requires(PARTICIPANT)
+async def move_time(update: Update, context: KisContext) -> None:
+    """Change: move to the chosen slot at once (the old one is kept if it fails)."""
+    deps = context.deps
+    booking_id, slot_id = int(context.match[1]), int(context.match[2])  # type: ignore[index]
+    try:
+        booking = await deps.db.run(
+            store.move_booking, participant_id=_participant_id(context), booking_id=booking_id,
+            slot_id=slot_id, now=deps.clock.now(), until_hours=deps.settings.cancel_until_hours,
+            max_upcoming=deps.settings.max_upcoming_per_service,
+            waitlist_text=texts.WAITLIST_SMS_SAFE)
+    except DomainError as exc:
+        if exc.code in {"slot_taken", "slot_gone", "slot_past"}:
+            await _after_taken(update, context, exc, slot_id, f"bk:mt:{booking_id}",
+                               f"bk:md:{booking_id}")
+        else:
+            await edit_or_say(update, texts.error(exc))
+        return
+    await edit_or_say(update, texts.moved(booking, deps.settings.tz))
+
+
+COMMANDS = [
+    CommandSpec("wizyta", book_command, "umów rozmowę z psychologiem lub doradcą",
+                aliases=("book",), menu_label="📅 Umów wizytę"),
+    CommandSpec("moje", mine_command, "moje wizyty: zmień lub odwołaj", aliases=("mine",),
+                menu_label="🗂 Moje wizyty"),
+]
+
+HANDLERS = [
+    CallbackQueryHandler(choose_service, pattern=f"^bk:svc:({SERVICES})$"),
+    CallbackQueryHandler(choose_day, pattern=f"^bk:day:({SERVICES}):(\\d{{8}})$"),
+    CallbackQueryHandler(choose_time, pattern=r"^bk:t:(\d{1,12})$"),
+    CallbackQueryHandler(confirm, pattern=r"^bk:ok:(\d{1,12})$"),
+    CallbackQueryHandler(join_waitlist, pattern=f"^bk:wl:({SERVICES})$"),
+    CallbackQueryHandler(ask_cancel, pattern=r"^bk:cx:(\d{1,12})$"),
+    CallbackQueryHandler(do_cancel, pattern=r"^bk:cxok:(\d{1,12})$"),
+    CallbackQueryHandler(keep, pattern=r"^bk:keep$"),
+    CallbackQueryHandler(move_start, pattern=r"^bk:mv:(\d{1,12})$"),
+    CallbackQueryHandler(move_day, pattern=r"^bk:md:(\d{1,12}):(\d{8})$"),
+    CallbackQueryHandler(move_time, pattern=r"^bk:mt:(\d{1,12}):(\d{1,12})$"),
+]
+
