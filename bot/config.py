@@ -36,6 +36,10 @@ class Settings(BaseSettings):
     # RODO: participants who left are anonymised this many days after leaving.
     retention_days: int = Field(5 * 365, ge=30)
 
+    # Bulk Telegram sends (reminders, summaries) per second, below Telegram's ~30/s so that
+    # replies to people always have room.
+    telegram_bulk_rate: float = Field(25, gt=0)
+
     # Servers.
     webhook_host: str = "127.0.0.1"
     webhook_port: int = Field(8443, ge=1, le=65535)

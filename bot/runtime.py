@@ -17,6 +17,7 @@ from bot.app import build_application
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.deps import Deps
+from bot.scheduler import start_scheduler
 from bot.webhook import TELEGRAM_PATH, start_server, telegram_route, telegram_secret
 from storage.db import Database, upgrade
 
@@ -59,6 +60,7 @@ async def serve(settings: Settings, *, clock: Clock | None = None,
         await application.post_init(application)  # type: ignore[misc]
         server = await _receive_updates(application, settings)
         await application.start()
+        start_scheduler(application)
         log.info("kisbot is running as @%s (%s)", deps.bot_username,
                  "webhook" if webhook else "polling")
         if ready is not None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlmodel import Session, col, select, update
@@ -46,3 +46,68 @@ def cancel(*, session: Session, key_prefix: str) -> int:
                                  OutboxMessage.status == "pending")
                           .values(status="cancelled"))
     return result.rowcount or 0
+
+
+def claim_due(*, session: Session, now: datetime, worker: str, limit: int = 100) -> list[OutboxMessage]:
+    """Take due pending messages for one worker; no two workers ever get the same row.
+
+    PostgreSQL: the rows are locked with FOR UPDATE SKIP LOCKED, so concurrent workers take
+    different rows. SQLite (one writer at a time): the conditional UPDATE … WHERE
+    status='pending' only changes rows nobody has taken yet.
+    """
+    query = (select(OutboxMessage.id).where(OutboxMessage.status == "pending",
+                                            OutboxMessage.next_attempt_at <= now)
+             .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit))
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    ids = list(session.exec(query))
+    if not ids:
+        return []
+    session.exec(update(OutboxMessage)  # type: ignore[call-overload]
+                 .where(col(OutboxMessage.id).in_(ids), OutboxMessage.status == "pending")
+                 .values(status="sending", claimed_by=worker, claimed_at=now,
+                         attempts=OutboxMessage.attempts + 1))
+    return list(session.exec(select(OutboxMessage).where(
+        col(OutboxMessage.id).in_(ids), OutboxMessage.claimed_by == worker,
+        OutboxMessage.status == "sending").order_by(OutboxMessage.next_attempt_at)))
+
+
+def reclaim_stuck(*, session: Session, now: datetime, older_than: timedelta) -> int:
+    """Put back messages a crashed worker took but never finished (sent at most once more)."""
+    result = session.exec(update(OutboxMessage)  # type: ignore[call-overload]
+                          .where(OutboxMessage.status == "sending",
+                                 col(OutboxMessage.claimed_at) < now - older_than)
+                          .values(status="pending", claimed_by=None))
+    return result.rowcount or 0
+
+
+def finish(*, session: Session, message_id: int, status: str, now: datetime,
+           error: str | None = None, retry_at: datetime | None = None,
+           provider_id: str | None = None, segments: int | None = None) -> None:
+    """Record what became of a claimed message: sent, failed, dropped, or retry at a time."""
+    values: dict[str, Any] = {"status": status, "last_error": error[:500] if error else None}
+    if status == "sent":
+        values.update(sent_at=now, provider_id=provider_id, segments=segments)
+    if retry_at is not None:
+        values.update(status="pending", next_attempt_at=retry_at, claimed_by=None)
+    session.exec(update(OutboxMessage).where(col(OutboxMessage.id) == message_id)  # type: ignore[call-overload]
+                 .values(**values))
+
+
+def fall_back_to_sms(*, session: Session, message_id: int, now: datetime) -> OutboxMessage | None:
+    """The person blocked the bot: remember it, and queue the same text by SMS if allowed."""
+    message = session.get(OutboxMessage, message_id)
+    if message is None or message.participant_id is None:
+        return None
+    person = session.get(Participant, message.participant_id)
+    if person is None:
+        return None
+    person.blocked_bot = True
+    if not person.phone or (person.sms_opt_out and message.kind != "reminder"):
+        return None
+    payload = dict(message.payload or {})
+    text = payload.pop("sms_text", message.text)  # a text naming no kind of help
+    payload.pop("buttons", None)
+    return enqueue(session=session, dedupe_key=f"{message.dedupe_key}:sms", kind=message.kind,
+                   text=text, due_at=now, participant=person, channel="sms",
+                   expires_at=message.expires_at, payload=payload)

@@ -1,0 +1,104 @@
+"""Scheduled work. Every job only inserts outbox rows with dedupe keys (or resumes work), so
+running it twice, late, or in two processes at once sends nothing twice."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+import holidays
+from sqlmodel import Session
+
+from bot.config import Settings
+from bot.i18n import reminders as texts
+from bot.i18n import summary as summary_texts
+from storage import outbox, people, privacy
+from storage import reminders as store
+from storage.hours_rules import Limits, week_bounds
+from storage.hours_summary import daily_summary
+from storage.models import Role, Staff
+from storage.settlement import settlement
+
+HOURS_ROLES = (Role.coordinator, Role.social_worker, Role.admin)
+
+
+def working_day(day: date) -> bool:
+    """Monday to Friday and not a Polish public holiday."""
+    return day.weekday() < 5 and day not in holidays.Poland(years=day.year)
+
+
+def first_working_day(month: date) -> date:
+    """The first working day of the month of `month`."""
+    day = month.replace(day=1)
+    while not working_day(day):
+        day += timedelta(days=1)
+    return day
+
+
+def previous_month(day: date) -> date:
+    """The first day of the month before `day`'s."""
+    return (day.replace(day=1) - timedelta(days=1)).replace(day=1)
+
+
+def plan_reminders(*, session: Session, now: datetime, settings: Settings) -> store.Planned:
+    """Queue reminders and marking prompts (texts rendered here, in Polish)."""
+    tz = settings.tz
+    return store.plan(session=session, now=now, hours=settings.reminder_hours, tz=tz,
+                      reminder_text=lambda b, channel: texts.reminder(b, channel, tz),
+                      prompt=lambda b, person: texts.prompt(b, person, tz))
+
+
+def daily_jobs(*, session: Session, now: datetime, settings: Settings) -> dict[str, int]:
+    """Whatever is due today and not queued yet: summaries, the Friday nudge, the settlement."""
+    local = now.astimezone(settings.tz)
+    today, clock = local.date(), local.time()
+    done = {"summaries": 0, "nudges": 0, "settlements": 0, "anonymised": 0}
+    if working_day(today) and clock >= settings.summary_time:
+        done["summaries"] = _summaries(session, today, now, settings)
+    if today.weekday() == 4 and clock >= settings.weekly_nudge_time:
+        done["nudges"] = _nudges(session, today, now, settings)
+    if today == first_working_day(today) and clock >= settings.settlement_time:
+        done["settlements"] = _settlements(session, today, now, settings)
+    if clock >= time(3, 0):
+        done["anonymised"] = privacy.anonymize_expired(
+            session=session, today=today, retention_days=settings.retention_days, now=now)
+    return done
+
+
+def _hours_staff(session: Session, *roles: Role) -> list[Staff]:
+    return [s for s in people.list_staff(session=session)
+            if s.active and s.telegram_user_id and s.has_role(*roles)]
+
+
+def _summaries(session: Session, today: date, now: datetime, settings: Settings) -> int:
+    recipients = [s for s in _hours_staff(session, *HOURS_ROLES) if s.daily_summary]
+    if not recipients:
+        return 0
+    text = summary_texts.summary_text(daily_summary(session=session, day=today,
+                                                    limits=Limits.of(settings)))
+    return sum(outbox.enqueue(session=session, dedupe_key=f"summary:{today}:{s.id}",
+                              kind="summary", text=text, due_at=now, staff=s,
+                              expires_at=now + timedelta(hours=12)) is not None
+               for s in recipients)
+
+
+def _nudges(session: Session, today: date, now: datetime, settings: Settings) -> int:
+    monday, _ = week_bounds(today)
+    count = 0
+    for person, logged in store.below_weekly_norm(session=session, monday=monday, today=today,
+                                                  norm=settings.psu_weekly_norm):
+        if person.sms_opt_out and not person.telegram_user_id:
+            continue
+        count += outbox.enqueue(
+            session=session, dedupe_key=f"nudge:{monday}:{person.id}", kind="notice",
+            text=texts.weekly_nudge(logged, settings.psu_weekly_norm), due_at=now,
+            participant=person, expires_at=now + timedelta(days=1)) is not None
+    return count
+
+
+def _settlements(session: Session, today: date, now: datetime, settings: Settings) -> int:
+    month = previous_month(today)
+    text = texts.settlement_notice(summary_texts.settlement_text(
+        settlement(session=session, month=month, places=settings.psu_places)), month)
+    return sum(outbox.enqueue(session=session, dedupe_key=f"settlement:{month:%Y-%m}:{s.id}",
+                              kind="summary", text=text, due_at=now, staff=s) is not None
+               for s in _hours_staff(session, Role.coordinator))

@@ -1,0 +1,87 @@
+"""APScheduler (through PTB's JobQueue) triggers the work; the database says what is due.
+
+Jobs: the outbox every 2 s, reminder planning and marking prompts every 30 s, the daily
+jobs every minute, scheduled/interrupted broadcasts every 5 s, and crashed sends put back
+every minute. Every run is idempotent, so a late, repeated or concurrent run is harmless;
+`coalesce` and an unlimited misfire grace mean a delayed run still happens (once).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+
+from telegram.ext import Application, CallbackContext
+
+from bot import jobs
+from bot.broadcasts.runner import broadcast_tick
+from bot.delivery.sender import deliver_due
+from bot.deps import deps_of
+from storage import outbox
+
+log = logging.getLogger(__name__)
+STUCK_AFTER = timedelta(minutes=5)
+JOB_KWARGS = {"coalesce": True, "misfire_grace_time": None, "max_instances": 1}
+
+
+async def plan_tick(application: Application) -> None:
+    """Queue due reminders and prompts."""
+    deps = deps_of(application)
+    await deps.db.run(jobs.plan_reminders, now=deps.clock.now(), settings=deps.settings)
+
+
+async def daily_tick(application: Application) -> None:
+    """Queue what is due today."""
+    deps = deps_of(application)
+    await deps.db.run(jobs.daily_jobs, now=deps.clock.now(), settings=deps.settings)
+
+
+async def reclaim_tick(application: Application) -> None:
+    """Put back sends a crash interrupted."""
+    deps = deps_of(application)
+    if count := await deps.db.run(outbox.reclaim_stuck, now=deps.clock.now(),
+                                  older_than=STUCK_AFTER):
+        log.warning("%d interrupted sends put back in the queue", count)
+
+
+async def outbox_tick(application: Application) -> None:
+    """Send what is due."""
+    await deliver_due(application)
+
+
+async def broadcasts_tick(application: Application) -> None:
+    """Start scheduled broadcasts and resume interrupted ones."""
+    await broadcast_tick(application, deps_of(application).clock.now())
+
+
+TICKS: list[tuple[Callable[[Application], Awaitable[None]], float]] = [
+    (plan_tick, 30), (daily_tick, 60), (reclaim_tick, 60), (broadcasts_tick, 5), (outbox_tick, 2),
+]
+
+
+def _job(tick: Callable[[Application], Awaitable[None]]) -> Callable[[CallbackContext], Awaitable[None]]:
+    async def run(context: CallbackContext) -> None:
+        try:
+            await tick(context.application)
+        except Exception:  # a failed run is retried at the next interval
+            log.exception("scheduled job %s failed", tick.__name__)
+
+    run.__name__ = tick.__name__
+    return run
+
+
+def start_scheduler(application: Application) -> None:
+    """Add the repeating jobs; the first run of each is immediate (catch up after a restart)."""
+    queue = application.job_queue
+    if queue is None:
+        raise RuntimeError("APScheduler is missing: install python-telegram-bot[job-queue]")
+    for tick, seconds in TICKS:
+        queue.run_repeating(_job(tick), interval=seconds, first=0, name=tick.__name__,
+                            job_kwargs=JOB_KWARGS)
+
+
+async def run_all_once(application: Application) -> None:
+    """Every tick once, in order (tests, and the sandbox's clock fast-forward)."""
+    for tick, _ in TICKS:
+        await tick(application)

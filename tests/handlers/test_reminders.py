@@ -1,0 +1,203 @@
+"""Reminders, prompts and daily jobs: due in the database, sent once, right on the Warsaw clock."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlmodel import select
+
+from bot import jobs
+from bot.delivery.sender import deliver_due
+from bot.scheduler import plan_tick, reclaim_tick, run_all_once
+from storage import consultations, outbox
+from storage.consultation_rules import parse_slot_request
+from storage.models import Booking, OutboxMessage, Participant
+from storage.reminders import reminder_due
+from tests.handlers.conftest import Harness
+
+WAW = ZoneInfo("Europe/Warsaw")
+
+
+def at(y: int, mo: int, d: int, h: int, mi: int = 0) -> datetime:
+    """A Warsaw wall-clock moment."""
+    return datetime(y, mo, d, h, mi, tzinfo=WAW)
+
+
+@pytest.mark.parametrize(("start", "lead", "due"), [
+    (at(2026, 3, 30, 10), 24, at(2026, 3, 29, 10)),   # the day after the spring switch
+    (at(2026, 3, 29, 10), 24, at(2026, 3, 28, 10)),   # on the switch day
+    (at(2026, 10, 26, 10), 24, at(2026, 10, 25, 10)),  # the day after the autumn switch
+    (at(2026, 10, 25, 10), 24, at(2026, 10, 24, 10)),
+    (at(2026, 3, 29, 4), 1, at(2026, 3, 29, 3)),       # one real hour, though 02:00 is skipped
+])
+def test_reminders_land_on_the_warsaw_wall_clock(start: datetime, lead: int, due: datetime) -> None:
+    assert reminder_due(start.astimezone(UTC), lead, WAW) == due
+
+
+def book(bot: Harness, day: str, span: str, user_id: int = 1001) -> Booking:
+    member = bot.staff("Katarzyna", "psychologist", telegram_user_id=5001)
+    person = bot.participant("12", "Anna", telegram_user_id=user_id)
+    [slot, *_] = bot.db.call(consultations.publish_slots, staff=member,
+                             request=parse_slot_request([day, span], bot.clock.now().date()),
+                             now=bot.clock.now(), tz=WAW, default_minutes=60).created
+    return bot.db.call(consultations.book, participant_id=person.id, slot_id=slot.id,
+                       now=bot.clock.now(), max_upcoming=1)
+
+
+async def tick(bot: Harness, moment: datetime) -> None:
+    """Move the clock and run the scheduler's jobs once."""
+    bot.clock.set(moment)
+    await run_all_once(bot.live.app)
+
+
+async def test_reminders_24h_and_1h_before_then_a_marking_prompt(bot: Harness) -> None:
+    book(bot, "08.12", "10:00-11:00")  # Tuesday 10:00, booked Monday 09:00
+    await tick(bot, at(2026, 12, 7, 9, 59))
+    assert bot.api.chat(1001) == []
+    await tick(bot, at(2026, 12, 7, 10, 0))
+    [first] = bot.api.chat(1001)
+    assert first.text.startswith("⏰ Przypomnienie: rozmowa z psychologiem – wtorek, 8 grudnia, godz. 10:00")
+    await tick(bot, at(2026, 12, 7, 10, 30))
+    await tick(bot, at(2026, 12, 8, 9, 0))
+    assert len(bot.api.chat(1001)) == 2
+    await tick(bot, at(2026, 12, 8, 11, 0))
+    [prompt] = bot.api.chat(5001)
+    assert "Czy się odbyła?" in prompt.text and prompt.labels == ["✅ Odbyła się", "❌ Nieobecność"]
+    await tick(bot, at(2026, 12, 8, 12, 0))  # nothing is sent twice
+    assert (len(bot.api.chat(1001)), len(bot.api.chat(5001))) == (2, 1)
+
+
+async def test_cancelled_and_moved_bookings_get_no_stale_reminders(bot: Harness) -> None:
+    booking = book(bot, "08.12", "10:00-12:00")
+    await tick(bot, at(2026, 12, 7, 9, 30))  # plans nothing yet (not due)
+    await tick(bot, at(2026, 12, 7, 10, 0))  # the 24 h reminder is queued and sent
+    assert len(bot.api.chat(1001)) == 1
+    free = bot.db.call(consultations.free_slots, service="psychologist", now=bot.clock.now(),
+                       until=bot.clock.now() + timedelta(days=2))
+    bot.db.call(consultations.move_booking, participant_id=booking.participant_id,
+                booking_id=booking.id, slot_id=free[0].id, now=bot.clock.now(), until_hours=2,
+                max_upcoming=1, waitlist_text="x")
+    await tick(bot, at(2026, 12, 7, 11, 0))  # a day before the new time, 11:00
+    assert "godz. 11:00" in bot.api.chat(1001)[-1].text
+    await tick(bot, at(2026, 12, 8, 9, 0))  # 1 h before the old time: nothing
+    assert len(bot.api.chat(1001)) == 2
+    await tick(bot, at(2026, 12, 8, 10, 0))  # 1 h before the new 11:00
+    assert len(bot.api.chat(1001)) == 3 and "godz. 11:00" in bot.api.chat(1001)[-1].text
+    with bot.db.session() as s:
+        keys = sorted(m.dedupe_key.rsplit(":", 1)[1] for m in s.exec(select(OutboxMessage)))
+    assert keys == ["1h", "24h", "24h"]
+
+
+async def test_missed_while_down_sent_if_still_useful_else_dropped(bot: Harness) -> None:
+    book(bot, "08.12", "10:00-11:00")
+    await tick(bot, at(2026, 12, 8, 8, 0))  # down all Monday: the 24 h one is still useful
+    assert len(bot.api.chat(1001)) == 1
+    with bot.db.session() as s:  # queue the 1 h one, then pretend the bot was down past 10:00
+        bot.clock.set(at(2026, 12, 8, 9, 0))
+        jobs.plan_reminders(session=s, now=bot.clock.now(), settings=bot.deps.settings)
+    bot.clock.set(at(2026, 12, 8, 10, 5))
+    await deliver_due(bot.live.app)
+    assert len(bot.api.chat(1001)) == 1
+    with bot.db.session() as s:
+        assert sorted(m.status for m in s.exec(select(OutboxMessage))) == ["dropped", "sent"]
+
+
+async def test_crash_mid_send_is_resent_once_after_reclaim(bot: Harness) -> None:
+    book(bot, "08.12", "10:00-11:00")
+    bot.clock.set(at(2026, 12, 7, 10, 0))
+    await plan_tick(bot.live.app)
+    claimed = bot.db.call(outbox.claim_due, now=bot.clock.now(), worker="crashed")
+    assert len(claimed) == 1  # taken by a worker that then died before sending
+    await deliver_due(bot.live.app)
+    assert bot.api.chat(1001) == []  # nobody else may take it
+    bot.clock.set(at(2026, 12, 7, 10, 6))
+    await reclaim_tick(bot.live.app)
+    await deliver_due(bot.live.app)
+    await deliver_due(bot.live.app)
+    assert len(bot.api.chat(1001)) == 1
+
+
+async def test_blocked_user_gets_the_reminder_by_sms_without_naming_the_help(bot: Harness) -> None:
+    book(bot, "08.12", "10:00-11:00")
+    bot.api.block(1001)
+    await tick(bot, at(2026, 12, 7, 10, 0))
+    await deliver_due(bot.live.app)
+    sms = bot.live.app.bot_data["sms_gateway"].sent
+    assert len(sms) == 1 and sms[0][0] == "+48601234567"
+    assert "psycholog" not in sms[0][1].lower() and "rozmowa telefoniczna" in sms[0][1]
+    with bot.db.session() as s:
+        assert s.exec(select(Participant.blocked_bot)).one() is True
+
+
+async def test_telegram_errors_are_retried_with_backoff(bot: Harness) -> None:
+    book(bot, "08.12", "10:00-11:00")
+    bot.api.fail_next("sendMessage", status=500)
+    await tick(bot, at(2026, 12, 7, 10, 0))
+    assert bot.api.chat(1001) == []
+    await tick(bot, at(2026, 12, 7, 10, 0, ) + timedelta(seconds=31))
+    assert len(bot.api.chat(1001)) == 1
+
+
+async def test_daily_summary_on_working_days_only(bot: Harness) -> None:
+    bot.staff("Jan K.", "coordinator", telegram_user_id=5009)
+    bot.staff("Katarzyna", "psychologist", telegram_user_id=5001)  # does not see hours
+    await tick(bot, at(2026, 12, 7, 15, 59))
+    assert bot.api.chat(5009) == []
+    await tick(bot, at(2026, 12, 7, 16, 0))
+    await tick(bot, at(2026, 12, 7, 17, 0))
+    assert [m.text.splitlines()[0] for m in bot.api.chat(5009)] == [
+        "Podsumowanie godzin PSU – poniedziałek, 7 grudnia"]
+    assert bot.api.chat(5001) == []
+    await tick(bot, at(2026, 12, 24, 16, 0))  # Wigilia: a public holiday since 2025
+    await tick(bot, at(2026, 12, 26, 16, 0))  # Saturday
+    assert len(bot.api.chat(5009)) == 1
+
+
+def test_first_working_day_skips_holidays_and_weekends() -> None:
+    from datetime import date
+    assert jobs.first_working_day(date(2027, 1, 15)) == date(2027, 1, 4)  # 1 Jan holiday, 2-3 weekend
+    assert jobs.first_working_day(date(2026, 11, 20)) == date(2026, 11, 2)  # 1 Nov is a Sunday
+
+
+async def test_two_senders_on_one_postgresql_send_each_message_once(
+        api, pg_db, clock) -> None:
+    from sqlmodel import SQLModel
+
+    from bot.app import build_application
+    from bot.deps import Deps
+    from storage.db import Database
+    from tests.handlers.conftest import make_settings
+
+    now = clock.now()
+    participants = [{"id": i, "number": str(i), "first_name": "P", "last_name": "T", "gender": "K",
+                     "telegram_user_id": 10_000 + i, "referred_on": now.date(), "created_at": now,
+                     "sms_opt_out": False, "reminders_opt_out": False, "blocked_bot": False}
+                    for i in range(1, 1001)]
+    messages = [{"dedupe_key": f"n:{i}", "kind": "notice", "channel": "telegram", "participant_id": i,
+                 "chat_id": 10_000 + i, "text": f"wiadomość {i}", "due_at": now,
+                 "next_attempt_at": now, "status": "pending", "attempts": 0, "created_at": now}
+                for i in range(1, 1001)]
+    with pg_db.engine.begin() as conn:
+        conn.execute(SQLModel.metadata.tables["participants"].insert(), participants)
+        conn.execute(SQLModel.metadata.tables["outbox"].insert(), messages)
+    apps = [build_application(Deps(settings=make_settings(api, pg_db.url, telegram_bulk_rate=5000),
+                                   db=Database(pg_db.url),
+                                   clock=clock)) for _ in range(2)]
+    for app in apps:
+        await app.bot.initialize()
+
+    async def drain(app, worker: str) -> int:
+        total = 0
+        while sum((stats := await deliver_due(app, worker=worker, limit=50)).counts.values()):
+            total += stats.counts.get("sent", 0)
+        return total
+
+    sent = await asyncio.gather(drain(apps[0], "a"), drain(apps[1], "b"))
+    for app in apps:
+        await app.bot.shutdown()
+        app.bot_data["deps"].db.dispose()
+    assert sum(sent) == 1000 and min(sent) > 0  # both worked, together exactly once each
+    assert all(len(api.chat(10_000 + i)) == 1 for i in range(1, 1001))
