@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -111,3 +112,25 @@ def fall_back_to_sms(*, session: Session, message_id: int, now: datetime) -> Out
     return enqueue(session=session, dedupe_key=f"{message.dedupe_key}:sms", kind=message.kind,
                    text=text, due_at=now, participant=person, channel="sms",
                    expires_at=message.expires_at, payload=payload)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one claimed message."""
+
+    message_id: int
+    status: str  # sent, failed, dropped, retry
+    error: str | None = None
+    retry_at: datetime | None = None
+    provider_id: str | None = None
+    segments: int | None = None
+    blocked: bool = False  # Telegram said the person blocked the bot
+
+
+def finish_many(*, session: Session, outcomes: list[Outcome], now: datetime) -> None:
+    """Record several outcomes in one transaction (and fall back to SMS for the blocked)."""
+    for o in outcomes:
+        finish(session=session, message_id=o.message_id, status=o.status, now=now, error=o.error,
+               retry_at=o.retry_at, provider_id=o.provider_id, segments=o.segments)
+        if o.blocked:
+            fall_back_to_sms(session=session, message_id=o.message_id, now=now)

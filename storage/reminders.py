@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, func, select
 
 from storage import outbox
-from storage.models import Booking, HourEntry, Participant, Staff
+from storage.models import Booking, HourEntry, OutboxMessage, Participant, Staff
 
 
 def reminder_due(starts_at: datetime, hours: int, tz: ZoneInfo) -> datetime:
@@ -91,14 +91,23 @@ def _prompts(session: Session, now: datetime,
     return count
 
 
-def still_valid(*, session: Session, payload: dict | None) -> bool:
-    """Whether a message about a booking still applies: booked, and at the same time."""
-    if not payload or "booking_id" not in payload:
-        return True
-    booking = session.get(Booking, payload["booking_id"])
-    if booking is None or booking.status != "booked":
-        return False
-    return "starts_at" not in payload or booking.starts_at.isoformat() == payload["starts_at"]
+def stale_ids(*, session: Session, messages: list[OutboxMessage], now: datetime) -> dict[int, str]:
+    """Claimed messages not to send, with why: expired, or their booking changed (one query)."""
+    out = {m.id: "expired" for m in messages if m.expires_at is not None and m.expires_at <= now}
+    about = {m.id: m.payload["booking_id"] for m in messages
+             if m.id not in out and m.payload and "booking_id" in m.payload}
+    if not about:
+        return out  # type: ignore[return-value]
+    bookings = {b.id: b for b in session.exec(select(Booking).where(
+        col(Booking.id).in_(set(about.values()))))}
+    for message in messages:
+        if message.id in about:
+            booking = bookings.get(about[message.id])
+            if booking is None or booking.status != "booked" or (
+                    "starts_at" in message.payload  # type: ignore[operator]
+                    and booking.starts_at.isoformat() != message.payload["starts_at"]):  # type: ignore[index]
+                out[message.id] = "no longer applies"
+    return out  # type: ignore[return-value]
 
 
 def below_weekly_norm(*, session: Session, monday: date, today: date,

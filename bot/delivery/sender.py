@@ -58,64 +58,57 @@ def sms_gateway(application: Application) -> SmsGateway:
 
 async def deliver_due(application: Application, *, worker: str = "main",
                       limit: int = 200) -> DeliveryStats:
-    """One pass: claim what is due and send it."""
+    """One pass: claim what is due, drop what no longer applies, send the rest.
+
+    Sends go CONCURRENCY at a time and each group's outcomes are written in one transaction,
+    so a crash can repeat at most one group (the messages in flight), never lose one.
+    """
     deps = deps_of(application)
     stats = DeliveryStats()
-    rows = await deps.db.run(outbox.claim_due, now=deps.clock.now(), worker=worker, limit=limit)
-    limiter = asyncio.Semaphore(CONCURRENCY)
-
-    async def one(message: OutboxMessage) -> None:
-        async with limiter:
-            stats.add(await _deliver(application, deps, message))
-
-    await asyncio.gather(*(one(m) for m in rows))
+    now = deps.clock.now()
+    rows = await deps.db.run(outbox.claim_due, now=now, worker=worker, limit=limit)
+    stale = await deps.db.run(reminders.stale_ids, messages=rows, now=now) if rows else {}
+    outcomes = [outbox.Outcome(m.id, "dropped", reason)  # type: ignore[arg-type]
+                for m in rows if (reason := stale.get(m.id))]
+    to_send = [m for m in rows if m.id not in stale]
+    for i in range(0, max(len(to_send), 1), CONCURRENCY):
+        group = to_send[i:i + CONCURRENCY]
+        outcomes += await asyncio.gather(*(_send(application, deps, m) for m in group))
+        if outcomes:
+            await deps.db.run(outbox.finish_many, outcomes=outcomes, now=deps.clock.now())
+            for outcome in outcomes:
+                stats.add(outcome.status)
+                if outcome.status != "sent":
+                    log.info("outbox message %s: %s%s", outcome.message_id, outcome.status,
+                             f" – {outcome.error}" if outcome.error else "")
+            outcomes = []
     return stats
 
 
-async def _deliver(application: Application, deps: Deps, message: OutboxMessage) -> str:
-    """Send one claimed message and record the outcome."""
-    now = deps.clock.now()
-    if message.expires_at is not None and message.expires_at <= now:
-        return await _finish(deps, message, "dropped", "expired")
-    if not await deps.db.run(reminders.still_valid, payload=message.payload):
-        return await _finish(deps, message, "dropped", "no longer applies")
+async def _send(application: Application, deps: Deps, message: OutboxMessage) -> outbox.Outcome:
+    """Send one claimed message; say what became of it."""
+    mid = message.id
+    assert mid is not None
     try:
         if message.channel == "telegram":
             await application.bot.send_message(message.chat_id, message.text,
                                                reply_markup=_markup(message.payload),
                                                rate_limit_args=BULK)
-            return await _finish(deps, message, "sent")
+            return outbox.Outcome(mid, "sent")
         provider_id, segments = await sms_gateway(application).send(
-            message.phone or "", message.text, str(message.id))
-        return await _finish(deps, message, "sent", provider_id=provider_id, segments=segments)
+            message.phone or "", message.text, str(mid))
+        return outbox.Outcome(mid, "sent", provider_id=provider_id, segments=segments)
     except RetryAfter as exc:
         seconds = exc.retry_after.total_seconds() if hasattr(exc.retry_after, "total_seconds") \
             else float(exc.retry_after)
-        return await _finish(deps, message, "retry", "429", retry=timedelta(seconds=seconds + 1))
+        return outbox.Outcome(mid, "retry", "429",
+                              retry_at=deps.clock.now() + timedelta(seconds=seconds + 1))
     except Forbidden:
-        await deps.db.run(outbox.fall_back_to_sms, message_id=message.id, now=now)
-        return await _finish(deps, message, "failed", "blocked the bot")
+        return outbox.Outcome(mid, "failed", "blocked the bot", blocked=True)
     except BadRequest as exc:
-        return await _finish(deps, message, "failed", str(exc))
+        return outbox.Outcome(mid, "failed", str(exc))
     except (NetworkError, TelegramError, OSError, RuntimeError) as exc:
-        return await _retry_or_fail(deps, message, exc)
-
-
-async def _retry_or_fail(deps: Deps, message: OutboxMessage, exc: BaseException) -> str:
-    if message.attempts >= MAX_ATTEMPTS:
-        return await _finish(deps, message, "failed", f"{type(exc).__name__}: {exc}")
-    return await _finish(deps, message, "retry", f"{type(exc).__name__}: {exc}",
-                         retry=backoff(message.attempts))
-
-
-async def _finish(deps: Deps, message: OutboxMessage, outcome: str, error: str | None = None,
-                  *, retry: timedelta | None = None, provider_id: str | None = None,
-                  segments: int | None = None) -> str:
-    now = deps.clock.now()
-    await deps.db.run(outbox.finish, message_id=message.id, status=outcome, now=now, error=error,
-                      retry_at=now + retry if retry else None, provider_id=provider_id,
-                      segments=segments)
-    if outcome != "sent":
-        log.info("outbox message %s (%s): %s%s", message.id, message.kind, outcome,
-                 f" – {error}" if error else "")
-    return outcome
+        error = f"{type(exc).__name__}: {exc}"
+        if message.attempts >= MAX_ATTEMPTS:
+            return outbox.Outcome(mid, "failed", error)
+        return outbox.Outcome(mid, "retry", error, retry_at=deps.clock.now() + backoff(message.attempts))
