@@ -134,3 +134,12 @@ def finish_many(*, session: Session, outcomes: list[Outcome], now: datetime) -> 
                retry_at=o.retry_at, provider_id=o.provider_id, segments=o.segments)
         if o.blocked:
             fall_back_to_sms(session=session, message_id=o.message_id, now=now)
+
+
+def enqueue_to_number(*, session: Session, phone: str, text: str, now: datetime,
+                      dedupe_key: str) -> OutboxMessage:
+    """An SMS to a number that belongs to nobody in the club (the one polite reply)."""
+    message = OutboxMessage(dedupe_key=dedupe_key, kind="reply", channel="sms", phone=phone,
+                            text=text, due_at=now, next_attempt_at=now)
+    session.add(message)
+    return message

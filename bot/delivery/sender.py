@@ -19,6 +19,7 @@ from telegram.ext import Application
 from bot.delivery.sms import ConsoleGateway, SmsGateway
 from bot.deps import Deps, deps_of
 from bot.ratelimit import BULK
+from bot.sms.text import count_segments, fit_sms
 from storage import outbox, reminders
 from storage.models import OutboxMessage
 
@@ -95,9 +96,13 @@ async def _send(application: Application, deps: Deps, message: OutboxMessage) ->
                                                reply_markup=_markup(message.payload),
                                                rate_limit_args=BULK)
             return outbox.Outcome(mid, "sent")
-        provider_id, segments = await sms_gateway(application).send(
-            message.phone or "", message.text, str(mid))
-        return outbox.Outcome(mid, "sent", provider_id=provider_id, segments=segments)
+        settings = deps.settings
+        text = fit_sms(message.text, max_segments=settings.sms_max_segments,
+                       transliterate=settings.sms_transliterate)
+        provider_id, segments = await sms_gateway(application).send(message.phone or "", text,
+                                                                    str(mid))
+        return outbox.Outcome(mid, "sent", provider_id=provider_id,
+                              segments=segments or count_segments(text).segments)
     except RetryAfter as exc:
         seconds = exc.retry_after.total_seconds() if hasattr(exc.retry_after, "total_seconds") \
             else float(exc.retry_after)

@@ -24,9 +24,6 @@ def port_taken(host: str, port: int) -> str:
 
 STOPPED = "Piaskownica zatrzymana."
 
-# The SMS stand-in's reply until SMS keywords are handled by the bot.
-SMS_NOT_YET = ("[Piaskownica] Polecenia SMS (POMOC, GODZINY, WIZYTA…) nie są jeszcze "
-               "obsługiwane w tej wersji. Wiadomość dotarła, ale nikt na nią nie odpowie.")
 
 ROLE_LABELS = {
     Role.psychologist: "psycholog",

@@ -89,6 +89,7 @@ async def run_sandbox(settings: Settings, *, stop: asyncio.Event | None = None,
         stop = stop or _stop_on_signals()
 
         async def announce(deps: Deps) -> None:
+            world.deps = deps
             print(texts.running(url), flush=True)
             if ready is not None:
                 await ready(url)

@@ -6,8 +6,6 @@ import itertools
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from bot.i18n import sandbox as texts
-
 _ids = itertools.count(1)
 
 
@@ -39,12 +37,3 @@ class Phones:
     def thread(self, phone: str) -> list[Sms]:
         """Every SMS on a phone, oldest first."""
         return list(self.threads.get(phone, []))
-
-
-async def on_incoming_sms(phones: Phones, phone: str, text: str, now: datetime) -> None:
-    """An SMS a demo person sent to the club (the provider webhook's job in production).
-
-    SMS keywords are not handled by the bot yet, so the stand-in answers with a clear note.
-    When bot.sms lands, this becomes one line handing the SMS to the bot's SMS handler.
-    """
-    phones.add(phone, now, texts.SMS_NOT_YET, incoming=False)

@@ -11,10 +11,12 @@ from zoneinfo import ZoneInfo
 from sqlmodel import col, select
 
 from bot.clock import OffsetClock
+from bot.deps import Deps
 from bot.i18n import sandbox as texts
 from bot.sandbox.botapi import BotApiStandIn, SentMessage
 from bot.sandbox.seed import Seeded
-from bot.sandbox.sms import Phones, on_incoming_sms
+from bot.sandbox.sms import Phones
+from handlers.sms import handle_sms
 from storage import sites
 from storage.db import Database
 from storage.models import OutboxMessage
@@ -64,6 +66,7 @@ class World:
     people: dict[str, Person]
     tz: ZoneInfo
     phones: Phones = field(default_factory=Phones)
+    deps: Deps | None = None  # the running bot's, set when it is ready
     typed: dict[int, list[UserMessage]] = field(default_factory=dict)
     answers: dict[int, list[str]] = field(default_factory=dict)  # chat -> callback ids
 
@@ -162,7 +165,8 @@ class World:
         phone = self._phone_of(key)
         now = self.clock.now()
         self.phones.add(phone, now, text, incoming=True)
-        await on_incoming_sms(self.phones, phone, text, now)
+        if self.deps is not None:  # the bot is up: it answers through its outbox
+            await handle_sms(self.deps, phone, text)
         self.api.notify()
 
     async def sms_thread(self, key: str) -> list[dict[str, Any]]:

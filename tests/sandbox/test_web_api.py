@@ -116,14 +116,14 @@ async def test_forged_and_malformed_requests_are_refused(page: Page) -> None:
     await page.get("/api/file/nothing", 404)
 
 
-async def test_an_sms_only_person_texts_and_gets_the_interim_note(page: Page) -> None:
+async def test_an_sms_only_person_texts_and_the_bot_answers(page: Page) -> None:
     people = {p["key"]: p for p in await page.get("/api/people")}
     assert people["p8"]["sms"] and not people["p8"]["telegram"]
     await page.get("/api/chat/p8", 404)
     await page.post("/api/sms/p8/send", {"text": "POMOC"})
     thread = await page.get("/api/sms/p8")
-    assert [(m["incoming"], m["text"][:5]) for m in thread["messages"]] == [
-        (True, "POMOC"), (False, "[Pias")]
+    assert [(m["incoming"], m["text"][:10]) for m in thread["messages"]] == [
+        (True, "POMOC"), (False, "Polecenia:")]
 
 
 async def test_the_clock_moves_forward_only(page: Page) -> None:

@@ -1,0 +1,1 @@
+"""The SMS channel: segment counting, the keyword language, providers."""

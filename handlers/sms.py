@@ -1,0 +1,214 @@
+"""The SMS conversation: keywords from an old phone, answered through the outbox.
+
+Same store operations as Telegram; numbered menus live in the database (storage.conversation)
+for 30 minutes. An unknown number gets one polite reply a day and no data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import uuid
+from datetime import date, timedelta
+from decimal import Decimal
+
+from bot.deps import Deps
+from bot.i18n import booking as booking_texts
+from bot.i18n import hours as hour_texts
+from bot.i18n import sms as texts
+from bot.sms.keywords import SmsCommand, parse_sms
+from storage import consultations, conversation, hours, outbox
+from storage.errors import DomainError
+from storage.hours_rules import Limits, parse_work_day
+from storage.models import Participant, Service
+from storage.parsing import parse_phone
+
+log = logging.getLogger(__name__)
+SERVICES = [Service.psychologist, Service.career_advisor]
+
+
+def _key(phone: str) -> str:
+    return "sms:" + hashlib.sha256(phone.encode()).hexdigest()[:24]
+
+
+async def handle_sms(deps: Deps, phone: str, text: str) -> str | None:
+    """Answer one incoming SMS (the reply is queued for sending); returns the reply."""
+    try:
+        phone = parse_phone(phone)
+    except ValueError:
+        return None
+    person = await deps.db.run(conversation.participant_by_phone, phone=phone)
+    if person is None:
+        return await _stranger(deps, phone)
+    reply = await _answer(deps, person, phone, parse_sms(text))
+    await deps.db.run(outbox.enqueue, dedupe_key=f"sms-reply:{uuid.uuid4().hex}", kind="reply",
+                      text=reply, due_at=deps.clock.now(), participant=person, channel="sms")
+    log.info("SMS from participant %s answered", person.id)
+    return reply
+
+
+async def _stranger(deps: Deps, phone: str) -> str | None:
+    now = deps.clock.now()
+    today = now.astimezone(deps.settings.tz).date().isoformat()
+    key = "sms-unknown:" + _key(phone)[4:]
+    state = await deps.db.run(conversation.get_state, key=key, now=now)
+    if state.get("day") == today:
+        return None
+    await deps.db.run(conversation.set_state, key=key, data={"day": today}, now=now,
+                      ttl=timedelta(days=1))
+    await deps.db.run(_send_to_number, phone=phone, deps=deps)
+    return texts.UNKNOWN_NUMBER
+
+
+def _send_to_number(*, session, phone: str, deps: Deps) -> None:
+    """Queue the one reply an unknown number gets (no person to attach it to)."""
+    from storage.models import OutboxMessage
+
+    now = deps.clock.now()
+    session.add(OutboxMessage(dedupe_key=f"sms-unknown:{uuid.uuid4().hex}", kind="reply",
+                              channel="sms", phone=phone, text=texts.UNKNOWN_NUMBER, due_at=now,
+                              next_attempt_at=now))
+
+
+async def _answer(deps: Deps, person: Participant, phone: str, cmd: SmsCommand) -> str:
+    handler = {"help": _help, "hours": _hours, "book": _book, "mine": _mine, "cancel": _cancel,
+               "stop": _stop, "start": _start, "choice": _choice, "yes": _yes, "no": _no}.get(cmd.kind)
+    if cmd.kind == "error":
+        return texts.ERRORS.get(cmd.error or "", texts.NOT_UNDERSTOOD)
+    if handler is None:
+        return texts.NOT_UNDERSTOOD
+    return await handler(deps, person, phone, cmd)
+
+
+async def _help(deps: Deps, person: Participant, phone: str, cmd: SmsCommand) -> str:
+    return texts.HELP
+
+
+async def _hours(deps: Deps, person: Participant, phone: str, cmd: SmsCommand) -> str:
+    today = deps.clock.now().astimezone(deps.settings.tz).date()
+    try:
+        day = today if cmd.day is None else (
+            date(cmd.day[2], cmd.day[1], cmd.day[0]) if cmd.day[2]
+            else parse_work_day(f"{cmd.day[0]}.{cmd.day[1]}", today))
+    except ValueError:
+        return texts.ERRORS["bad_date"]
+    try:
+        done = await deps.db.run(hours.log_hours, participant_id=person.id, work_date=day,
+                                 hours=Decimal(cmd.hours or 0), today=today,
+                                 limits=Limits.of(deps.settings),
+                                 backdate_days=deps.settings.hours_backdate_days,
+                                 now=deps.clock.now(), source="sms")
+    except DomainError as exc:
+        return hour_texts.error(exc)
+    return texts.logged(done.entry.hours, day, done.previous)
+
+
+async def _state(deps: Deps, phone: str) -> dict:
+    return await deps.db.run(conversation.get_state, key=_key(phone), now=deps.clock.now())
+
+
+async def _save(deps: Deps, phone: str, data: dict) -> None:
+    await deps.db.run(conversation.set_state, key=_key(phone), data=data, now=deps.clock.now())
+
+
+async def _book(deps: Deps, person: Participant, phone: str, cmd: SmsCommand) -> str:
+    await _save(deps, phone, {"step": "service"})
+    return texts.SERVICES
+
+
+async def _choice(deps: Deps, person: Participant, phone: str, cmd: SmsCommand) -> str:
+    state, n = await _state(deps, phone), (cmd.number or 0) - 1
+    options = state.get("options", [])
+    if state.get("step") == "service" and 0 <= n < len(SERVICES):
+        return await _offer_days(deps, phone, str(SERVICES[n]))
+    if not 0 <= n < len(options):
+        return texts.MENU_EXPIRED if not state else texts.NOT_UNDERSTOOD
+    if state.get("step") == "day":
+        return await _offer_times(deps, phone, state["service"], date.fromisoformat(options[n]))
+    if state.get("step") == "time":
+        slot = await deps.db.run(consultations.slot_with_staff, slot_id=options[n])
+        if slot is None:
+            return texts.MENU_EXPIRED
+        await _save(deps, phone, {"step": "confirm", "slot": options[n]})
+        return texts.confirm(slot[0].starts_at, deps.settings.tz)
+    return texts.NOT_UNDERSTOOD
+
+
+async def _offer_days(deps: Deps, phone: str, service: str) -> str:
+    days = await deps.db.run(consultations.free_days, service=service, now=deps.clock.now(),
+                             horizon_days=deps.settings.booking_horizon_days, tz=deps.settings.tz)
+    if not days:
+        return texts.NO_FREE
+    days = days[:6]
+    await _save(deps, phone, {"step": "day", "service": service,
+                              "options": [d.isoformat() for d in days]})
+    return texts.days(days)
+
+
+async def _offer_times(deps: Deps, phone: str, service: str, day: date) -> str:
+    slots = (await deps.db.run(consultations.free_slots_on, service=service, day=day,
+                               now=deps.clock.now(), tz=deps.settings.tz))[:8]
+    if not slots:
+        return await _offer_days(deps, phone, service)
+    await _save(deps, phone, {"step": "time", "service": service, "options": [s.id for s in slots]})
+    return texts.times([s.starts_at for s in slots], deps.settings.tz)
+
+
+async def _yes(deps: Deps, person: Participant, phone: str, cmd: SmsCommand) -> str:
+    state = await _state(deps, phone)
+    if state.get("step") != "confirm":
+        return texts.NOT_UNDERSTOOD
+    await _save(deps, phone, {})
+    try:
+        booking = await deps.db.run(consultations.book, participant_id=person.id,
+                                    slot_id=state["slot"], now=deps.clock.now(),
+                                    max_upcoming=deps.settings.max_upcoming_per_service,
+                                    source="sms")
+    except DomainError as exc:
+        if exc.code == "booking_limit":
+            return texts.ALREADY_BOOKED
+        return texts.TAKEN
+    return texts.booked(booking, deps.settings.tz)
+
+
+async def _no(deps: Deps, person: Participant, phone: str, cmd: SmsCommand) -> str:
+    await _save(deps, phone, {})
+    return texts.KEPT
+
+
+async def _mine(deps: Deps, person: Participant, phone: str, cmd: SmsCommand) -> str:
+    rows = await deps.db.run(consultations.upcoming, participant_id=person.id,
+                             now=deps.clock.now())
+    if not rows:
+        return texts.NOTHING_BOOKED
+    await _save(deps, phone, {"step": "mine", "bookings": [b.id for b, _ in rows]})
+    return texts.mine([b for b, _ in rows], deps.settings.tz)
+
+
+async def _cancel(deps: Deps, person: Participant, phone: str, cmd: SmsCommand) -> str:
+    rows = await deps.db.run(consultations.upcoming, participant_id=person.id,
+                             now=deps.clock.now())
+    n = (cmd.number or 0) - 1
+    if not 0 <= n < len(rows):
+        return texts.mine([b for b, _ in rows], deps.settings.tz) if rows else texts.NOTHING_BOOKED
+    try:
+        booking = await deps.db.run(consultations.cancel_booking, participant_id=person.id,
+                                    booking_id=rows[n][0].id, now=deps.clock.now(),
+                                    until_hours=deps.settings.cancel_until_hours,
+                                    waitlist_text=booking_texts.WAITLIST_SMS_SAFE)
+    except DomainError as exc:
+        return booking_texts.error(exc)
+    return texts.cancelled(booking, deps.settings.tz)
+
+
+async def _stop(deps: Deps, person: Participant, phone: str, cmd: SmsCommand) -> str:
+    reminders = "reminders" in cmd.words
+    await deps.db.run(conversation.set_opt_out, participant_id=person.id, notices=True,
+                      reminders=True if reminders else None)
+    return texts.STOPPED_REMINDERS if reminders else texts.STOPPED
+
+
+async def _start(deps: Deps, person: Participant, phone: str, cmd: SmsCommand) -> str:
+    await deps.db.run(conversation.set_opt_out, participant_id=person.id, notices=False,
+                      reminders=False)
+    return texts.STARTED
