@@ -9,21 +9,22 @@ from datetime import datetime
 from telegram.ext import Application
 
 from bot.broadcasts.sender import BroadcastSender
-from bot.broadcasts.smsport import ConsoleGateway, SmsGateway
+from bot.broadcasts.smsport import ProviderGateway, SmsGateway
+from bot.delivery.sender import sms_gateway as provider_of
 from bot.deps import deps_of
 from storage import broadcasts
 
 log = logging.getLogger(__name__)
 TASKS = "broadcast_tasks"
 SENDERS = "broadcast_senders"
-GATEWAY = "sms_gateway"
+GATEWAY = "broadcast_sms_gateway"
 
 
 def sms_gateway(application: Application) -> SmsGateway:
-    """The SMS gateway for broadcasts (bot_data['sms_gateway'], else the console one)."""
+    """The SMS gateway for broadcasts: the bot's SMS provider (a test may set its own)."""
     gateway = application.bot_data.get(GATEWAY)
     if gateway is None:
-        gateway = application.bot_data[GATEWAY] = ConsoleGateway()
+        gateway = application.bot_data[GATEWAY] = ProviderGateway(provider_of(application))
     return gateway
 
 

@@ -16,9 +16,10 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application
 
-from bot.delivery.sms import ConsoleGateway, SmsGateway
+from bot.delivery.sms import SmsGateway
 from bot.deps import Deps, deps_of
 from bot.ratelimit import BULK
+from bot.sms.providers import SmsPermanentError, SmsRetryableError, SmsThrottledError, get_provider
 from bot.sms.text import count_segments, fit_sms
 from storage import outbox, reminders
 from storage.models import OutboxMessage
@@ -53,8 +54,11 @@ def _markup(payload: dict | None) -> InlineKeyboardMarkup | None:
 
 
 def sms_gateway(application: Application) -> SmsGateway:
-    """The configured SMS gateway (the console one unless a provider was set up)."""
-    return application.bot_data.setdefault("sms_gateway", ConsoleGateway())
+    """The configured SMS provider (SMS_PROVIDER), made once per application."""
+    gateway = application.bot_data.get("sms_gateway")
+    if gateway is None:
+        gateway = application.bot_data["sms_gateway"] = get_provider(deps_of(application).settings)
+    return gateway
 
 
 async def deliver_due(application: Application, *, worker: str = "main",
@@ -108,11 +112,16 @@ async def _send(application: Application, deps: Deps, message: OutboxMessage) ->
             else float(exc.retry_after)
         return outbox.Outcome(mid, "retry", "429",
                               retry_at=deps.clock.now() + timedelta(seconds=seconds + 1))
+    except SmsThrottledError as exc:
+        return outbox.Outcome(mid, "retry", str(exc),
+                              retry_at=deps.clock.now() + timedelta(seconds=exc.retry_after))
+    except SmsPermanentError as exc:
+        return outbox.Outcome(mid, "failed", str(exc))
     except Forbidden:
         return outbox.Outcome(mid, "failed", "blocked the bot", blocked=True)
     except BadRequest as exc:
         return outbox.Outcome(mid, "failed", str(exc))
-    except (NetworkError, TelegramError, OSError, RuntimeError) as exc:
+    except (SmsRetryableError, NetworkError, TelegramError, OSError, RuntimeError) as exc:
         error = f"{type(exc).__name__}: {exc}"
         if message.attempts >= MAX_ATTEMPTS:
             return outbox.Outcome(mid, "failed", error)

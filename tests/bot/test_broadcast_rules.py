@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.broadcasts.pacing import Pacer
-from bot.broadcasts.smsport import _local_segments, sms_text
+from bot.broadcasts.smsport import segments, sms_text
 from bot.i18n import broadcasts as texts
 from handlers.telegram.workshops import parse_args
 
@@ -41,7 +41,7 @@ def test_pacer_pause_holds_the_next_send() -> None:
     ("ą" * 70, 1), ("ą" * 71, 2), ("{" * 80, 1), ("{" * 81, 2),
 ])
 def test_segments(text: str, parts: int) -> None:
-    assert _local_segments(text) == parts
+    assert segments(text) == parts
 
 
 def test_transliteration_keeps_a_polish_sms_in_gsm7() -> None:
