@@ -16,9 +16,13 @@ from telegram.ext import Application
 from bot.app import build_application
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
-from bot.deps import Deps
+from bot.delivery.sender import sms_gateway
+from bot.deps import Deps, deps_of
 from bot.scheduler import start_scheduler
-from bot.webhook import TELEGRAM_PATH, start_server, telegram_route, telegram_secret
+from bot.sms.providers import Report
+from bot.webhook import TELEGRAM_PATH, sms_routes, start_server, telegram_route, telegram_secret
+from handlers.sms import handle_sms
+from storage import outbox
 from storage.db import Database, upgrade
 
 log = logging.getLogger(__name__)
@@ -83,10 +87,24 @@ async def _receive_updates(application: Application, settings: Settings) -> web.
         return None
     secret = telegram_secret(settings)
     server = await start_server(settings.webhook_host, settings.webhook_port,
-                                [telegram_route(application, secret)])
+                                [telegram_route(application, secret), *_sms(application)])
     await application.bot.set_webhook(url=f"{settings.public_url}{TELEGRAM_PATH}",
                                       secret_token=secret, allowed_updates=Update.ALL_TYPES)
     return server
+
+
+def _sms(application: Application) -> list:
+    """The SMS provider's callback routes: incoming SMS answered, delivery reports recorded."""
+    deps = deps_of(application)
+
+    async def on_sms(phone: str, text: str) -> None:
+        await handle_sms(deps, phone, text)
+
+    async def on_report(report: Report) -> None:
+        await deps.db.run(outbox.record_report, provider_id=report.provider_id,
+                          status=report.status, now=deps.clock.now())
+
+    return sms_routes(application, sms_gateway(application), deps.settings, on_sms, on_report)
 
 
 def _stop_on_signals() -> asyncio.Event:

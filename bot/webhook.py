@@ -13,6 +13,7 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot.config import Settings
+from bot.sms.providers import Callback, Provider, Report
 
 log = logging.getLogger(__name__)
 TELEGRAM_PATH = "/telegram"
@@ -57,3 +58,50 @@ async def start_server(host: str, port: int, routes: list[Route]) -> web.AppRunn
     await runner.setup()
     await web.TCPSite(runner, host, port).start()
     return runner
+
+
+def sms_routes(application: Application, provider: Provider, settings: Settings,
+               on_sms: Callable[[str, str], Awaitable[object]],
+               on_report: Callable[[Report], Awaitable[object]]) -> list[Route]:
+    """Incoming SMS and delivery reports of the configured provider, each authenticated.
+
+    Paths: /sms/<provider>/<secret>/incoming and …/report (SMSAPI has no signatures, so the
+    secret path authenticates it; Twilio's requests are also checked by their signature).
+    """
+    base = f"/sms/{provider.name}/{{secret}}"
+
+    async def read(request: web.Request) -> Callback | None:
+        params = dict(request.query)
+        if request.method == "POST":
+            params.update({k: str(v) for k, v in (await request.post()).items()})
+        url = f"{settings.public_url or ''}{request.path_qs}"
+        callback = Callback(request.match_info["secret"], url, request.headers, params)
+        if not provider.authentic(callback):
+            log.warning("SMS callback without valid authentication refused")
+            return None
+        return callback
+
+    async def incoming(request: web.Request) -> web.Response:
+        if (callback := await read(request)) is None:
+            return web.Response(status=403, text="forbidden")
+        sms = provider.incoming(callback.params)
+        if sms.phone:
+            await on_sms(sms.phone, sms.text)
+        return _ack(provider)
+
+    async def report(request: web.Request) -> web.Response:
+        if (callback := await read(request)) is None:
+            return web.Response(status=403, text="forbidden")
+        for item in provider.reports(callback.params):
+            await on_report(item)
+        return _ack(provider)
+
+    return [(m, f"{base}/{kind}", h) for kind, h in (("incoming", incoming), ("report", report))
+            for m in ("GET", "POST")]
+
+
+def _ack(provider: Provider) -> web.Response:
+    """SMSAPI expects 'OK'; Twilio an (empty) TwiML document."""
+    if provider.name == "twilio":
+        return web.Response(text="<Response/>", content_type="text/xml")
+    return web.Response(text="OK")

@@ -143,3 +143,16 @@ def enqueue_to_number(*, session: Session, phone: str, text: str, now: datetime,
                             text=text, due_at=now, next_attempt_at=now)
     session.add(message)
     return message
+
+
+def record_report(*, session: Session, provider_id: str, status: str, now: datetime) -> bool:
+    """A provider's delivery report for a sent SMS: 'delivered', 'failed' or 'sent'."""
+    message = session.exec(select(OutboxMessage).where(
+        OutboxMessage.provider_id == provider_id)).first()
+    if message is None:
+        return False
+    if status == "delivered":
+        message.status, message.delivered_at = "delivered", now
+    elif status == "failed":
+        message.status, message.last_error = "failed", "not delivered (provider report)"
+    return True
