@@ -16,8 +16,9 @@ from bot.deps import Deps
 from bot.i18n import booking as booking_texts
 from bot.i18n import hours as hour_texts
 from bot.i18n import sms as texts
+from bot.i18n import workshops as workshop_texts
 from bot.sms.keywords import SmsCommand, parse_sms
-from storage import consultations, conversation, hours, outbox
+from storage import consultations, conversation, hours, outbox, workshops
 from storage.errors import DomainError
 from storage.hours_rules import Limits, parse_work_day
 from storage.models import Participant, Service
@@ -154,10 +155,21 @@ async def _offer_times(deps: Deps, phone: str, service: str, day: date) -> str:
     return texts.times([s.starts_at for s in slots], deps.settings.tz)
 
 
+async def _workshop(deps: Deps, person: Participant, yes: bool) -> str:
+    """TAK/NIE outside a booking menu: the answer to the latest workshop invitation."""
+    tz, now = deps.settings.tz, deps.clock.now()
+    workshop = await deps.db.run(workshops.open_invitation, participant_id=person.id, now=now)
+    if workshop is None:
+        return texts.NOT_UNDERSTOOD
+    answer = await deps.db.run(workshops.answer_workshop, participant=person, yes=yes, now=now,
+                               promoted_text=workshop_texts.promoted(workshop, tz))
+    return workshop_texts.answered(answer, tz)
+
+
 async def _yes(deps: Deps, person: Participant, phone: str, cmd: SmsCommand) -> str:
     state = await _state(deps, phone)
     if state.get("step") != "confirm":
-        return texts.NOT_UNDERSTOOD
+        return await _workshop(deps, person, yes=True)
     await _save(deps, phone, {})
     try:
         booking = await deps.db.run(consultations.book, participant_id=person.id,
@@ -172,6 +184,8 @@ async def _yes(deps: Deps, person: Participant, phone: str, cmd: SmsCommand) -> 
 
 
 async def _no(deps: Deps, person: Participant, phone: str, cmd: SmsCommand) -> str:
+    if (await _state(deps, phone)).get("step") != "confirm":
+        return await _workshop(deps, person, yes=False)
     await _save(deps, phone, {})
     return texts.KEPT
 

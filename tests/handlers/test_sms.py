@@ -101,3 +101,39 @@ async def test_replies_are_transliterated_and_counted(phone: Harness) -> None:
     with phone.db.session() as s:
         [row] = s.exec(select(OutboxMessage).where(OutboxMessage.channel == "sms")).all()
     assert row.status == "sent" and row.segments == 1  # POMOC fits in one SMS (GSM-7)
+
+
+async def test_no_during_booking_keeps_nothing_and_tak_without_a_question(phone: Harness) -> None:
+    await sms(phone, "WIZYTA")
+    await sms(phone, "1")
+    await sms(phone, "1")
+    await sms(phone, "1")
+    assert await sms(phone, "NIE") == "Dobrze, nic nie zmieniamy."
+    assert "POMOC" in await sms(phone, "TAK")  # nothing to confirm, no workshop invitation
+    with phone.db.session() as s:
+        assert s.exec(select(Booking)).all() == []
+
+
+async def test_provider_failure_is_retried_then_sent_with_its_id(phone: Harness) -> None:
+    from tests.sms.standin import Canned, ProviderStandIn
+
+    server = await ProviderStandIn().start()
+    try:
+        phone.deps.settings = phone.deps.settings.model_copy(update={
+            "sms_provider": "smsapi", "smsapi_base_url": server.url, "smsapi_token": "t"})
+        phone.live.app.bot_data.pop("sms_gateway", None)
+        server.responses = [Canned(500, "down"),
+                            Canned(200, {"count": 1, "list": [{"id": "X1", "parts": 1}]})]
+        await handle_sms(phone.deps, PHONE, "POMOC")
+        await deliver_due(phone.live.app)
+        with phone.db.session() as s:
+            row = s.exec(select(OutboxMessage)).one()
+        assert (row.status, row.attempts) == ("pending", 1) and "HTTP 500" in row.last_error
+        phone.clock.advance(timedelta(seconds=31))
+        await deliver_due(phone.live.app)
+        with phone.db.session() as s:
+            row = s.exec(select(OutboxMessage)).one()
+        assert (row.status, row.provider_id, row.segments) == ("sent", "X1", 1)
+        assert server.requests[-1][2]["message"].startswith("Polecenia: GODZINY 4")
+    finally:
+        await server.stop()
