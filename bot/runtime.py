@@ -59,7 +59,7 @@ async def serve(settings: Settings, *, clock: Clock | None = None,
     deps = Deps(settings=settings, db=db, clock=clock or SystemClock())
     webhook = settings.public_url is not None
     application = build_application(deps, webhook=webhook)
-    stop = stop or _stop_on_signals()
+    stop = stop or stop_on_signals()
     async with application:
         await application.post_init(application)  # type: ignore[misc]
         server = await _receive_updates(application, settings)
@@ -107,7 +107,8 @@ def _sms(application: Application) -> list:
     return sms_routes(application, sms_gateway(application), deps.settings, on_sms, on_report)
 
 
-def _stop_on_signals() -> asyncio.Event:
+def stop_on_signals() -> asyncio.Event:
+    """An event set by SIGINT or SIGTERM."""
     event = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -71,7 +71,7 @@ def build_world(settings: Settings, api: BotApiStandIn, clock: OffsetClock) -> W
 async def run_sandbox(settings: Settings, *, stop: asyncio.Event | None = None,
                       ready: Callable[[str], Awaitable[None]] | None = None) -> None:
     """Run the bot, the stand-in and the page until `stop` is set or SIGINT/SIGTERM arrives."""
-    from bot.runtime import serve
+    from bot.runtime import serve, stop_on_signals
 
     logging.getLogger("httpx").setLevel(logging.WARNING)  # a line per long poll is noise here
     check_port_free(settings.sandbox_host, settings.sandbox_port)
@@ -86,7 +86,7 @@ async def run_sandbox(settings: Settings, *, stop: asyncio.Event | None = None,
             world.db.dispose()
             raise SandboxError(texts.port_taken(settings.sandbox_host,
                                                 settings.sandbox_port)) from None
-        stop = stop or _stop_on_signals()
+        stop = stop or stop_on_signals()
 
         async def announce(deps: Deps) -> None:
             world.deps = deps
@@ -115,10 +115,3 @@ async def _relay_stop(stop: asyncio.Event, bot_stop: asyncio.Event, api: BotApiS
     bot_stop.set()
 
 
-def _stop_on_signals() -> asyncio.Event:
-    """An event set by SIGINT or SIGTERM."""
-    event = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, event.set)
-    return event
