@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 
 from storage.hours_rules import month_bounds, month_buckets, settle
 from storage.models import HourEntry, Participant, RateKind, WorkSite
-from storage.periods import Bucket, PricedPart, bucket_index, rates_in
+from storage.periods import Bucket, PricedPart, rates_in
 from storage.rates import RatePeriod, rate_periods
 
 
@@ -72,20 +72,20 @@ class Settlement:
         return any(None in row.rates for row in self.rows)
 
 
-def _grouped(session: Session, first: date, last: date,
-             days: list[Bucket]) -> dict[tuple[int, int | None], dict[Bucket, Decimal]]:
-    """Confirmed hours summed per (participant, site, rate bucket) in SQL."""
-    site = func.coalesce(HourEntry.work_site_id, Participant.work_site_id)
-    inner = (select(HourEntry.participant_id, site.label("site_id"), HourEntry.hours,
-                    bucket_index(HourEntry.work_date, [b.until for b in days]).label("bucket"))
-             .join(Participant, col(Participant.id) == HourEntry.participant_id)
-             .where(HourEntry.status == "confirmed", HourEntry.work_date >= first,
-                    HourEntry.work_date <= last).subquery())
+def _grouped(session: Session, days: list[Bucket]) -> dict[tuple[int, int | None], dict[Bucket, Decimal]]:
+    """Confirmed hours summed per (participant, entry's site) for each rate bucket, in SQL.
+
+    One GROUP BY per bucket (a month has one, two with a rate change), each a range scan of
+    the covering index; the person's own site stands in for entries without one (by caller).
+    """
     out: dict[tuple[int, int | None], dict[Bucket, Decimal]] = {}
-    for pid, site_id, bucket, hours in session.exec(
-            select(inner.c.participant_id, inner.c.site_id, inner.c.bucket, func.sum(inner.c.hours))
-            .group_by(inner.c.participant_id, inner.c.site_id, inner.c.bucket)):
-        out.setdefault((pid, site_id), {})[days[bucket]] = Decimal(hours)
+    for bucket in days:
+        for pid, site_id, hours in session.exec(
+                select(HourEntry.participant_id, HourEntry.work_site_id, func.sum(HourEntry.hours))
+                .where(HourEntry.status == "confirmed", HourEntry.work_date >= bucket.since,
+                       HourEntry.work_date < bucket.until)
+                .group_by(HourEntry.participant_id, HourEntry.work_site_id)):
+            out.setdefault((pid, site_id), {})[bucket] = Decimal(hours)
     return out
 
 
@@ -101,10 +101,15 @@ def settlement(*, session: Session, month: date, places: int) -> Settlement:
     first, last = month_bounds(month)
     table = rate_periods(session=session, kind=RateKind.psu)
     days = month_buckets(first, last, table)
-    grouped = _grouped(session, first, last, days)
-    ids = {pid for pid, _ in grouped}
+    raw = _grouped(session, days)
+    ids = {pid for pid, _ in raw}
     people = {p.id: p for p in session.exec(select(Participant)
                                              .where(col(Participant.id).in_(ids)))} if ids else {}
+    grouped: dict[tuple[int, int | None], dict[Bucket, Decimal]] = {}
+    for (pid, site_id), by_bucket in raw.items():  # an entry without a site: the person's
+        merged = grouped.setdefault((pid, site_id or people[pid].work_site_id), {})
+        for bucket, hours in by_bucket.items():
+            merged[bucket] = merged.get(bucket, Decimal(0)) + hours
     sites = dict(session.exec(select(WorkSite.id, WorkSite.name)).all())
     rows = []
     for (pid, site_id), hours in grouped.items():
