@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -43,7 +44,7 @@ def requires(*access: str | Role) -> Callable[[Callback], Callback]:
         async def guarded(update: Update, context: KisContext) -> Any:
             user = update.effective_user
             if user is not None:
-                context.identity = await context.deps.db.run(identify, telegram_user_id=user.id)
+                context.identity = await identity_of(context, user.id)
             if allowed(wanted, context.identity):
                 return await callback(update, context)
             await refuse(update, context.identity)
@@ -53,6 +54,32 @@ def requires(*access: str | Role) -> Callable[[Callback], Callback]:
         return guarded
 
     return decorate
+
+
+IDENTITY_SECONDS = 5.0  # how long a looked-up identity is reused (a burst of button presses)
+
+
+async def identity_of(context: KisContext, user_id: int) -> Identity:
+    """Who the user is, looked up at most every IDENTITY_SECONDS (saves a query per update).
+
+    Changes made by this process (linking an account) call `forget`; changes made elsewhere
+    (the CLI adding staff) are seen within IDENTITY_SECONDS.
+    """
+    cache: dict[int, tuple[float, Identity]] = context.bot_data.setdefault("identities", {})
+    now = time.monotonic()
+    hit = cache.get(user_id)
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    who = await context.deps.db.run(identify, telegram_user_id=user_id)
+    if len(cache) > 10_000:
+        cache.clear()
+    cache[user_id] = (now + IDENTITY_SECONDS, who)
+    return who
+
+
+def forget(context: KisContext, user_id: int) -> None:
+    """Drop a cached identity (after it changed)."""
+    context.bot_data.setdefault("identities", {}).pop(user_id, None)
 
 
 async def refuse(update: Update, who: Identity) -> None:

@@ -29,6 +29,14 @@ class Logged:
 
     entry: HourEntry
     previous: Decimal | None = None
+    used: Used | None = None  # the day's, week's and month's hours after the change
+
+
+def _logged(session: Session, entry: HourEntry, previous: Decimal | None = None) -> Logged:
+    """The outcome with what is now used around the entry's day (one transaction, one trip)."""
+    session.flush()
+    return Logged(entry, previous, used(session=session, participant_id=entry.participant_id,
+                                        day=entry.work_date))
 
 
 def check_hours(hours: Decimal) -> Decimal:
@@ -102,11 +110,11 @@ def log_hours(*, session: Session, participant_id: int, work_date: date, hours: 
         session.flush()
         audit.record(session=session, at=now, actor=actor, action="hours_log",
                      target=f"hour_entry:{entry.id}", day=work_date, hours=hours)
-        return Logged(entry)
+        return _logged(session, entry)
     previous, entry.hours, entry.updated_at = entry.hours, hours, now
     audit.record(session=session, at=now, actor=actor, action="hours_replace",
                  target=f"hour_entry:{entry.id}", day=work_date, hours=hours, previous=previous)
-    return Logged(entry, previous)
+    return _logged(session, entry, previous)
 
 
 def _own_open_entry(session: Session, participant_id: int, entry_id: int) -> HourEntry:
@@ -135,7 +143,7 @@ def correct(*, session: Session, participant_id: int, entry_id: int, hours: Deci
     audit.record(session=session, at=now, actor=f"participant:{participant_id}",
                  action="hours_correct", target=f"hour_entry:{entry.id}", hours=hours,
                  previous=previous)
-    return Logged(entry, previous)
+    return _logged(session, entry, previous)
 
 
 def delete(*, session: Session, participant_id: int, entry_id: int, now: datetime) -> HourEntry:
@@ -175,7 +183,7 @@ def staff_add(*, session: Session, staff_id: int, participant_id: int, work_date
     audit.record(session=session, at=now, actor=f"staff:{staff_id}", action="hours_staff_add",
                  target=f"hour_entry:{entry.id}", day=work_date, hours=hours, previous=previous,
                  reason=reason)
-    return Logged(entry, previous)
+    return _logged(session, entry, previous)
 
 
 def _confirm(entry: HourEntry, staff_id: int, now: datetime, *, hours: Decimal,
@@ -206,7 +214,7 @@ def staff_correct(*, session: Session, staff_id: int, entry_id: int, hours: Deci
     _confirm(entry, staff_id, now, hours=hours, reason=reason.strip())
     audit.record(session=session, at=now, actor=f"staff:{staff_id}", action="hours_staff_correct",
                  target=f"hour_entry:{entry.id}", hours=hours, previous=previous, reason=reason)
-    return Logged(entry, previous)
+    return _logged(session, entry, previous)
 
 
 def staff_reject(*, session: Session, staff_id: int, entry_id: int, reason: str,

@@ -18,7 +18,7 @@ from handlers.telegram.common import Buttons, CommandSpec, edit_or_say, say
 from storage import hours
 from storage.errors import DomainError
 from storage.hours_overview import Overview, overview
-from storage.hours_rules import Limits, Used, choices, left, parse_work_day
+from storage.hours_rules import Limits, choices, left, parse_work_day
 from storage.parsing import parse_hours
 
 log = logging.getLogger(__name__)
@@ -91,14 +91,7 @@ async def log_and_reply(update: Update, context: KisContext, amount: Decimal, da
         return
     log.info("participant %s logged hours for %s", who.id, day)
     await say(update, texts.logged(day, done.entry.hours, done.previous,
-                                   await what_is_left(context, who.id, day)))
-
-
-async def what_is_left(context: KisContext, participant_id: int, day: date) -> Used:
-    """What is left of the limits around a day."""
-    deps = context.deps
-    used = await deps.db.run(hours.used, participant_id=participant_id, day=day)
-    return left(Limits.of(deps.settings), used)
+                                   left(Limits.of(deps.settings), done.used)))
 
 
 @requires(PARTICIPANT)
@@ -168,7 +161,7 @@ async def set_hours(update: Update, context: KisContext, entry_id: int, amount: 
         await say(update, texts.error(exc))
         return
     await say(update, texts.logged(done.entry.work_date, done.entry.hours, done.previous,
-                                   await what_is_left(context, who.id, done.entry.work_date)))
+                                   left(Limits.of(deps.settings), done.used)))
 
 
 COMMANDS = [CommandSpec("godziny", hours_command, texts.DESCRIPTION, aliases=("hours",),

@@ -8,7 +8,7 @@ from datetime import timedelta
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
 
-from bot.auth import EVERYONE, allowed, requires
+from bot.auth import EVERYONE, allowed, forget, requires
 from bot.deps import KisContext
 from bot.i18n import common as texts
 from handlers.telegram.common import Buttons, CommandSpec, say
@@ -68,6 +68,7 @@ async def _join(update: Update, context: KisContext, code: str) -> None:
     participant = outcome.participant
     assert participant is not None
     log.info("telegram account linked to participant %s", participant.id)
+    forget(context, user.id)
     who = Identity(participant=participant)
     await say(update, texts.greeting(participant.first_name), menu_for(context, who))
     await publish_commands_for(context.bot, user.id, who, command_specs(context))
