@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
@@ -84,6 +86,10 @@ class Database:
     def __init__(self, url: str, **engine_kwargs: Any) -> None:
         self.url = normalize_url(url)
         self.engine = make_engine(self.url, **engine_kwargs)
+        # SQLite has one writer at a time; concurrent writers wait in SQLite's busy handler,
+        # which sleeps up to 100 ms a turn. One worker thread queues them instead (FIFO).
+        self._executor = (ThreadPoolExecutor(1, thread_name_prefix="sqlite")
+                          if self.dialect == "sqlite" else None)
 
     @property
     def dialect(self) -> str:
@@ -108,8 +114,13 @@ class Database:
 
     async def run(self, fn: Callable[..., T], /, **kwargs: Any) -> T:
         """`call` in a worker thread, so the event loop never waits on the database."""
-        return await asyncio.to_thread(self.call, fn, **kwargs)
+        if self._executor is None:
+            return await asyncio.to_thread(self.call, fn, **kwargs)
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, functools.partial(self.call, fn, **kwargs))
 
     def dispose(self) -> None:
         """Close all pooled connections."""
+        if self._executor is not None:
+            self._executor.shutdown(wait=False)
         self.engine.dispose()
