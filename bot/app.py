@@ -69,7 +69,9 @@ def build_application(deps: Deps, *, update_processor: BaseUpdateProcessor | Non
         .base_file_url(f"{root}/file/bot")
         .context_types(ContextTypes(context=KisContext))
         .rate_limiter(KisRateLimiter(bulk_per_second=settings.telegram_bulk_rate))
-        .request(HTTPXRequest(connection_pool_size=16, connect_timeout=10, read_timeout=15))
+        .request(HTTPXRequest(connection_pool_size=16, connect_timeout=10,
+                              read_timeout=settings.telegram_timeout,
+                              write_timeout=settings.telegram_timeout))
         .get_updates_request(HTTPXRequest(connection_pool_size=2, read_timeout=40))
         .post_init(_post_init)
         .post_stop(stop_broadcasts)

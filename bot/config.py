@@ -39,6 +39,8 @@ class Settings(BaseSettings):
     # Bulk Telegram sends (reminders, summaries) per second, below Telegram's ~30/s so that
     # replies to people always have room.
     telegram_bulk_rate: float = Field(25, gt=0)
+    # Seconds to wait for Telegram's answer before a request counts as timed out (retried).
+    telegram_timeout: float = Field(15, gt=0, le=120)
 
     # Servers.
     webhook_host: str = "127.0.0.1"

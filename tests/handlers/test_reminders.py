@@ -201,3 +201,30 @@ async def test_two_senders_on_one_postgresql_send_each_message_once(
         app.bot_data["deps"].db.dispose()
     assert sum(sent) == 1000 and min(sent) > 0  # both worked, together exactly once each
     assert all(len(api.chat(10_000 + i)) == 1 for i in range(1, 1001))
+
+
+async def test_telegram_timeout_is_retried_and_nothing_is_lost(api, db, db_url, clock) -> None:
+    from bot.app import build_application
+    from bot.deps import Deps
+    from tests.handlers.conftest import make_settings
+
+    app = build_application(Deps(settings=make_settings(api, db_url, telegram_timeout=0.3),
+                                 db=db, clock=clock))
+    await app.bot.initialize()
+    try:
+        harness = Harness(live=None, api=api, deps=app.bot_data["deps"], db=db, clock=clock)  # type: ignore[arg-type]
+        book(harness, "08.12", "10:00-11:00")
+        clock.set(at(2026, 12, 7, 10, 0))
+        await plan_tick(app)
+        api.fail_next("sendMessage", delay=1.0)  # Telegram answers too late
+        assert (await deliver_due(app)).counts == {"retry": 1}
+        with db.session() as s:
+            row = s.exec(select(OutboxMessage)).one()
+        assert row.status == "pending" and "TimedOut" in row.last_error
+        clock.advance(timedelta(seconds=31))
+        assert (await deliver_due(app)).counts == {"sent": 1}
+        # A late answer may still have delivered the first try: at least once, at most twice.
+        await api.wait_for(lambda: len(api.chat(1001)) >= 1)
+        assert 1 <= len(api.chat(1001)) <= 2
+    finally:
+        await app.bot.shutdown()
