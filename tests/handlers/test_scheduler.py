@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import asyncio
+import sys
+from asyncio.subprocess import PIPE
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
-from sqlmodel import select
+from sqlmodel import SQLModel, select
 
 from bot.app import build_application
+from bot.sandbox.botapi import BotApiStandIn
 from bot.scheduler import JOB_KWARGS, TICKS, run_all_once, start_scheduler, stop_scheduler
+from storage.db import Database
 from storage.models import OutboxMessage
 from tests.handlers.conftest import Harness
 from tests.handlers.test_reminders import at, book, tick
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 async def test_real_scheduler_catches_up_at_start_then_repeats(bot: Harness) -> None:
@@ -75,3 +83,46 @@ async def test_reminders_across_dst_land_on_the_warsaw_wall_clock(
     with bot.db.session() as s:
         due = sorted(m.due_at for m in s.exec(select(OutboxMessage)))
     assert due == [day_before, hour_before]
+
+
+def seed_due(db: Database, now: datetime, count: int) -> None:
+    """`count` participants on Telegram, each with one message due now."""
+    people = [{"id": i, "number": str(i), "first_name": "P", "last_name": "T", "gender": "K",
+               "telegram_user_id": 10_000 + i, "referred_on": now.date(), "created_at": now,
+               "sms_opt_out": False, "reminders_opt_out": False, "blocked_bot": False}
+              for i in range(1, count + 1)]
+    messages = [{"dedupe_key": f"n:{i}", "kind": "notice", "channel": "telegram",
+                 "participant_id": i, "chat_id": 10_000 + i, "text": f"wiadomość {i}",
+                 "due_at": now, "next_attempt_at": now, "status": "pending", "attempts": 0,
+                 "created_at": now} for i in range(1, count + 1)]
+    with db.engine.begin() as conn:
+        conn.execute(SQLModel.metadata.tables["participants"].insert(), people)
+        conn.execute(SQLModel.metadata.tables["outbox"].insert(), messages)
+
+
+async def start_worker(db: Database, api: BotApiStandIn, name: str,
+                       now: datetime) -> asyncio.subprocess.Process:
+    """A second OS process running the real sender; returns once it is ready."""
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "tests.auxil.outbox_worker", db.url, api.url, api.token, name,
+        now.isoformat(), cwd=ROOT, stdin=PIPE, stdout=PIPE, stderr=PIPE)
+    assert proc.stdout is not None
+    line = await asyncio.wait_for(proc.stdout.readline(), timeout=30)
+    assert line == b"ready\n", line + (await proc.stderr.read() if proc.stderr else b"")
+    return proc
+
+
+async def test_two_bot_processes_on_postgresql_send_each_message_once(
+        api: BotApiStandIn, pg_db: Database, clock) -> None:
+    seed_due(pg_db, clock.now(), 1000)
+    workers = [await start_worker(pg_db, api, name, clock.now()) for name in ("a", "b")]
+    outputs = await asyncio.wait_for(
+        asyncio.gather(*(w.communicate(b"go\n") for w in workers)), timeout=120)
+    for worker, (_, err) in zip(workers, outputs, strict=True):
+        assert worker.returncode == 0, err.decode()[-2000:]
+    sent = [int(out.decode().split()[-1]) for out, _ in outputs]
+    assert sum(sent) == 1000 and min(sent) > 0, sent  # both worked, together once each
+    assert all(len(api.chat(10_000 + i)) == 1 for i in range(1, 1001))
+    with pg_db.session() as s:
+        assert set(s.exec(select(OutboxMessage.status))) == {"sent"}
+        assert set(s.exec(select(OutboxMessage.claimed_by))) == {"a", "b"}
