@@ -27,6 +27,16 @@ async def publish(bot: Harness, staff_id: int, text: str) -> str:
     return user.last_text
 
 
+async def book(user, label: str, day: str, time: str) -> str:
+    """Click through /wizyta: service, day, time, confirm; the bot's last answer."""
+    await user.send("/wizyta")
+    await user.press(label)
+    await user.press(day)
+    await user.press(time)
+    await user.press("Tak, umawiam")
+    return user.last_text
+
+
 @pytest.mark.parametrize(("staff_id", "label", "with_whom"), [
     (5001, "Psycholog", "z psychologiem (Katarzyna Sz.)"),
     (5002, "Doradca zawodowy", "z doradcą zawodowym (Barbara N.)"),
@@ -55,11 +65,7 @@ async def test_book_a_consultation_by_buttons(club: Harness, staff_id: int, labe
 async def test_video_slots_say_how_to_join(club: Harness) -> None:
     await publish(club, 5002, "/terminy 09.12 9:00-10:00 wideo https://meet.example/kis")
     anna = club.user(1001)
-    await anna.send("/wizyta")
-    await anna.press("Doradca zawodowy")
-    await anna.press("śr. 09.12")
-    await anna.press("09:00")
-    await anna.press("Tak, umawiam")
+    await book(anna, "Doradca zawodowy", "śr. 09.12", "09:00")
     assert "Rozmowa wideo: https://meet.example/kis" in anna.last_text
 
 
@@ -85,11 +91,7 @@ async def test_mine_change_and_cancel(club: Harness) -> None:
     anna = club.user(1001)
     await anna.send("/moje")
     assert "Nie masz umówionych wizyt" in anna.last_text
-    await anna.send("/wizyta")
-    await anna.press("Psycholog")
-    await anna.press("wt. 08.12")
-    await anna.press("10:00")
-    await anna.press("Tak, umawiam")
+    await book(anna, "Psycholog", "wt. 08.12", "10:00")
     await anna.send("/moje")
     assert "godz. 10:00" in anna.last_text
     await anna.press("✏️ Zmień termin")
@@ -113,11 +115,7 @@ async def test_mine_change_and_cancel(club: Harness) -> None:
 async def test_cancel_too_late(club: Harness) -> None:
     await publish(club, 5001, "/terminy 07.12 10:00-11:00")  # today 10:00, now 09:00
     anna = club.user(1001)
-    await anna.send("/wizyta")
-    await anna.press("Psycholog")
-    await anna.press("pon. 07.12")
-    await anna.press("10:00")
-    await anna.press("Tak, umawiam")
+    await book(anna, "Psycholog", "pon. 07.12", "10:00")
     await anna.send("/moje")
     await anna.press("✖ Odwołaj")
     await anna.press("Tak, odwołaj")
@@ -142,11 +140,7 @@ async def test_waiting_list_first_come_first_served(club: Harness) -> None:
 async def test_staff_agenda_marking_and_withdrawing(club: Harness) -> None:
     await publish(club, 5001, "/terminy 07.12 10:00-13:00")
     anna = club.user(1001)
-    await anna.send("/wizyta")
-    await anna.press("Psycholog")
-    await anna.press("pon. 07.12")
-    await anna.press("10:00")
-    await anna.press("Tak, umawiam")
+    await book(anna, "Psycholog", "pon. 07.12", "10:00")
     kasia = club.user(5001)
     await kasia.send("/agenda")
     assert "10:00 – Anna Testowa (12), tel. +48601234567" in kasia.last_text
@@ -168,11 +162,7 @@ async def test_staff_agenda_marking_and_withdrawing(club: Harness) -> None:
 async def test_withdrawn_booked_slot_tells_the_participant(club: Harness) -> None:
     await publish(club, 5001, "/terminy 08.12 10:00-11:00")
     anna = club.user(1001)
-    await anna.send("/wizyta")
-    await anna.press("Psycholog")
-    await anna.press("wt. 08.12")
-    await anna.press("10:00")
-    await anna.press("Tak, umawiam")
+    await book(anna, "Psycholog", "wt. 08.12", "10:00")
     kasia = club.user(5001)
     await kasia.send("/terminy")
     await kasia.press("✖ wt. 08.12 10:00")
