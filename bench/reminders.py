@@ -115,8 +115,8 @@ async def main(count: int, pg: str | None, enforced: int) -> None:
                 results.append(("PostgreSQL", await measure(label, url, count, sender)))
             finally:
                 drop_pg(pg, url)
-    print("\nDue reminders → Telegram stand-in (in-process; limits enforced only in the last row"
-          " group, where bulk sends are paced at TELEGRAM_BULK_RATE)")
+    print("\nDue reminders → Telegram stand-in (in-process; Telegram's limits enforced, and bulk"
+          " sends paced at TELEGRAM_BULK_RATE, only in the 'limits enforced' row)")
     print(f"{'database':<12}{'sender':<25}{'count':>7}{'seconds':>9}{'msg/s':>9}"
           f"{'latest late s':>15}{'delivered':>11}{'429s':>6}")
     for backend, r in results:
