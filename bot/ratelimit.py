@@ -30,7 +30,9 @@ class KisRateLimiter(BaseRateLimiter[str]):
 
     def __init__(self, bulk_per_second: float = 25, per_chat_seconds: float = 1.0,
                  max_retries: int = 3) -> None:
-        self.bulk = AsyncLimiter(bulk_per_second, 1)
+        # Evenly spaced, no burst: a burst of `bulk_per_second` followed by the steady rate
+        # would put twice the rate into the first second and draw 429s from Telegram.
+        self.bulk = AsyncLimiter(1, 1 / bulk_per_second)
         self.per_chat_seconds = per_chat_seconds
         self.max_retries = max_retries
         self._last_by_chat: dict[int | str, float] = {}

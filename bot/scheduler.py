@@ -4,15 +4,21 @@ Jobs: the outbox every 2 s, reminder planning and marking prompts every 30 s, th
 jobs every minute, scheduled/interrupted broadcasts every 5 s, and crashed sends put back
 every minute. Every run is idempotent, so a late, repeated or concurrent run is harmless;
 `coalesce` and an unlimited misfire grace mean a delayed run still happens (once).
+
+On start, one catch-up pass runs every tick in order (plan, then send): reminders missed
+while the bot was down go out at once if their consultation has not begun, and are dropped
+(expired) if it has. The repeating jobs then begin after their first interval.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
-from telegram.ext import Application, CallbackContext
+from apscheduler.jobstores.base import JobLookupError
+from telegram.ext import Application, CallbackContext, Job
 
 from bot import jobs
 from bot.broadcasts.runner import broadcast_tick
@@ -71,14 +77,24 @@ def _job(tick: Callable[[Application], Awaitable[None]]) -> Callable[[CallbackCo
     return run
 
 
-def start_scheduler(application: Application) -> None:
-    """Add the repeating jobs; the first run of each is immediate (catch up after a restart)."""
+def start_scheduler(application: Application) -> list[Job]:
+    """Catch up at once (every tick in order), then add the repeating jobs; returns the jobs."""
     queue = application.job_queue
     if queue is None:
         raise RuntimeError("APScheduler is missing: install python-telegram-bot[job-queue]")
+    jobs = [queue.run_once(_job(run_all_once), when=0, name="catch_up",
+                           job_kwargs={"misfire_grace_time": None})]
     for tick, seconds in TICKS:
-        queue.run_repeating(_job(tick), interval=seconds, first=0, name=tick.__name__,
-                            job_kwargs=JOB_KWARGS)
+        jobs.append(queue.run_repeating(_job(tick), interval=seconds, first=seconds,
+                                        name=tick.__name__, job_kwargs=JOB_KWARGS))
+    return jobs
+
+
+def stop_scheduler(jobs: list[Job]) -> None:
+    """Remove the jobs (the application's stop also ends APScheduler itself)."""
+    for job in jobs:
+        with contextlib.suppress(JobLookupError):  # a run_once job is gone once it ran
+            job.schedule_removal()
 
 
 async def run_all_once(application: Application) -> None:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select, update
 
 from storage.models import OutboxMessage, Participant, Staff
@@ -36,8 +37,20 @@ def enqueue(*, session: Session, dedupe_key: str, kind: str, text: str, due_at: 
         participant_id=participant.id if participant else None,
         staff_id=staff.id if staff else None, chat_id=chat_id, phone=person.phone,
         due_at=due_at, next_attempt_at=due_at, expires_at=expires_at)
-    session.add(message)
-    return message
+    return message if _insert_once(session, message) else None
+
+
+def _insert_once(session: Session, message: OutboxMessage) -> bool:
+    """Insert in a savepoint: when another process queued the same key meanwhile (the unique
+    index waits for its commit), only this row is given up, not the caller's transaction."""
+    try:
+        with session.begin_nested():
+            session.add(message)
+    except IntegrityError as exc:
+        if "dedupe_key" not in str(exc.orig):
+            raise
+        return False
+    return True
 
 
 def cancel(*, session: Session, key_prefix: str) -> int:
