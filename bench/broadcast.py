@@ -28,13 +28,13 @@ from typing import Any
 
 from bot.app import build_application
 from bot.broadcasts.runner import broadcast_tick, tasks
-from bot.clock import SystemClock
-from bot.config import load_settings
-from bot.deps import Deps
 from bot.sandbox.botapi import BotApiStandIn
+from handlers.context import Deps
 from storage import broadcasts, people
+from storage.clock import SystemClock
 from storage.db import Database, upgrade
 from storage.models import Participant
+from storage.settings import load_settings
 
 LIMIT = 30.0
 FIRST_ID = 100_000

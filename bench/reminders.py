@@ -26,14 +26,14 @@ from sqlmodel import SQLModel, select
 
 from bench.report import drop_pg, pg_database
 from bot.app import build_application
-from bot.clock import SystemClock
-from bot.config import load_settings
 from bot.delivery.sender import deliver_due
-from bot.deps import Deps
 from bot.sandbox.botapi import BotApiStandIn
+from handlers.context import Deps
 from storage import outbox
+from storage.clock import SystemClock
 from storage.db import Database, upgrade
 from storage.models import OutboxMessage
+from storage.settings import load_settings
 
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/postgres"
 

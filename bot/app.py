@@ -19,9 +19,8 @@ from telegram.request import HTTPXRequest
 
 from bot.broadcasts.runner import broadcast_tick
 from bot.broadcasts.runner import stop_all as stop_broadcasts
-from bot.deps import Deps, KisContext
-from bot.i18n import common as texts
-from bot.ratelimit import KisRateLimiter
+from bot.delivery.ratelimit import KisRateLimiter
+from handlers.context import Deps, KisContext
 from handlers.telegram import (
     agenda,
     booking,
@@ -34,6 +33,7 @@ from handlers.telegram import (
 )
 from handlers.telegram.common import CommandSpec
 from handlers.telegram.scopes import publish_commands_for, publish_default
+from handlers.texts import common as texts
 from storage.people import Identity, list_staff
 
 log = logging.getLogger(__name__)

@@ -14,16 +14,16 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot.app import build_application
-from bot.clock import Clock, SystemClock
-from bot.config import Settings
+from bot.delivery.providers import Report
 from bot.delivery.sender import sms_gateway
-from bot.deps import Deps, deps_of
 from bot.scheduler import start_scheduler
-from bot.sms.providers import Report
 from bot.webhook import TELEGRAM_PATH, sms_routes, start_server, telegram_route, telegram_secret
-from handlers.sms import handle_sms
+from handlers.context import Deps, deps_of
+from handlers.sms.conversation import handle_sms
 from storage import outbox
+from storage.clock import Clock, SystemClock
 from storage.db import Database, upgrade
+from storage.settings import Settings
 
 log = logging.getLogger(__name__)
 

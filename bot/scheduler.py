@@ -20,10 +20,10 @@ from datetime import timedelta
 from apscheduler.jobstores.base import JobLookupError
 from telegram.ext import Application, CallbackContext, Job
 
-from bot import jobs
 from bot.broadcasts.runner import broadcast_tick
 from bot.delivery.sender import deliver_due
-from bot.deps import deps_of
+from handlers import scheduled as jobs
+from handlers.context import deps_of
 from storage import outbox
 
 log = logging.getLogger(__name__)

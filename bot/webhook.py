@@ -12,8 +12,8 @@ from aiohttp import web
 from telegram import Update
 from telegram.ext import Application
 
-from bot.config import Settings
-from bot.sms.providers import Callback, Provider, Report
+from bot.delivery.providers import Callback, Provider, Report
+from storage.settings import Settings
 
 log = logging.getLogger(__name__)
 TELEGRAM_PATH = "/telegram"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.clock import ManualClock
+from storage.clock import ManualClock
 from storage.db import Database, upgrade
 from tests.auxil.databases import (
     TemplateSqlite,

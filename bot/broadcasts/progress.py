@@ -8,8 +8,8 @@ import logging
 from telegram.error import TelegramError
 from telegram.ext import Application
 
-from bot.deps import deps_of
-from bot.i18n import broadcasts as texts
+from handlers.context import deps_of
+from handlers.texts import broadcasts as texts
 from storage import broadcasts, deliveries
 
 log = logging.getLogger(__name__)

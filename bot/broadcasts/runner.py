@@ -11,7 +11,7 @@ from telegram.ext import Application
 from bot.broadcasts.sender import BroadcastSender
 from bot.broadcasts.smsport import ProviderGateway, SmsGateway
 from bot.delivery.sender import sms_gateway as provider_of
-from bot.deps import deps_of
+from handlers.context import deps_of
 from storage import broadcasts
 
 log = logging.getLogger(__name__)

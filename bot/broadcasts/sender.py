@@ -29,8 +29,8 @@ from bot.broadcasts.smsport import (
     SmsThrottledError,
     sms_text,
 )
-from bot.deps import Deps, deps_of
-from bot.i18n import broadcasts as texts
+from handlers.context import Deps, deps_of
+from handlers.texts import broadcasts as texts
 from storage import broadcasts, deliveries, workshops
 from storage.deliveries import Claimed
 

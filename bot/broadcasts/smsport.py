@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from bot.sms.providers import Provider, SmsPermanentError, SmsRetryableError, SmsThrottledError
-from bot.sms.text import count_segments, transliterate_pl
+from bot.delivery.providers import Provider, SmsPermanentError, SmsRetryableError, SmsThrottledError
+from handlers.sms.text import count_segments, transliterate_pl
 
 __all__ = ["OutgoingSms", "ProviderGateway", "SendResult", "SmsGateway", "SmsPermanentError",
            "SmsRetryableError", "SmsThrottledError", "segments", "sms_text"]
@@ -37,7 +37,7 @@ class SmsGateway(Protocol):
 
 
 class ProviderGateway:
-    """A broadcast gateway over the configured SMS provider (bot.sms.providers)."""
+    """A broadcast gateway over the configured SMS provider (bot.delivery.providers)."""
 
     def __init__(self, provider: Provider) -> None:
         self.provider = provider

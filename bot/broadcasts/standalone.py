@@ -11,10 +11,10 @@ import logging
 
 from bot.app import build_application
 from bot.broadcasts.runner import broadcast_tick, tasks
-from bot.clock import SystemClock
-from bot.config import load_settings
-from bot.deps import Deps
+from handlers.context import Deps
+from storage.clock import SystemClock
 from storage.db import Database
+from storage.settings import load_settings
 
 
 async def send_pending() -> int:

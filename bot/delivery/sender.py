@@ -16,11 +16,11 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application
 
+from bot.delivery.providers import SmsPermanentError, SmsRetryableError, SmsThrottledError, get_provider
+from bot.delivery.ratelimit import BULK
 from bot.delivery.sms import SmsGateway
-from bot.deps import Deps, deps_of
-from bot.ratelimit import BULK
-from bot.sms.providers import SmsPermanentError, SmsRetryableError, SmsThrottledError, get_provider
-from bot.sms.text import count_segments, fit_sms
+from handlers.context import Deps, deps_of
+from handlers.sms.text import count_segments, fit_sms
 from storage import outbox, reminders
 from storage.models import OutboxMessage
 

@@ -12,15 +12,15 @@ import socket
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from bot.clock import OffsetClock
-from bot.config import Settings
-from bot.deps import Deps
-from bot.i18n import sandbox as texts
 from bot.sandbox.botapi import BotApiStandIn
 from bot.sandbox.seed import seed
 from bot.sandbox.web import make_app, start_server
 from bot.sandbox.world import World, demo_people
+from handlers.context import Deps
+from handlers.texts import sandbox as texts
+from storage.clock import OffsetClock
 from storage.db import Database, upgrade
+from storage.settings import Settings
 
 log = logging.getLogger(__name__)
 SANDBOX_TOKEN = "1:SANDBOX"

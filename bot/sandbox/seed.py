@@ -11,11 +11,11 @@ from zoneinfo import ZoneInfo
 import holidays
 from sqlmodel import Session
 
-from bot.config import Settings
 from storage import hours, people, rates, sites
 from storage.db import Database
 from storage.hours_rules import Limits
 from storage.models import Participant, Role, Service, Slot, Staff
+from storage.settings import Settings
 
 SITES_CSV = Path(__file__).resolve().parent.parent / "data" / "work_sites_kedzierzyn_kozle.csv"
 ACTOR = "cli"

@@ -11,8 +11,8 @@ from urllib.parse import quote
 
 from aiohttp import web
 
-from bot.i18n import fmt
 from bot.sandbox.world import UnknownPerson, World
+from handlers.texts import fmt
 
 STATIC = Path(__file__).resolve().parent / "static"
 WORLD: web.AppKey[World] = web.AppKey("world", World)

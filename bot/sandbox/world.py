@@ -10,14 +10,14 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import col, select
 
-from bot.clock import OffsetClock
-from bot.deps import Deps
-from bot.i18n import sandbox as texts
 from bot.sandbox.botapi import BotApiStandIn, SentMessage
 from bot.sandbox.seed import Seeded
 from bot.sandbox.sms import Phones
-from handlers.sms import handle_sms
+from handlers.context import Deps
+from handlers.sms.conversation import handle_sms
+from handlers.texts import sandbox as texts
 from storage import sites
+from storage.clock import OffsetClock
 from storage.db import Database
 from storage.models import OutboxMessage
 

@@ -7,11 +7,11 @@ from datetime import datetime, time, timedelta
 from telegram import Update
 from telegram.ext import CallbackQueryHandler
 
-from bot.auth import requires
-from bot.deps import KisContext
-from bot.i18n import booking as texts
-from bot.i18n import common, fmt
+from handlers.access import requires
+from handlers.context import KisContext
 from handlers.telegram.common import Buttons, CommandSpec, edit_or_say, say
+from handlers.texts import booking as texts
+from handlers.texts import common, fmt
 from storage import consultations as store
 from storage.consultation_rules import parse_clock, parse_slot_request
 from storage.errors import DomainError

@@ -7,11 +7,11 @@ from datetime import date
 from telegram import Update
 from telegram.ext import CallbackQueryHandler
 
-from bot.auth import PARTICIPANT, requires
-from bot.deps import KisContext
-from bot.i18n import booking as texts
-from bot.i18n import fmt
+from handlers.access import PARTICIPANT, requires
+from handlers.context import KisContext
 from handlers.telegram.common import Buttons, CommandSpec, edit_or_say, say
+from handlers.texts import booking as texts
+from handlers.texts import fmt
 from storage import consultations as store
 from storage.errors import DomainError
 from storage.models import Booking, Service, Slot

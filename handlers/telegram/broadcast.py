@@ -10,13 +10,13 @@ from datetime import date, datetime, time, timedelta
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler, MessageHandler, filters
 
-from bot.auth import EVERYONE, requires
 from bot.broadcasts.runner import start_sending
 from bot.broadcasts.smsport import segments, sms_text
-from bot.deps import KisContext
-from bot.i18n import broadcasts as texts
-from bot.i18n import common, fmt
+from handlers.access import EVERYONE, requires
+from handlers.context import KisContext
 from handlers.telegram.common import Buttons, CommandSpec, edit_or_say, say
+from handlers.texts import broadcasts as texts
+from handlers.texts import common, fmt
 from storage import broadcasts, deliveries, sites, workshops
 from storage.errors import DomainError
 from storage.models import Role

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
-from bot.auth import Callback
+from handlers.access import Callback
 
 Buttons = Sequence[Sequence[tuple[str, str]]]
 

@@ -10,11 +10,11 @@ from decimal import Decimal
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
-from bot.auth import PARTICIPANT, requires
-from bot.deps import KisContext
-from bot.i18n import common, fmt
-from bot.i18n import hours as texts
+from handlers.access import PARTICIPANT, requires
+from handlers.context import KisContext
 from handlers.telegram.common import Buttons, CommandSpec, edit_or_say, say
+from handlers.texts import common, fmt
+from handlers.texts import hours as texts
 from storage import hours
 from storage.errors import DomainError
 from storage.hours_overview import Overview, overview

@@ -11,13 +11,13 @@ from telegram import Update
 from telegram.constants import ChatAction
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
-from bot.auth import requires
-from bot.deps import KisContext
-from bot.i18n import reports_bot as texts
-from bot.reports.charts import charts
-from bot.reports.text import annual_text, period_text
-from bot.reports.xlsx import annual_workbook, period_workbook
+from handlers.access import requires
+from handlers.context import KisContext
+from handlers.documents.charts import charts
+from handlers.documents.report_text import annual_text, period_text
+from handlers.documents.report_xlsx import annual_workbook, period_workbook
 from handlers.telegram.common import Buttons, CommandSpec, say
+from handlers.texts import reports_bot as texts
 from storage.annual import annual_report
 from storage.models import Role
 from storage.parsing import parse_date

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from telegram import Bot, BotCommand, BotCommandScopeChat, BotCommandScopeDefault
 from telegram.error import TelegramError
 
-from bot.auth import EVERYONE, allowed
+from handlers.access import EVERYONE, allowed
 from handlers.telegram.common import CommandSpec
 from storage.people import Identity
 

@@ -8,11 +8,11 @@ from datetime import timedelta
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
 
-from bot.auth import EVERYONE, allowed, forget, requires
-from bot.deps import KisContext
-from bot.i18n import common as texts
+from handlers.access import EVERYONE, allowed, forget, requires
+from handlers.context import KisContext
 from handlers.telegram.common import Buttons, CommandSpec, say
 from handlers.telegram.scopes import publish_commands_for
+from handlers.texts import common as texts
 from storage.invites import redeem_invite
 from storage.people import Identity
 

@@ -11,14 +11,14 @@ from telegram import Update
 from telegram.constants import ChatAction
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
-from bot.auth import requires
-from bot.deps import KisContext
-from bot.exports.settlement import settlement_workbook
-from bot.i18n import common
-from bot.i18n import hours as hour_texts
-from bot.i18n import summary as texts
+from handlers.access import requires
+from handlers.context import KisContext
+from handlers.documents.settlement_xlsx import settlement_workbook
 from handlers.telegram.common import Buttons, CommandSpec, edit_or_say, say
 from handlers.telegram.hours import today
+from handlers.texts import common
+from handlers.texts import hours as hour_texts
+from handlers.texts import summary as texts
 from storage import hours
 from storage.errors import DomainError
 from storage.hours_rules import Limits, month_bounds, parse_work_day

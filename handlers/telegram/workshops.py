@@ -12,12 +12,12 @@ from zoneinfo import ZoneInfo
 from telegram import Update
 from telegram.ext import CallbackQueryHandler
 
-from bot.auth import PARTICIPANT, requires
-from bot.deps import KisContext
-from bot.i18n import broadcasts as bc_texts
-from bot.i18n import common, fmt
-from bot.i18n import workshops as texts
+from handlers.access import PARTICIPANT, requires
+from handlers.context import KisContext
 from handlers.telegram.common import Buttons, CommandSpec, edit_or_say, say
+from handlers.texts import broadcasts as bc_texts
+from handlers.texts import common, fmt
+from handlers.texts import workshops as texts
 from storage import broadcasts, workshops
 from storage.errors import DomainError
 from storage.models import Role

@@ -14,11 +14,11 @@ import sys
 from datetime import datetime
 
 from bot.app import build_application
-from bot.clock import ManualClock
-from bot.config import load_settings
 from bot.delivery.sender import deliver_due
-from bot.deps import Deps
+from handlers.context import Deps
+from storage.clock import ManualClock
 from storage.db import Database
+from storage.settings import load_settings
 
 
 async def drain(url: str, api_url: str, token: str, worker: str, now: datetime) -> int:

@@ -11,8 +11,8 @@ import pytest
 
 from bot.broadcasts.pacing import Pacer
 from bot.broadcasts.smsport import segments, sms_text
-from bot.i18n import broadcasts as texts
 from handlers.telegram.workshops import parse_args
+from handlers.texts import broadcasts as texts
 
 TZ = ZoneInfo("Europe/Warsaw")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from bot.i18n import fmt
+from handlers.texts import fmt
 
 
 def test_hours_plurals() -> None:

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from telegram.error import RetryAfter
 
-from bot.ratelimit import BULK, KisRateLimiter
+from bot.delivery.ratelimit import BULK, KisRateLimiter
 
 
 async def call(limiter: KisRateLimiter, chat_id: int, kind: str | None, fn=None):

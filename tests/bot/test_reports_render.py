@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from bot.i18n import reports as t
-from bot.reports.charts import charts
-from bot.reports.text import annual_text, period_text
-from bot.reports.xlsx import annual_workbook, period_workbook
+from handlers.documents.charts import charts
+from handlers.documents.report_text import annual_text, period_text
+from handlers.documents.report_xlsx import annual_workbook, period_workbook
+from handlers.texts import reports as t
 from storage.annual import AnnualReport, annual_report
 from storage.db import Database
 from storage.periods import ByGender

@@ -9,13 +9,13 @@ from datetime import date
 import pytest
 
 from bot.app import build_application
-from bot.clock import ManualClock
-from bot.config import Settings, load_settings
-from bot.deps import Deps
 from bot.sandbox.botapi import BotApiStandIn
+from handlers.context import Deps
 from storage import invites, people
+from storage.clock import ManualClock
 from storage.db import Database
 from storage.models import Participant, Staff
+from storage.settings import Settings, load_settings
 from tests.auxil.tg import LiveBot, TelegramUser, TrackingUpdateProcessor, running
 
 

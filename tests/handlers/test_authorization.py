@@ -11,8 +11,8 @@ from hypothesis import find
 from hypothesis import strategies as st
 from telegram.ext import BaseHandler, CallbackQueryHandler, ConversationHandler
 
-from bot.auth import ACCESS_ATTR, EVERYONE, allowed
-from bot.i18n import common as texts
+from handlers.access import ACCESS_ATTR, EVERYONE, allowed
+from handlers.texts import common as texts
 from storage.models import Role
 from storage.people import Identity
 from tests.auxil.tg import TelegramUser

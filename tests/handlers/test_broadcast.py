@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from bot.broadcasts.runner import GATEWAY, broadcast_tick, tasks
 from bot.broadcasts.smsport import OutgoingSms, SendResult, segments
-from bot.i18n.common import NOT_ALLOWED
+from handlers.texts.common import NOT_ALLOWED
 from storage.models import Broadcast, Delivery, Participant
 from tests.handlers.conftest import Harness
 

@@ -6,9 +6,9 @@ from sqlalchemy.engine import make_url
 from sqlmodel import select
 
 from bot.app import build_application
-from bot.deps import Deps
-from bot.i18n import common as texts
 from bot.scheduler import _job, outbox_tick
+from handlers.context import Deps
+from handlers.texts import common as texts
 from storage import outbox, people
 from storage.db import Database
 from storage.models import HourEntry, OutboxMessage, WorkSite

@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import select
 
-from bot import jobs
 from bot.delivery.sender import deliver_due
 from bot.scheduler import plan_tick, reclaim_tick, run_all_once
+from handlers import scheduled as jobs
 from storage import consultations, outbox
 from storage.consultation_rules import parse_slot_request
 from storage.models import Booking, OutboxMessage, Participant
@@ -167,7 +167,7 @@ async def test_two_senders_on_one_postgresql_send_each_message_once(
     from sqlmodel import SQLModel
 
     from bot.app import build_application
-    from bot.deps import Deps
+    from handlers.context import Deps
     from storage.db import Database
     from tests.handlers.conftest import make_settings
 
@@ -205,7 +205,7 @@ async def test_two_senders_on_one_postgresql_send_each_message_once(
 
 async def test_telegram_timeout_is_retried_and_nothing_is_lost(api, db, db_url, clock) -> None:
     from bot.app import build_application
-    from bot.deps import Deps
+    from handlers.context import Deps
     from tests.handlers.conftest import make_settings
 
     app = build_application(Deps(settings=make_settings(api, db_url, telegram_timeout=0.3),

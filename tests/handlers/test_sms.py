@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import select
 
 from bot.delivery.sender import deliver_due
-from handlers.sms import handle_sms
+from handlers.sms.conversation import handle_sms
 from storage import consultations
 from storage.consultation_rules import parse_slot_request
 from storage.models import Booking, HourEntry, OutboxMessage, Participant, WorkSite

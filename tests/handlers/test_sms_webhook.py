@@ -10,10 +10,10 @@ import aiohttp
 from sqlmodel import select
 from twilio.request_validator import RequestValidator
 
-from bot.clock import ManualClock
 from bot.runtime import serve
 from bot.sandbox.botapi import BotApiStandIn
 from storage import outbox
+from storage.clock import ManualClock
 from storage.db import Database
 from storage.models import OutboxMessage
 from tests.handlers.conftest import make_settings

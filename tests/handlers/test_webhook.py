@@ -7,10 +7,10 @@ import socket
 
 import aiohttp
 
-from bot.clock import ManualClock
 from bot.runtime import serve
 from bot.sandbox.botapi import BotApiStandIn
 from bot.webhook import SECRET_HEADER
+from storage.clock import ManualClock
 from tests.handlers.conftest import make_settings
 
 

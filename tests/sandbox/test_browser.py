@@ -11,7 +11,7 @@ import re
 import urllib.request
 from pathlib import Path
 
-from bot.i18n import common as texts
+from handlers.texts import common as texts
 from tests.sandbox.browser import Pane, chromium, require_browser, wait_until
 from tests.sandbox.conftest import SandboxProcess
 

@@ -9,12 +9,12 @@ from zoneinfo import ZoneInfo
 import holidays
 from sqlmodel import func, select
 
-from bot.clock import ManualClock
-from bot.config import load_settings
 from bot.sandbox.seed import next_week, recent_working_days, seed, slot_starts
 from storage import rates
+from storage.clock import ManualClock
 from storage.db import Database
 from storage.models import HourEntry, Participant, Slot, Staff, WorkSite
+from storage.settings import load_settings
 
 WARSAW = ZoneInfo("Europe/Warsaw")
 SETTINGS = load_settings(None)

@@ -10,9 +10,9 @@ from typing import Any
 import aiohttp
 import pytest
 
-from bot.config import load_settings
 from bot.sandbox import run_sandbox
 from bot.sandbox.world import image_type
+from storage.settings import load_settings
 
 JSON = {"Content-Type": "application/json"}
 

@@ -11,8 +11,7 @@ from typing import Any
 import pytest
 from twilio.request_validator import RequestValidator
 
-from bot.config import load_settings
-from bot.sms.providers import (
+from bot.delivery.providers import (
     Callback,
     SmsApi,
     SmsPermanentError,
@@ -21,6 +20,7 @@ from bot.sms.providers import (
     Twilio,
     get_provider,
 )
+from storage.settings import load_settings
 from tests.sms.standin import Canned, ProviderStandIn
 
 TOKEN, AUTH = "smsapi-secret-token-123", "twilio-auth-token-456"

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.sms.keywords import SmsCommand, parse_sms
-from bot.sms.text import count_segments, fit_sms, transliterate_pl
+from handlers.sms.keywords import SmsCommand, parse_sms
+from handlers.sms.text import count_segments, fit_sms, transliterate_pl
 
 
 @pytest.mark.parametrize(("text", "encoding", "segments"), [

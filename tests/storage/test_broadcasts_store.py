@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.clock import ManualClock
 from storage import broadcasts, deliveries, people, workshops
+from storage.clock import ManualClock
 from storage.db import Database
 from storage.errors import DomainError
 from storage.models import Booking, Participant, WorkSite

@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import select
 
-from bot.clock import ManualClock
 from storage import consultations as c
 from storage import people
+from storage.clock import ManualClock
 from storage.consultation_rules import SlotRequest, parse_slot_request, slot_starts
 from storage.db import Database
 from storage.errors import DomainError

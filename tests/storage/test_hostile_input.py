@@ -9,9 +9,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.clock import ManualClock
-from bot.i18n import common as texts
+from handlers.texts import common as texts
 from storage import people, sites
+from storage.clock import ManualClock
 from storage.csvfile import ImportFailed
 from storage.db import Database
 from storage.parsing import parse_amount, parse_date, parse_gender, parse_hours, parse_phone

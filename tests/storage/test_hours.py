@@ -8,8 +8,8 @@ from decimal import Decimal as D
 import pytest
 from sqlmodel import select
 
-from bot.clock import ManualClock
 from storage import hours, people, rates, sites
+from storage.clock import ManualClock
 from storage.db import Database
 from storage.errors import DomainError
 from storage.hours_rules import Limits

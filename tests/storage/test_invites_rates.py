@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 from sqlmodel import select
 
-from bot.clock import ManualClock
 from storage import invites, people, rates
+from storage.clock import ManualClock
 from storage.db import Database
 from storage.errors import DomainError
 from storage.models import AuditLog, InviteCode, Participant

@@ -7,8 +7,8 @@ from datetime import date
 
 from sqlmodel import Session, select
 
-from bot.clock import ManualClock
 from storage import outbox
+from storage.clock import ManualClock
 from storage.db import Database
 from storage.models import OutboxMessage, Participant
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.clock import ManualClock
 from storage import people, sites
+from storage.clock import ManualClock
 from storage.csvfile import ImportFailed
 from storage.db import Database
 from storage.errors import DomainError

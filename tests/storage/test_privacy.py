@@ -12,8 +12,8 @@ from sqlmodel import select
 from typer.testing import CliRunner
 
 from bot.cli import app
-from bot.clock import ManualClock
 from storage import invites, outbox, people, privacy
+from storage.clock import ManualClock
 from storage.db import Database
 from storage.models import HourEntry, InviteCode, OutboxMessage, Participant
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.i18n import fmt
-from bot.i18n import reports as t
+from handlers.texts import fmt
+from handlers.texts import reports as t
 from storage.annual import AnnualReport
 from storage.periods import half_year_label, unpriced_hours
 from storage.reports import PeriodReport, PsuReport, ServiceReport

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from bot.i18n import fmt
+from handlers.texts import fmt
 from storage.errors import DomainError
 from storage.models import Participant, Workshop, WorkshopSignup
 from storage.workshops import Answer, WorkshopCounts

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from babel.dates import format_date
 
-from bot.i18n import fmt
+from handlers.texts import fmt
 from storage.hours_summary import DailySummary, Line
 from storage.settlement import Settlement
 

@@ -6,8 +6,8 @@ from datetime import date
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from bot.i18n import fmt
-from bot.i18n.booking import WITH, how
+from handlers.texts import fmt
+from handlers.texts.booking import WITH, how
 from storage.models import Booking, Participant
 
 Buttons = list[list[list[str]]]

@@ -9,7 +9,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.worksheet.worksheet import Worksheet
 
-from bot.i18n import summary as t
+from handlers.texts import summary as t
 from storage.settlement import Settlement
 
 MONEY = '#,##0.00 "zł"'

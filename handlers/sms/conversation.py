@@ -12,12 +12,12 @@ import uuid
 from datetime import date, timedelta
 from decimal import Decimal
 
-from bot.deps import Deps
-from bot.i18n import booking as booking_texts
-from bot.i18n import hours as hour_texts
-from bot.i18n import sms as texts
-from bot.i18n import workshops as workshop_texts
-from bot.sms.keywords import SmsCommand, parse_sms
+from handlers.context import Deps
+from handlers.sms.keywords import SmsCommand, parse_sms
+from handlers.texts import booking as booking_texts
+from handlers.texts import hours as hour_texts
+from handlers.texts import sms as texts
+from handlers.texts import workshops as workshop_texts
 from storage import consultations, conversation, hours, outbox, workshops
 from storage.errors import DomainError
 from storage.hours_rules import Limits, parse_work_day

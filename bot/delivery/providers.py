@@ -16,8 +16,8 @@ from typing import Protocol
 import httpx
 from twilio.request_validator import RequestValidator
 
-from bot.config import Settings
 from bot.delivery.sms import ConsoleGateway, masked
+from storage.settings import Settings
 
 log = logging.getLogger(__name__)
 

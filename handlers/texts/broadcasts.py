@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from bot.i18n import fmt
+from handlers.texts import fmt
 from storage.broadcasts import Preview
 from storage.deliveries import Report
 from storage.errors import DomainError

@@ -1,126 +1,25 @@
-"""The `kisbot` command line (contract: ARCHITECTURE.md §3). Messages for the admin, in Polish."""
+"""`kisbot staff …`, `kisbot participants …`, `kisbot invite`, `kisbot audit`: the club's people."""
 
 from __future__ import annotations
 
 import asyncio
 import json
-import sys
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any
 
 import typer
-from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
-from bot.clock import SystemClock
-from bot.config import ConfigError, Settings, load_settings
-from bot.i18n import common as texts
-from bot.logs import setup_logging
-from storage import audit, invites, people, privacy, rates, sites
-from storage.csvfile import ImportFailed
-from storage.db import Database, DatabaseUrlError
+from bot.cli.common import CLI_ACTOR, SANDBOX_BOT_USERNAME, database, fail, now, run_import, settings
+from handlers.texts import common as texts
+from storage import audit, invites, people, privacy, sites
 from storage.errors import DomainError
 from storage.models import Participant
-from storage.parsing import parse_amount, parse_date, parse_gender, parse_phone
+from storage.parsing import parse_date, parse_gender, parse_phone
+from storage.settings import Settings
 
-SANDBOX_BOT_USERNAME = "kisbot_sandbox_bot"
-CLI_ACTOR = "cli"
-
-app = typer.Typer(help="kisbot: czatbot klubu (Telegram + SMS).", no_args_is_help=True,
-                  pretty_exceptions_enable=False, add_completion=False)
-db_app = typer.Typer(help="Baza danych.", no_args_is_help=True)
 staff_app = typer.Typer(help="Pracownicy.", no_args_is_help=True)
 participants_app = typer.Typer(help="Uczestnicy.", no_args_is_help=True)
-sites_app = typer.Typer(help="Miejsca prac społecznie użytecznych.", no_args_is_help=True)
-rates_app = typer.Typer(help="Stawki godzinowe.", no_args_is_help=True)
-for sub, name in ((db_app, "db"), (staff_app, "staff"), (participants_app, "participants"),
-                  (sites_app, "sites"), (rates_app, "rates")):
-    app.add_typer(sub, name=name)
-
-DATA_DIR = Path(__file__).parent / "data"
-
-
-def fail(message: str, code: int = 2) -> NoReturn:
-    """Print one line to stderr and exit."""
-    typer.secho(f"Błąd: {message}", err=True, fg=typer.colors.RED)
-    raise typer.Exit(code)
-
-
-def settings() -> Settings:
-    """The configuration, or a one-line error."""
-    try:
-        return load_settings()
-    except ConfigError as exc:
-        fail(str(exc))
-
-
-def database(cfg: Settings | None = None, *, migrate: bool = True) -> Database:
-    """The database, migrated to the newest schema."""
-    cfg = cfg or settings()
-    from bot.runtime import StartupError, upgrade_with_retry
-
-    try:
-        if migrate:
-            upgrade_with_retry(cfg.database_url, attempts=3)
-        return Database(cfg.database_url)
-    except (DatabaseUrlError, StartupError) as exc:
-        fail(str(exc))
-
-
-def now():
-    """The current time (the CLI always uses the real clock)."""
-    return SystemClock().now()
-
-
-def report_import(result_or_error: object) -> None:
-    """Print an import's outcome; exit 1 listing every bad row if it failed."""
-    if isinstance(result_or_error, ImportFailed):
-        typer.secho(f"Nic nie zapisano: {len(result_or_error.errors)} błędnych wierszy.",
-                    err=True, fg=typer.colors.RED)
-        for error in result_or_error.errors:
-            typer.echo("  " + texts.row_error(error), err=True)
-        raise typer.Exit(1)
-
-
-def run_import(fn, path: Path, **kwargs) -> None:
-    """Run an all-or-nothing import and print what it did."""
-    try:
-        result = database().call(fn, path=path, **kwargs)
-    except ImportFailed as exc:
-        report_import(exc)
-        return
-    except DomainError as exc:
-        fail(texts.domain_error(exc))
-    typer.echo(f"Zaimportowano: dodano {result.created}, zmieniono {result.updated}.")
-
-
-@app.command()
-def run() -> None:
-    """Uaktualnij bazę i uruchom bota (bez TELEGRAM_BOT_TOKEN: lokalna piaskownica)."""
-    cfg = settings()
-    setup_logging(secrets=cfg.secrets())
-    if cfg.sandbox:
-        from bot.sandbox import SandboxError, run_sandbox
-
-        try:
-            asyncio.run(run_sandbox(cfg))
-        except SandboxError as exc:
-            fail(str(exc))
-        return
-    database(cfg)
-    from bot.runtime import serve
-
-    try:
-        asyncio.run(serve(cfg))
-    except OperationalError as exc:
-        fail(f"baza danych niedostępna: {exc.orig}")
-
-
-@db_app.command("upgrade")
-def db_upgrade() -> None:
-    """Uaktualnij schemat bazy do najnowszej wersji."""
-    database()
-    typer.echo("Baza danych jest aktualna.")
 
 
 @staff_app.command("add")
@@ -246,7 +145,6 @@ def participants_erase(
     typer.echo(f"Dane uczestnika {number} zostały zanonimizowane (nowy numer: anon-{person.id}).")
 
 
-@app.command("audit")
 def audit_log(
     limit: Annotated[int, typer.Option(help="Ile ostatnich wpisów.")] = 50,
     target: Annotated[str | None, typer.Option(help="Tylko o tym, np. participant:12.")] = None,
@@ -259,7 +157,6 @@ def audit_log(
         typer.echo(f"{e.at:%Y-%m-%d %H:%M:%S}\t{e.actor}\t{e.action}\t{e.target or ''}\t{details}")
 
 
-@app.command()
 def invite(number: Annotated[str, typer.Argument(help="Numer uczestnika w klubie.")]) -> None:
     """Wydrukuj jednorazowy link do Telegrama dla uczestnika."""
     cfg = settings()
@@ -296,71 +193,3 @@ def bot_username(cfg: Settings) -> str:
         return asyncio.run(ask())
     except TelegramError as exc:
         fail(f"nie udało się zapytać Telegrama o nazwę bota ({exc}); ustaw BOT_USERNAME")
-
-
-@sites_app.command("import")
-def sites_import(
-    file: Annotated[Path | None, typer.Argument(help="Plik CSV (name[,address]); "
-                                                "domyślnie 22 miejsca klubu z Kędzierzyna-Koźla.")]
-    = None,
-) -> None:
-    """Wczytaj miejsca prac społecznie użytecznych."""
-    run_import(sites.import_sites, file or DATA_DIR / "work_sites_kedzierzyn_kozle.csv")
-
-
-@sites_app.command("list")
-def sites_list() -> None:
-    """Wypisz miejsca pracy."""
-    for s in database().call(sites.list_sites):
-        typer.echo(f"{s.id}\t{s.name}\t{s.address or ''}")
-
-
-@rates_app.command("set")
-def rates_set(
-    kind: Annotated[str, typer.Argument(help="psu, psychologist, career_advisor, workshop.")],
-    amount: Annotated[str, typer.Argument(help="Kwota za godzinę, np. 9.00.")],
-    valid_from: Annotated[str, typer.Option("--from", help="Od dnia (RRRR-MM-DD).")],
-) -> None:
-    """Ustaw stawkę godzinową od danego dnia."""
-    try:
-        value, since = parse_amount(amount), parse_date(valid_from)
-    except ValueError as exc:
-        fail(str(exc))
-    try:
-        database().call(rates.set_rate, kind=kind, amount=value, valid_from=since,
-                        actor=CLI_ACTOR, now=now())
-    except DomainError as exc:
-        fail(texts.domain_error(exc))
-    typer.echo(f"Stawka {kind}: {value} zł od {since:%d.%m.%Y}.")
-
-
-@rates_app.command("list")
-def rates_list() -> None:
-    """Wypisz stawki."""
-    for r in database().call(rates.list_rates):
-        typer.echo(f"{r.kind}\t{r.amount}\tod {r.valid_from:%Y-%m-%d}")
-
-
-from bot.cli_reports import report  # noqa: E402  (a module of its own: this one is long)
-
-app.command("report")(report)
-
-from bot.cli_hours import hours_app, settlement, summary  # noqa: E402
-
-app.add_typer(hours_app, name="hours")
-app.command("summary")(summary)
-app.command("settlement")(settlement)
-
-from bot.cli_consultations import consultations_app  # noqa: E402
-
-app.add_typer(consultations_app, name="consultations")
-
-
-def main() -> None:
-    """Console-script entry point."""
-    try:
-        app()
-    except KeyboardInterrupt:
-        sys.exit(130)
-
-

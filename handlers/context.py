@@ -7,10 +7,10 @@ from typing import Any
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
-from bot.clock import Clock
-from bot.config import Settings
+from storage.clock import Clock
 from storage.db import Database
 from storage.people import Identity
+from storage.settings import Settings
 
 
 @dataclass

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.i18n import fmt
+from handlers.texts import fmt
 from storage.errors import DomainError
 from storage.models import Booking, Participant, Slot
 

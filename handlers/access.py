@@ -9,8 +9,8 @@ from typing import Any
 
 from telegram import Update
 
-from bot.deps import KisContext
-from bot.i18n import common as texts
+from handlers.context import KisContext
+from handlers.texts import common as texts
 from storage.models import Role
 from storage.people import Identity, identify
 

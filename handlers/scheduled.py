@@ -8,14 +8,14 @@ from datetime import date, datetime, time, timedelta
 import holidays
 from sqlmodel import Session
 
-from bot.config import Settings
-from bot.i18n import reminders as texts
-from bot.i18n import summary as summary_texts
+from handlers.texts import reminders as texts
+from handlers.texts import summary as summary_texts
 from storage import outbox, people, privacy
 from storage import reminders as store
 from storage.hours_rules import Limits, week_bounds
 from storage.hours_summary import daily_summary
 from storage.models import Role, Staff
+from storage.settings import Settings
 from storage.settlement import settlement
 
 HOURS_ROLES = (Role.coordinator, Role.social_worker, Role.admin)

@@ -9,14 +9,15 @@ from typing import Annotated
 
 import typer
 
-from bot.clock import SystemClock, local_today
-from bot.config import Settings
-from bot.exports.settlement import settlement_workbook
-from bot.i18n import summary as t
+from bot.cli.common import CLI_ACTOR, database, fail, now, run_import, settings
+from handlers.documents.settlement_xlsx import settlement_workbook
+from handlers.texts import summary as t
+from storage.clock import SystemClock, local_today
 from storage.hours_import import import_hours
 from storage.hours_rules import Limits
 from storage.hours_summary import daily_summary
 from storage.parsing import parse_date
+from storage.settings import Settings
 from storage.settlement import settlement as compute_settlement
 
 hours_app = typer.Typer(help="Godziny prac społecznie użytecznych.", no_args_is_help=True)
@@ -39,8 +40,6 @@ def parse_month(text: str) -> date:
 @hours_app.command("import")
 def hours_import(file: Annotated[Path, typer.Argument(help="Plik CSV.")]) -> None:
     """Wczytaj historię godzin z CSV (participant,date,hours[,work_site]) jako potwierdzone."""
-    from bot.cli import CLI_ACTOR, now, run_import, settings
-
     run_import(import_hours, file, day_limit=settings().hours_day_limit, actor=CLI_ACTOR,
                now=now())
 
@@ -50,8 +49,6 @@ def summary(
     = None,
 ) -> None:
     """Wypisz dzienne podsumowanie godzin PSU."""
-    from bot.cli import database, fail, settings
-
     cfg = settings()
     try:
         when = parse_date(day) if day else local_today(SystemClock(), cfg.tz)
@@ -66,8 +63,6 @@ def settlement(
     out: Annotated[Path | None, typer.Option(help="Zapisz też XLSX do tego pliku.")] = None,
 ) -> None:
     """Rozliczenie miesiąca PSU: osoby, godziny, stawki, kwoty (tekst; XLSX z --out)."""
-    from bot.cli import database, fail, settings
-
     cfg = settings()
     try:
         first = parse_month(month)

@@ -10,7 +10,7 @@ import io
 from datetime import date
 from typing import TYPE_CHECKING
 
-from bot.i18n import reports as t
+from handlers.texts import reports as t
 from storage.periods import month_starts
 from storage.reports import PeriodReport
 

@@ -8,10 +8,11 @@ from typing import Annotated
 
 import typer
 
-from bot.i18n import reports as t
-from bot.reports.charts import charts
-from bot.reports.text import annual_text, period_text
-from bot.reports.xlsx import annual_workbook, period_workbook
+from bot.cli.common import database, fail, settings
+from handlers.documents.charts import charts
+from handlers.documents.report_text import annual_text, period_text
+from handlers.documents.report_xlsx import annual_workbook, period_workbook
+from handlers.texts import reports as t
 from storage.annual import annual_report
 from storage.parsing import parse_date
 from storage.reports import period_report
@@ -28,8 +29,6 @@ def report(
                                              "raport_OD_DO.xlsx).")] = None,
 ) -> None:
     """Raport za okres (--from, --to) albo sprawozdanie roczne (--year); tekst lub XLSX."""
-    from bot.cli import database, fail, settings
-
     if fmt not in FORMATS:
         fail(t.CLI_BAD_FORMAT.format(value=fmt))
     cfg = settings()

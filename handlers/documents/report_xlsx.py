@@ -12,9 +12,9 @@ from openpyxl.drawing.image import Image
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
-from bot.i18n import reports as t
-from bot.i18n import xlsx as h
-from bot.reports.charts import report_months
+from handlers.documents.charts import report_months
+from handlers.texts import reports as t
+from handlers.texts import xlsx as h
 from storage.annual import AnnualReport
 from storage.periods import ByGender, PricedPart
 from storage.reports import PeriodReport

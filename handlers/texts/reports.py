@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 
-from bot.i18n import fmt
+from handlers.texts import fmt
 from storage.periods import ByGender, PricedPart
 from storage.rates import RatePeriod
 

@@ -1,1 +1,0 @@
-"""Documents the bot hands out (XLSX for offices)."""

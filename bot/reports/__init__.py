@@ -1,1 +1,0 @@
-"""Rendering reports: Polish text, XLSX workbooks, PNG charts."""

@@ -1,1 +1,0 @@
-"""The SMS channel: segment counting, the keyword language, providers."""

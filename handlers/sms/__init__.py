@@ -1,0 +1,1 @@
+"""The SMS conversation: the keyword language, segment counting and the replies."""
