@@ -19,6 +19,9 @@ from tests.auxil.databases import (
     truncate_all,
 )
 
+# The running bot against the Bot API stand-in (fixtures `api`, `bot`), for every folder.
+pytest_plugins = ["tests.auxil.harness"]
+
 BACKEND = "postgresql" if os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql") \
     else "sqlite"
 

@@ -15,8 +15,8 @@ from handlers.access import ACCESS_ATTR, EVERYONE, allowed
 from handlers.texts import common as texts
 from storage.models import Role
 from storage.people import Identity
+from tests.auxil.harness import Harness
 from tests.auxil.tg import TelegramUser
-from tests.handlers.conftest import Harness
 
 REFUSALS = {texts.NOT_ALLOWED, texts.STRANGER, texts.STRANGER_CALLBACK}
 

@@ -17,7 +17,7 @@ from bot.broadcasts.runner import broadcast_tick, senders, tasks
 from bot.sandbox.botapi import BotApiStandIn
 from storage import broadcasts
 from storage.models import Delivery
-from tests.handlers.conftest import Harness
+from tests.auxil.harness import Harness
 
 PEOPLE = 90
 FIRST_ID = 2001

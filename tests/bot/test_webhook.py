@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import socket
 
 import aiohttp
 
@@ -11,13 +10,8 @@ from bot.runtime import serve
 from bot.sandbox.botapi import BotApiStandIn
 from bot.webhook import SECRET_HEADER
 from storage.clock import ManualClock
-from tests.handlers.conftest import make_settings
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.auxil.factories import free_port
+from tests.auxil.harness import make_settings
 
 
 def start_update(api: BotApiStandIn, user_id: int, text: str) -> dict:

@@ -21,7 +21,7 @@ from bot.delivery.providers import (
     get_provider,
 )
 from storage.settings import load_settings
-from tests.sms.standin import Canned, ProviderStandIn
+from tests.auxil.sms_standin import Canned, ProviderStandIn
 
 TOKEN, AUTH = "smsapi-secret-token-123", "twilio-auth-token-456"
 

@@ -12,7 +12,7 @@ from handlers.sms.conversation import handle_sms
 from storage import consultations
 from storage.consultation_rules import parse_slot_request
 from storage.models import Booking, HourEntry, OutboxMessage, Participant, WorkSite
-from tests.handlers.conftest import Harness
+from tests.auxil.harness import Harness
 
 PHONE = "+48601234567"
 
@@ -115,7 +115,7 @@ async def test_no_during_booking_keeps_nothing_and_tak_without_a_question(phone:
 
 
 async def test_provider_failure_is_retried_then_sent_with_its_id(phone: Harness) -> None:
-    from tests.sms.standin import Canned, ProviderStandIn
+    from tests.auxil.sms_standin import Canned, ProviderStandIn
 
     server = await ProviderStandIn().start()
     try:

@@ -6,19 +6,8 @@ from datetime import timedelta
 
 from sqlmodel import select
 
-from storage.models import HourEntry, WorkSite
-from tests.handlers.conftest import Harness
-
-SITE = "Miejska Biblioteka Publiczna"
-
-
-def in_psu(bot: Harness, number: str = "12", user: int = 1001, name: str = "Anna"):
-    """A linked participant working at the library, and their Telegram chat."""
-    with bot.db.session() as s:
-        if not s.exec(select(WorkSite).where(WorkSite.name == SITE)).first():
-            s.add(WorkSite(name=SITE))
-    bot.participant(number, name, phone=None, telegram_user_id=user, work_site=SITE)
-    return bot.user(user, name)
+from storage.models import HourEntry
+from tests.auxil.harness import Harness
 
 
 def plain(text: str) -> str:
@@ -26,7 +15,7 @@ def plain(text: str) -> str:
 
 
 async def test_overview_and_logging_with_buttons_and_commands(bot: Harness) -> None:
-    anna = in_psu(bot)
+    anna = bot.in_psu()
     await anna.send("/godziny")
     assert "• dziś: 0 godzin" in anna.last_text
     assert "ten tydzień: 0 godzin (zostało 10 godzin)" in anna.last_text
@@ -49,7 +38,7 @@ async def test_overview_and_logging_with_buttons_and_commands(bot: Harness) -> N
 
 
 async def test_every_limit_and_the_window_are_explained(bot: Harness) -> None:
-    anna = in_psu(bot)
+    anna = bot.in_psu()
     await anna.send("/godziny 8,5")
     assert anna.last_text == "Limit dzienny to 8 godzin. Tego dnia możesz wpisać jeszcze 8 godzin."
     await anna.send("/godziny 8")
@@ -85,7 +74,7 @@ async def test_every_limit_and_the_window_are_explained(bot: Harness) -> None:
 
 
 async def test_correct_and_delete_until_confirmed(bot: Harness) -> None:
-    anna = in_psu(bot)
+    anna = bot.in_psu()
     await anna.send("/godziny 3 05.12")
     await anna.send("/godziny 4")
     await anna.send("/godziny")
@@ -108,8 +97,8 @@ async def test_correct_and_delete_until_confirmed(bot: Harness) -> None:
 
 
 async def test_forged_buttons_and_other_peoples_entries(bot: Harness) -> None:
-    anna = in_psu(bot)
-    bob = in_psu(bot, "13", 1002, "Bob")
+    anna = bot.in_psu()
+    bob = bot.in_psu("13", 1002, "Bob")
     await bob.send("/godziny 2")
     with bot.db.session() as s:
         bobs = s.exec(select(HourEntry)).one().id

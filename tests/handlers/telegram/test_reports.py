@@ -7,8 +7,8 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
+from tests.auxil.harness import Harness
 from tests.auxil.report_data import load_half_year
-from tests.handlers.conftest import Harness
 
 
 async def test_coordinator_gets_text_workbook_and_charts(bot: Harness, tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ from bot.broadcasts.runner import GATEWAY, broadcast_tick, tasks
 from bot.broadcasts.smsport import OutgoingSms, SendResult, segments
 from handlers.texts.common import NOT_ALLOWED
 from storage.models import Broadcast, Delivery, Participant
-from tests.handlers.conftest import Harness
+from tests.auxil.harness import Harness
 
 TEXT = "Warsztaty wracają! Zapraszamy w piątek."
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlmodel import select
 
 from storage.models import Participant, StartAttempt
-from tests.handlers.conftest import Harness
+from tests.auxil.harness import Harness
 
 
 async def test_invite_start_greeting_help(bot: Harness) -> None:

@@ -12,9 +12,9 @@ from handlers.texts import common as texts
 from storage import outbox, people
 from storage.db import Database
 from storage.models import HourEntry, OutboxMessage, WorkSite
+from tests.auxil.harness import make_settings
 from tests.auxil.tcpproxy import TcpProxy
 from tests.auxil.tg import TrackingUpdateProcessor, running
-from tests.handlers.conftest import make_settings
 
 
 async def test_a_database_outage_is_survived(api, pg_db: Database, clock) -> None:

@@ -16,14 +16,14 @@ from bot.sandbox.botapi import BotApiStandIn
 from bot.scheduler import JOB_KWARGS, TICKS, run_all_once, start_scheduler, stop_scheduler
 from storage.db import Database
 from storage.models import OutboxMessage
-from tests.handlers.conftest import Harness
-from tests.handlers.test_reminders import at, book, tick
+from tests.auxil.factories import at
+from tests.auxil.harness import Harness
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 async def test_real_scheduler_catches_up_at_start_then_repeats(bot: Harness) -> None:
-    book(bot, "08.12", "10:00-11:00")  # Tuesday 10:00, booked Monday 09:00
+    bot.book("08.12", "10:00-11:00")  # Tuesday 10:00, booked Monday 09:00
     bot.clock.set(at(2026, 12, 7, 14, 0))  # the bot was down when the 24 h reminder fell due
     jobs = start_scheduler(bot.live.app)
     try:
@@ -43,8 +43,8 @@ async def test_real_scheduler_catches_up_at_start_then_repeats(bot: Harness) -> 
 
 
 async def test_a_restarted_bot_sends_nothing_twice(bot: Harness) -> None:
-    book(bot, "08.12", "10:00-11:00")
-    await tick(bot, at(2026, 12, 7, 10, 0))
+    bot.book("08.12", "10:00-11:00")
+    await bot.tick(at(2026, 12, 7, 10, 0))
     assert len(bot.api.chat(1001)) == 1
     second = build_application(bot.deps)  # a new process on the same database
     await second.bot.initialize()
@@ -70,15 +70,15 @@ DST_CASES = [
 async def test_reminders_across_dst_land_on_the_warsaw_wall_clock(
         bot: Harness, day: str, day_before: datetime, hour_before: datetime) -> None:
     bot.clock.set(day_before - timedelta(days=3))
-    book(bot, day, "10:00-11:00")
+    bot.book(day, "10:00-11:00")
     minute = timedelta(minutes=1)
-    await tick(bot, day_before - minute)
+    await bot.tick(day_before - minute)
     assert bot.api.chat(1001) == []
-    await tick(bot, day_before)
+    await bot.tick(day_before)
     assert len(bot.api.chat(1001)) == 1 and "godz. 10:00" in bot.api.chat(1001)[0].text
-    await tick(bot, hour_before - minute)
+    await bot.tick(hour_before - minute)
     assert len(bot.api.chat(1001)) == 1
-    await tick(bot, hour_before)
+    await bot.tick(hour_before)
     assert len(bot.api.chat(1001)) == 2 and "godz. 10:00" in bot.api.chat(1001)[1].text
     with bot.db.session() as s:
         due = sorted(m.due_at for m in s.exec(select(OutboxMessage)))

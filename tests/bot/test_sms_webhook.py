@@ -16,8 +16,8 @@ from storage import outbox
 from storage.clock import ManualClock
 from storage.db import Database
 from storage.models import OutboxMessage
-from tests.handlers.conftest import make_settings
-from tests.handlers.test_webhook import free_port
+from tests.auxil.factories import free_port
+from tests.auxil.harness import make_settings
 
 AUTH = "twilio-auth-token"
 

@@ -11,13 +11,12 @@ from sqlmodel import select
 
 from storage import rates
 from storage.models import AuditLog, HourEntry, Participant
-from tests.handlers.conftest import Harness
-from tests.handlers.test_hours import in_psu
+from tests.auxil.harness import Harness
 
 
 async def test_summary_confirm_one_then_all(bot: Harness) -> None:
-    anna, bob = in_psu(bot), in_psu(bot, "13", 1002, "Bob")
-    in_psu(bot, "14", 1003, "Cezary")
+    anna, bob = bot.in_psu(), bot.in_psu("13", 1002, "Bob")
+    bot.in_psu("14", 1003, "Cezary")
     await anna.send("/godziny 4")
     await anna.send("/godziny 3 04.12")
     await bob.send("/godziny 8")
@@ -45,7 +44,7 @@ async def test_summary_confirm_one_then_all(bot: Harness) -> None:
 
 
 async def test_staff_add_correct_reject_with_reasons(bot: Harness) -> None:
-    anna = in_psu(bot)
+    anna = bot.in_psu()
     await anna.send("/godziny 4")
     bot.staff("Ewa", "coordinator", telegram_user_id=7002)
     ewa = bot.user(7002, "Ewa")
@@ -80,7 +79,7 @@ async def test_settlement_document_across_the_rate_change(bot: Harness) -> None:
     for day, amount in ((date(2021, 1, 1), "8.70"), (date(2021, 6, 1), "9.00")):
         bot.db.call(rates.set_rate, kind="psu", amount=Decimal(amount), valid_from=day,
                     actor="cli", now=bot.clock.now())
-    in_psu(bot)
+    bot.in_psu()
     with bot.db.session() as s:
         pid = s.exec(select(Participant.id)).one()
         for day, h in ((date(2021, 5, 31), 4), (date(2021, 6, 1), 6)):
@@ -112,7 +111,7 @@ async def test_settlement_document_across_the_rate_change(bot: Harness) -> None:
 async def test_hours_are_private_to_the_social_side(bot: Harness) -> None:
     bot.staff("Kasia", "psychologist", telegram_user_id=7003)
     bot.staff("Olek", "career_advisor", telegram_user_id=7004)
-    anna = in_psu(bot)
+    anna = bot.in_psu()
     for uid in (7003, 7004):
         user = bot.user(uid, "X")
         for text in ("/podsumowanie", "/rozliczenie 2021-06", "/wpis 12 2", "/odrzuc 1 x"):

@@ -14,18 +14,6 @@ from storage.db import Database
 HEADER = "number,first_name,last_name,gender,phone,referred_on,work_site\n"
 
 
-@pytest.fixture
-def kisbot(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    """Run `kisbot ARGS` against the test database; returns the result."""
-    monkeypatch.chdir(tmp_path)  # no stray .env
-    runner = CliRunner()
-
-    def invoke(*args: str):
-        return runner.invoke(app, list(args), env={"DATABASE_URL": db_url,
-                                                    "TELEGRAM_BOT_TOKEN": ""})
-    return invoke
-
-
 def test_help_everywhere(kisbot) -> None:
     for args in ([], ["staff"], ["participants", "import"], ["rates", "set"], ["invite"]):
         result = kisbot(*args, "--help")

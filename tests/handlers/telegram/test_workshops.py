@@ -11,7 +11,7 @@ from sqlmodel import select
 from bot.broadcasts.runner import tasks
 from storage import workshops
 from storage.models import OutboxMessage, Participant, WorkshopSignup
-from tests.handlers.conftest import Harness
+from tests.auxil.harness import Harness
 
 
 async def test_invitation_rsvp_capacity_waiting_list_and_attendance(bot: Harness) -> None:

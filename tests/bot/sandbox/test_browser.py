@@ -12,10 +12,10 @@ import urllib.request
 from pathlib import Path
 
 from handlers.texts import common as texts
-from tests.sandbox.browser import Pane, chromium, require_browser, wait_until
-from tests.sandbox.conftest import SandboxProcess
+from tests.bot.sandbox.browser import Pane, chromium, require_browser, wait_until
+from tests.bot.sandbox.conftest import SandboxProcess
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
 BOOKED = re.compile(r"umówion|zarezerwowan|zapisan|potwierdz", re.IGNORECASE)
 CONFIRM = re.compile(r"^(✅ )?(tak|potwierdzam|potwierdź|zarezerwuj|umów)", re.IGNORECASE)
 

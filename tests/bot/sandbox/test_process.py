@@ -9,7 +9,7 @@ import sys
 import urllib.request
 from pathlib import Path
 
-from tests.sandbox.conftest import SandboxProcess, sandbox_env, start_sandbox, stop_sandbox
+from tests.bot.sandbox.conftest import SandboxProcess, sandbox_env, start_sandbox, stop_sandbox
 
 
 def test_run_without_token_starts_the_sandbox(sandbox: SandboxProcess, tmp_path: Path) -> None:

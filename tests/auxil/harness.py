@@ -1,22 +1,27 @@
-"""The real bot (bot.app.build_application) against the Bot API stand-in, on the test database."""
+"""Fixtures: the real bot (bot.app.build_application) against the Bot API stand-in, on the test
+database. Registered for the whole suite by tests/conftest.py."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import datetime
 
 import pytest
 
 from bot.app import build_application
 from bot.sandbox.botapi import BotApiStandIn
+from bot.scheduler import run_all_once
 from handlers.context import Deps
-from storage import invites, people
+from storage import invites
 from storage.clock import ManualClock
 from storage.db import Database
-from storage.models import Participant, Staff
+from storage.models import Booking, Participant, Staff
 from storage.settings import Settings, load_settings
+from tests.auxil.factories import Factory
 from tests.auxil.tg import LiveBot, TelegramUser, TrackingUpdateProcessor, running
+
+LIBRARY = "Miejska Biblioteka Publiczna"
 
 
 @dataclass
@@ -33,27 +38,38 @@ class Harness:
         """A Telegram user writing to the bot."""
         return self.live.user(user_id, first_name=first_name)
 
+    @property
+    def make(self) -> Factory:
+        """Builders for people, sites, slots and bookings."""
+        return Factory(self.db, self.clock, self.deps.settings.tz)
+
     def participant(self, number: str = "12", first_name: str = "Anna", *,
                     phone: str | None = "+48601234567", telegram_user_id: int | None = None,
                     work_site: str | None = None, gender: str = "K") -> Participant:
         """Add a participant (optionally already linked to Telegram)."""
-        new = people.NewParticipant(number=number, first_name=first_name, last_name="Testowa",
-                                    gender=gender, phone=phone, referred_on=date(2026, 11, 2),
-                                    work_site=work_site)
-        added = self.db.call(people.add_participant, new=new, actor="cli", now=self.clock.now())
-        if telegram_user_id is not None:
-            with self.db.session() as s:
-                row = s.get(Participant, added.id)
-                assert row is not None
-                row.telegram_user_id = telegram_user_id
-                added = row
-        return added
+        return self.make.participant(number, first_name, phone=phone, gender=gender,
+                                     telegram_user_id=telegram_user_id, work_site=work_site)
 
     def staff(self, name: str, *roles: str, telegram_user_id: int | None = None) -> Staff:
         """Add a staff member."""
-        return self.db.call(people.add_staff, name=name, roles=list(roles),
-                            telegram_user_id=telegram_user_id, phone=None, actor="cli",
-                            now=self.clock.now())
+        return self.make.staff(name, *roles, telegram_user_id=telegram_user_id)
+
+    def in_psu(self, number: str = "12", user: int = 1001, name: str = "Anna") -> TelegramUser:
+        """A linked participant working at the library, and their Telegram chat."""
+        self.participant(number, name, phone=None, telegram_user_id=user, work_site=LIBRARY)
+        return self.user(user, name)
+
+    def book(self, day: str, span: str, user_id: int = 1001) -> Booking:
+        """Anna (on Telegram as user_id) booked with the psychologist at the start of DAY SPAN."""
+        member = self.staff("Katarzyna", "psychologist", telegram_user_id=5001)
+        person = self.participant("12", "Anna", telegram_user_id=user_id)
+        [slot, *_] = self.make.slots(member, day, span)
+        return self.make.booking(person, slot)
+
+    async def tick(self, moment: datetime) -> None:
+        """Move the clock and run every scheduled pass once, in order."""
+        self.clock.set(moment)
+        await run_all_once(self.live.app)
 
     def invite(self, participant: Participant) -> str:
         """A fresh invite code for a participant."""

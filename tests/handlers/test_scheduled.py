@@ -10,20 +10,15 @@ import pytest
 from sqlmodel import select
 
 from bot.delivery.sender import deliver_due
-from bot.scheduler import plan_tick, reclaim_tick, run_all_once
+from bot.scheduler import plan_tick, reclaim_tick
 from handlers import scheduled as jobs
 from storage import consultations, outbox
-from storage.consultation_rules import parse_slot_request
-from storage.models import Booking, OutboxMessage, Participant
+from storage.models import OutboxMessage, Participant
 from storage.reminders import reminder_due
-from tests.handlers.conftest import Harness
+from tests.auxil.factories import at
+from tests.auxil.harness import Harness
 
 WAW = ZoneInfo("Europe/Warsaw")
-
-
-def at(y: int, mo: int, d: int, h: int, mi: int = 0) -> datetime:
-    """A Warsaw wall-clock moment."""
-    return datetime(y, mo, d, h, mi, tzinfo=WAW)
 
 
 @pytest.mark.parametrize(("start", "lead", "due"), [
@@ -37,54 +32,38 @@ def test_reminders_land_on_the_warsaw_wall_clock(start: datetime, lead: int, due
     assert reminder_due(start.astimezone(UTC), lead, WAW) == due
 
 
-def book(bot: Harness, day: str, span: str, user_id: int = 1001) -> Booking:
-    member = bot.staff("Katarzyna", "psychologist", telegram_user_id=5001)
-    person = bot.participant("12", "Anna", telegram_user_id=user_id)
-    [slot, *_] = bot.db.call(consultations.publish_slots, staff=member,
-                             request=parse_slot_request([day, span], bot.clock.now().date()),
-                             now=bot.clock.now(), tz=WAW, default_minutes=60).created
-    return bot.db.call(consultations.book, participant_id=person.id, slot_id=slot.id,
-                       now=bot.clock.now(), max_upcoming=1)
-
-
-async def tick(bot: Harness, moment: datetime) -> None:
-    """Move the clock and run the scheduler's jobs once."""
-    bot.clock.set(moment)
-    await run_all_once(bot.live.app)
-
-
 async def test_reminders_24h_and_1h_before_then_a_marking_prompt(bot: Harness) -> None:
-    book(bot, "08.12", "10:00-11:00")  # Tuesday 10:00, booked Monday 09:00
-    await tick(bot, at(2026, 12, 7, 9, 59))
+    bot.book("08.12", "10:00-11:00")  # Tuesday 10:00, booked Monday 09:00
+    await bot.tick(at(2026, 12, 7, 9, 59))
     assert bot.api.chat(1001) == []
-    await tick(bot, at(2026, 12, 7, 10, 0))
+    await bot.tick(at(2026, 12, 7, 10, 0))
     [first] = bot.api.chat(1001)
     assert first.text.startswith("⏰ Przypomnienie: rozmowa z psychologiem – wtorek, 8 grudnia, godz. 10:00")
-    await tick(bot, at(2026, 12, 7, 10, 30))
-    await tick(bot, at(2026, 12, 8, 9, 0))
+    await bot.tick(at(2026, 12, 7, 10, 30))
+    await bot.tick(at(2026, 12, 8, 9, 0))
     assert len(bot.api.chat(1001)) == 2
-    await tick(bot, at(2026, 12, 8, 11, 0))
+    await bot.tick(at(2026, 12, 8, 11, 0))
     [prompt] = bot.api.chat(5001)
     assert "Czy się odbyła?" in prompt.text and prompt.labels == ["✅ Odbyła się", "❌ Nieobecność"]
-    await tick(bot, at(2026, 12, 8, 12, 0))  # nothing is sent twice
+    await bot.tick(at(2026, 12, 8, 12, 0))  # nothing is sent twice
     assert (len(bot.api.chat(1001)), len(bot.api.chat(5001))) == (2, 1)
 
 
 async def test_cancelled_and_moved_bookings_get_no_stale_reminders(bot: Harness) -> None:
-    booking = book(bot, "08.12", "10:00-12:00")
-    await tick(bot, at(2026, 12, 7, 9, 30))  # plans nothing yet (not due)
-    await tick(bot, at(2026, 12, 7, 10, 0))  # the 24 h reminder is queued and sent
+    booking = bot.book("08.12", "10:00-12:00")
+    await bot.tick(at(2026, 12, 7, 9, 30))  # plans nothing yet (not due)
+    await bot.tick(at(2026, 12, 7, 10, 0))  # the 24 h reminder is queued and sent
     assert len(bot.api.chat(1001)) == 1
     free = bot.db.call(consultations.free_slots, service="psychologist", now=bot.clock.now(),
                        until=bot.clock.now() + timedelta(days=2))
     bot.db.call(consultations.move_booking, participant_id=booking.participant_id,
                 booking_id=booking.id, slot_id=free[0].id, now=bot.clock.now(), until_hours=2,
                 max_upcoming=1, waitlist_text="x")
-    await tick(bot, at(2026, 12, 7, 11, 0))  # a day before the new time, 11:00
+    await bot.tick(at(2026, 12, 7, 11, 0))  # a day before the new time, 11:00
     assert "godz. 11:00" in bot.api.chat(1001)[-1].text
-    await tick(bot, at(2026, 12, 8, 9, 0))  # 1 h before the old time: nothing
+    await bot.tick(at(2026, 12, 8, 9, 0))  # 1 h before the old time: nothing
     assert len(bot.api.chat(1001)) == 2
-    await tick(bot, at(2026, 12, 8, 10, 0))  # 1 h before the new 11:00
+    await bot.tick(at(2026, 12, 8, 10, 0))  # 1 h before the new 11:00
     assert len(bot.api.chat(1001)) == 3 and "godz. 11:00" in bot.api.chat(1001)[-1].text
     with bot.db.session() as s:
         keys = sorted(m.dedupe_key.rsplit(":", 1)[1] for m in s.exec(select(OutboxMessage)))
@@ -92,8 +71,8 @@ async def test_cancelled_and_moved_bookings_get_no_stale_reminders(bot: Harness)
 
 
 async def test_missed_while_down_sent_if_still_useful_else_dropped(bot: Harness) -> None:
-    book(bot, "08.12", "10:00-11:00")
-    await tick(bot, at(2026, 12, 8, 8, 0))  # down all Monday: the 24 h one is still useful
+    bot.book("08.12", "10:00-11:00")
+    await bot.tick(at(2026, 12, 8, 8, 0))  # down all Monday: the 24 h one is still useful
     assert len(bot.api.chat(1001)) == 1
     with bot.db.session() as s:  # queue the 1 h one, then pretend the bot was down past 10:00
         bot.clock.set(at(2026, 12, 8, 9, 0))
@@ -106,7 +85,7 @@ async def test_missed_while_down_sent_if_still_useful_else_dropped(bot: Harness)
 
 
 async def test_crash_mid_send_is_resent_once_after_reclaim(bot: Harness) -> None:
-    book(bot, "08.12", "10:00-11:00")
+    bot.book("08.12", "10:00-11:00")
     bot.clock.set(at(2026, 12, 7, 10, 0))
     await plan_tick(bot.live.app)
     claimed = bot.db.call(outbox.claim_due, now=bot.clock.now(), worker="crashed")
@@ -121,9 +100,9 @@ async def test_crash_mid_send_is_resent_once_after_reclaim(bot: Harness) -> None
 
 
 async def test_blocked_user_gets_the_reminder_by_sms_without_naming_the_help(bot: Harness) -> None:
-    book(bot, "08.12", "10:00-11:00")
+    bot.book("08.12", "10:00-11:00")
     bot.api.block(1001)
-    await tick(bot, at(2026, 12, 7, 10, 0))
+    await bot.tick(at(2026, 12, 7, 10, 0))
     await deliver_due(bot.live.app)
     sms = bot.live.app.bot_data["sms_gateway"].sent
     assert len(sms) == 1 and sms[0][0] == "+48601234567"
@@ -133,26 +112,26 @@ async def test_blocked_user_gets_the_reminder_by_sms_without_naming_the_help(bot
 
 
 async def test_telegram_errors_are_retried_with_backoff(bot: Harness) -> None:
-    book(bot, "08.12", "10:00-11:00")
+    bot.book("08.12", "10:00-11:00")
     bot.api.fail_next("sendMessage", status=500)
-    await tick(bot, at(2026, 12, 7, 10, 0))
+    await bot.tick(at(2026, 12, 7, 10, 0))
     assert bot.api.chat(1001) == []
-    await tick(bot, at(2026, 12, 7, 10, 0, ) + timedelta(seconds=31))
+    await bot.tick(at(2026, 12, 7, 10, 0, ) + timedelta(seconds=31))
     assert len(bot.api.chat(1001)) == 1
 
 
 async def test_daily_summary_on_working_days_only(bot: Harness) -> None:
     bot.staff("Jan K.", "coordinator", telegram_user_id=5009)
     bot.staff("Katarzyna", "psychologist", telegram_user_id=5001)  # does not see hours
-    await tick(bot, at(2026, 12, 7, 15, 59))
+    await bot.tick(at(2026, 12, 7, 15, 59))
     assert bot.api.chat(5009) == []
-    await tick(bot, at(2026, 12, 7, 16, 0))
-    await tick(bot, at(2026, 12, 7, 17, 0))
+    await bot.tick(at(2026, 12, 7, 16, 0))
+    await bot.tick(at(2026, 12, 7, 17, 0))
     assert [m.text.splitlines()[0] for m in bot.api.chat(5009)] == [
         "Podsumowanie godzin PSU – poniedziałek, 7 grudnia"]
     assert bot.api.chat(5001) == []
-    await tick(bot, at(2026, 12, 24, 16, 0))  # Wigilia: a public holiday since 2025
-    await tick(bot, at(2026, 12, 26, 16, 0))  # Saturday
+    await bot.tick(at(2026, 12, 24, 16, 0))  # Wigilia: a public holiday since 2025
+    await bot.tick(at(2026, 12, 26, 16, 0))  # Saturday
     assert len(bot.api.chat(5009)) == 1
 
 
@@ -169,7 +148,7 @@ async def test_two_senders_on_one_postgresql_send_each_message_once(
     from bot.app import build_application
     from handlers.context import Deps
     from storage.db import Database
-    from tests.handlers.conftest import make_settings
+    from tests.auxil.harness import make_settings
 
     now = clock.now()
     participants = [{"id": i, "number": str(i), "first_name": "P", "last_name": "T", "gender": "K",
@@ -206,14 +185,14 @@ async def test_two_senders_on_one_postgresql_send_each_message_once(
 async def test_telegram_timeout_is_retried_and_nothing_is_lost(api, db, db_url, clock) -> None:
     from bot.app import build_application
     from handlers.context import Deps
-    from tests.handlers.conftest import make_settings
+    from tests.auxil.harness import make_settings
 
     app = build_application(Deps(settings=make_settings(api, db_url, telegram_timeout=0.3),
                                  db=db, clock=clock))
     await app.bot.initialize()
     try:
         harness = Harness(live=None, api=api, deps=app.bot_data["deps"], db=db, clock=clock)  # type: ignore[arg-type]
-        book(harness, "08.12", "10:00-11:00")
+        harness.book("08.12", "10:00-11:00")
         clock.set(at(2026, 12, 7, 10, 0))
         await plan_tick(app)
         api.fail_next("sendMessage", delay=1.0)  # Telegram answers too late

@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import select
 
 from storage.models import Booking, OutboxMessage
-from tests.handlers.conftest import Harness
+from tests.auxil.harness import Harness
 
 
 @pytest.fixture

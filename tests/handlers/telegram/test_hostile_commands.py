@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from storage.models import Role
-from tests.handlers.conftest import Harness
+from tests.auxil.harness import Harness
 
 ARGS = st.one_of(
     st.text(alphabet=st.characters(blacklist_categories=["Cs"], blacklist_characters="\x00"),

@@ -9,13 +9,12 @@ from sqlmodel import select
 
 from storage.db import Database
 from storage.models import Booking
-from tests.cli.test_cli import kisbot  # noqa: F401  (the fixture)
 
 PEOPLE = ("number,first_name,last_name,gender,phone,referred_on,work_site\n"
           "12,Anna,Kowalska,K,,2021-01-04,\n13,Jan,Nowak,M,,2021-01-04,\n")
 
 
-def test_import_consultations(kisbot, tmp_path: Path, db: Database) -> None:  # noqa: F811
+def test_import_consultations(kisbot, tmp_path: Path, db: Database) -> None:
     people = tmp_path / "people.csv"
     people.write_text(PEOPLE)
     assert kisbot("participants", "import", str(people)).exit_code == 0
@@ -32,7 +31,7 @@ def test_import_consultations(kisbot, tmp_path: Path, db: Database) -> None:  # 
     assert rows[0].starts_at == datetime(2021, 3, 4, 9, 0, tzinfo=UTC)  # 10:00 Warsaw (CET)
 
 
-def test_bad_rows_are_all_reported(kisbot, tmp_path: Path, db: Database) -> None:  # noqa: F811
+def test_bad_rows_are_all_reported(kisbot, tmp_path: Path, db: Database) -> None:
     people = tmp_path / "people.csv"
     people.write_text(PEOPLE)
     kisbot("participants", "import", str(people))

@@ -1,0 +1,96 @@
+"""Builders for the club's people, sites, slots and bookings, through the real store operations.
+
+    make = Factory(db, clock)
+    anna = make.participant("12", "Anna", telegram_user_id=1001, work_site="Biblioteka")
+    kasia = make.staff("Katarzyna", "psychologist", telegram_user_id=5001)
+    [slot, *_] = make.slots(kasia, "08.12", "10:00-12:00")
+    make.booking(anna, slot)
+"""
+
+from __future__ import annotations
+
+import socket
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlmodel import select
+
+from storage import consultations, people
+from storage.clock import Clock
+from storage.consultation_rules import parse_slot_request
+from storage.db import Database
+from storage.models import Booking, Participant, Slot, Staff, WorkSite
+
+WAW = ZoneInfo("Europe/Warsaw")
+REFERRED_ON = date(2026, 11, 2)
+
+
+def at(y: int, mo: int, d: int, h: int, mi: int = 0) -> datetime:
+    """A Warsaw wall-clock moment."""
+    return datetime(y, mo, d, h, mi, tzinfo=WAW)
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on at the moment."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Factory:
+    """Adds rows the way the CLI and the imports do (audit rows included)."""
+
+    def __init__(self, db: Database, clock: Clock, tz: ZoneInfo = WAW) -> None:
+        self.db, self.clock, self.tz = db, clock, tz
+
+    def site(self, name: str = "Biblioteka") -> WorkSite:
+        """A work site (the existing one when the name is taken)."""
+        with self.db.session() as s:
+            found = s.exec(select(WorkSite).where(WorkSite.name == name)).first()
+            if found is None:
+                found = WorkSite(name=name)
+                s.add(found)
+                s.flush()
+            return found
+
+    def participant(self, number: str = "12", first_name: str = "Anna", *,
+                    last_name: str = "Testowa", gender: str = "K", phone: str | None = None,
+                    telegram_user_id: int | None = None, work_site: str | None = None,
+                    referred_on: date = REFERRED_ON, **fields: object) -> Participant:
+        """A participant (a work site is created when named); extra fields set afterwards."""
+        if work_site is not None:
+            self.site(work_site)
+        new = people.NewParticipant(number=number, first_name=first_name, last_name=last_name,
+                                    gender=gender, phone=phone, referred_on=referred_on,
+                                    work_site=work_site)
+        added = self.db.call(people.add_participant, new=new, actor="cli", now=self.clock.now())
+        extra = {"telegram_user_id": telegram_user_id, **fields} if telegram_user_id else fields
+        if not extra:
+            return added
+        with self.db.session() as s:
+            row = s.get(Participant, added.id)
+            assert row is not None
+            for name, value in extra.items():
+                setattr(row, name, value)
+            return row
+
+    def staff(self, name: str = "Katarzyna", *roles: str, telegram_user_id: int | None = None,
+              phone: str | None = None) -> Staff:
+        """A member of staff with the given roles (psychologist when none is given)."""
+        return self.db.call(people.add_staff, name=name, roles=list(roles or ("psychologist",)),
+                            telegram_user_id=telegram_user_id, phone=phone, actor="cli",
+                            now=self.clock.now())
+
+    def slots(self, member: Staff, day: str = "08.12", span: str = "10:00-12:00",
+              *extra: str, minutes: int = 60) -> list[Slot]:
+        """Publish a range of slots as `/terminy DAY SPAN [EXTRA…]` would."""
+        today = self.clock.now().astimezone(self.tz).date()
+        request = parse_slot_request([day, span, *extra], today)
+        return self.db.call(consultations.publish_slots, staff=member, request=request,
+                            now=self.clock.now(), tz=self.tz, default_minutes=minutes).created
+
+    def booking(self, participant: Participant, slot: Slot, *, max_upcoming: int = 1,
+                source: str = "telegram") -> Booking:
+        """Book a slot for a participant."""
+        return self.db.call(consultations.book, participant_id=participant.id, slot_id=slot.id,
+                            now=self.clock.now(), max_upcoming=max_upcoming, source=source)
