@@ -18,6 +18,7 @@ from tests.auxil.databases import (
     pg_admin_url,
     truncate_all,
 )
+from tests.auxil.factories import Factory
 
 # The running bot against the Bot API stand-in (fixtures `api`, `bot`), for every folder.
 pytest_plugins = ["tests.auxil.harness"]
@@ -79,3 +80,9 @@ def pg_db(request: pytest.FixtureRequest) -> Iterator[Database]:
 def clock() -> ManualClock:
     """A clock at Monday 7 December 2026, 09:00 Warsaw time (08:00 UTC)."""
     return ManualClock(datetime(2026, 12, 7, 8, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def make(db: Database, clock: ManualClock) -> Factory:
+    """Builders for people, sites, slots and bookings on the database under test."""
+    return Factory(db, clock)

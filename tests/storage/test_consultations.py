@@ -10,12 +10,12 @@ import pytest
 from sqlmodel import select
 
 from storage import consultations as c
-from storage import people
 from storage.clock import ManualClock
 from storage.consultation_rules import SlotRequest, parse_slot_request, slot_starts
 from storage.db import Database
 from storage.errors import DomainError
 from storage.models import Booking, OutboxMessage, Participant, Staff
+from tests.auxil.factories import Factory
 
 WAW = ZoneInfo("Europe/Warsaw")
 TODAY = date(2026, 12, 7)
@@ -42,14 +42,13 @@ def test_slots_fill_the_range_in_local_time() -> None:
 
 
 def staff(db: Database, clock: ManualClock, role: str = "psychologist", tg: int = 5001) -> Staff:
-    return db.call(people.add_staff, name="Katarzyna", roles=[role], telegram_user_id=tg,
-                   phone=None, actor="cli", now=clock.now())
+    return Factory(db, clock).staff("Katarzyna", role, telegram_user_id=tg)
 
 
 def participant(db: Database, clock: ManualClock, number: str) -> Participant:
-    new = people.NewParticipant(number=number, first_name=f"P{number}", last_name="T", gender="K",
-                                phone=f"+4860123{int(number):04d}", referred_on=date(2026, 1, 5))
-    return db.call(people.add_participant, new=new, actor="cli", now=clock.now())
+    return Factory(db, clock).participant(number, f"P{number}", last_name="T",
+                                          phone=f"+4860123{int(number):04d}",
+                                          referred_on=date(2026, 1, 5))
 
 
 def publish(db: Database, clock: ManualClock, member: Staff, args: list[str]) -> c.Published:

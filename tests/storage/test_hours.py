@@ -8,31 +8,29 @@ from decimal import Decimal as D
 import pytest
 from sqlmodel import select
 
-from storage import hours, people, rates, sites
+from storage import hours, people, rates
 from storage.clock import ManualClock
 from storage.db import Database
 from storage.errors import DomainError
 from storage.hours_rules import Limits
 from storage.hours_summary import daily_summary
-from storage.models import AuditLog, HourEntry, Participant, WorkSite
+from storage.models import AuditLog, HourEntry, Participant
 from storage.settlement import settlement
+from tests.auxil.factories import Factory
 
 LIMITS = Limits()
 TODAY = date(2026, 12, 7)  # a Monday (the clock fixture)
+NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 def add_site(db: Database, name: str) -> None:
-    with db.session() as s:
-        s.add(WorkSite(name=name))
+    Factory(db, ManualClock(NOW)).site(name)
 
 
 def person(db: Database, number: str, site: str | None = "Biblioteka",
            first: str = "Anna", referred: date = date(2020, 1, 1)) -> Participant:
-    if site and not db.call(sites.find_site, name=site):
-        add_site(db, site)
-    new = people.NewParticipant(number=number, first_name=first, last_name="Nowak", gender="K",
-                                phone=None, referred_on=referred, work_site=site)
-    return db.call(people.add_participant, new=new, actor="cli", now=datetime(2026, 1, 1, tzinfo=UTC))
+    return Factory(db, ManualClock(NOW)).participant(number, first, last_name="Nowak",
+                                                     work_site=site, referred_on=referred)
 
 
 def log(db: Database, who: Participant, h: str, day: date = TODAY, clock: ManualClock | None = None,

@@ -8,18 +8,17 @@ from decimal import Decimal
 import pytest
 from sqlmodel import select
 
-from storage import invites, people, rates
+from storage import invites, rates
 from storage.clock import ManualClock
 from storage.db import Database
 from storage.errors import DomainError
 from storage.models import AuditLog, InviteCode, Participant
+from tests.auxil.factories import Factory
 
 
 @pytest.fixture
 def anna(db: Database, clock: ManualClock) -> Participant:
-    new = people.NewParticipant(number="12", first_name="Anna", last_name="Kowalska", gender="K",
-                                phone="+48601234567", referred_on=date(2026, 11, 2))
-    return db.call(people.add_participant, new=new, actor="cli", now=clock.now())
+    return Factory(db, clock).participant("12", "Anna", last_name="Kowalska", phone="+48601234567")
 
 
 def invite(db: Database, who: Participant, clock: ManualClock, ttl: int = 14) -> str:
