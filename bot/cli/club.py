@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from bot.cli.common import CLI_ACTOR, DATA_DIR, database, fail, now, run_import
-from handlers.texts import common as texts
+from handlers.texts.errors import Channel, sentence
 from storage import rates, sites
 from storage.errors import DomainError
 from storage.parsing import parse_amount, parse_date
@@ -49,7 +49,7 @@ def rates_set(
         database().call(rates.set_rate, kind=kind, amount=value, valid_from=since,
                         actor=CLI_ACTOR, now=now())
     except DomainError as exc:
-        fail(texts.domain_error(exc))
+        fail(sentence(exc, Channel.cli))
     typer.echo(f"Stawka {kind}: {value} zł od {since:%d.%m.%Y}.")
 
 

@@ -7,7 +7,7 @@ from typing import NoReturn
 
 import typer
 
-from handlers.texts import common as texts
+from handlers.texts.errors import Channel, row_sentence, sentence
 from storage.clock import SystemClock
 from storage.csvfile import ImportFailed
 from storage.db import Database, DatabaseUrlError
@@ -58,7 +58,7 @@ def report_import(result_or_error: object) -> None:
         typer.secho(f"Nic nie zapisano: {len(result_or_error.errors)} błędnych wierszy.",
                     err=True, fg=typer.colors.RED)
         for error in result_or_error.errors:
-            typer.echo("  " + texts.row_error(error), err=True)
+            typer.echo("  " + row_sentence(error), err=True)
         raise typer.Exit(1)
 
 
@@ -70,7 +70,7 @@ def run_import(fn, path: Path, **kwargs) -> None:
         report_import(exc)
         return
     except DomainError as exc:
-        fail(texts.domain_error(exc))
+        fail(sentence(exc, Channel.cli))
     typer.echo(f"Zaimportowano: dodano {result.created}, zmieniono {result.updated}.")
 
 

@@ -11,7 +11,7 @@ import typer
 from sqlmodel import Session
 
 from bot.cli.common import CLI_ACTOR, SANDBOX_BOT_USERNAME, database, fail, now, run_import, settings
-from handlers.texts import common as texts
+from handlers.texts.errors import Channel, sentence
 from storage import audit, invites, people, privacy, sites
 from storage.errors import DomainError
 from storage.models import Participant
@@ -40,7 +40,7 @@ def staff_add(
                                  telegram_user_id=telegram_id, phone=e164, actor=CLI_ACTOR,
                                  now=now())
     except DomainError as exc:
-        fail(texts.domain_error(exc))
+        fail(sentence(exc, Channel.cli))
     typer.echo(f"Dodano pracownika nr {member.id}: {member.name} ({member.roles}).")
 
 
@@ -82,7 +82,7 @@ def participants_add(
     try:
         added = database().call(people.add_participant, new=new, actor=CLI_ACTOR, now=now())
     except DomainError as exc:
-        fail(texts.domain_error(exc))
+        fail(sentence(exc, Channel.cli))
     typer.echo(f"Dodano uczestnika {added.number}: {added.first_name} {added.last_name}.")
 
 
@@ -114,7 +114,7 @@ def participants_export(
     try:
         data = database().call(gather)
     except DomainError as exc:
-        fail(texts.domain_error(exc))
+        fail(sentence(exc, Channel.cli))
     text = json.dumps(data, ensure_ascii=False, indent=2)
     if out is None:
         typer.echo(text)
@@ -133,7 +133,7 @@ def participants_erase(
     try:
         person = db.call(people.get_participant, number=number)
     except DomainError as exc:
-        fail(texts.domain_error(exc))
+        fail(sentence(exc, Channel.cli))
     if not yes and not typer.confirm(f"Usunąć dane osobowe uczestnika {number}? Tego nie można cofnąć"):
         raise typer.Exit(1)
 
@@ -171,7 +171,7 @@ def invite(number: Annotated[str, typer.Argument(help="Numer uczestnika w klubie
     try:
         code = db.call(make)
     except DomainError as exc:
-        fail(texts.domain_error(exc))
+        fail(sentence(exc, Channel.cli))
     typer.echo(f"https://t.me/{username}?start={code}")
     typer.echo(f"Link jest jednorazowy i ważny {cfg.invite_ttl_days} dni.", err=True)
 

@@ -15,9 +15,9 @@ from decimal import Decimal
 from handlers.context import Deps
 from handlers.sms.keywords import SmsCommand, parse_sms
 from handlers.texts import booking as booking_texts
-from handlers.texts import hours as hour_texts
 from handlers.texts import sms as texts
 from handlers.texts import workshops as workshop_texts
+from handlers.texts.errors import Channel, error_text, sentence
 from storage import consultations, conversation, hours, outbox, workshops
 from storage.errors import DomainError
 from storage.hours_rules import Limits, parse_work_day
@@ -75,7 +75,7 @@ async def _answer(deps: Deps, person: Participant, phone: str, cmd: SmsCommand) 
     handler = {"help": _help, "hours": _hours, "book": _book, "mine": _mine, "cancel": _cancel,
                "stop": _stop, "start": _start, "choice": _choice, "yes": _yes, "no": _no}.get(cmd.kind)
     if cmd.kind == "error":
-        return texts.ERRORS.get(cmd.error or "", texts.NOT_UNDERSTOOD)
+        return error_text(cmd.error or "", Channel.sms)
     if handler is None:
         return texts.NOT_UNDERSTOOD
     return await handler(deps, person, phone, cmd)
@@ -92,7 +92,7 @@ async def _hours(deps: Deps, person: Participant, phone: str, cmd: SmsCommand) -
             date(cmd.day[2], cmd.day[1], cmd.day[0]) if cmd.day[2]
             else parse_work_day(f"{cmd.day[0]}.{cmd.day[1]}", today))
     except ValueError:
-        return texts.ERRORS["bad_date"]
+        return error_text("bad_date", Channel.sms)
     try:
         done = await deps.db.run(hours.log_hours, participant_id=person.id, work_date=day,
                                  hours=Decimal(cmd.hours or 0), today=today,
@@ -100,7 +100,7 @@ async def _hours(deps: Deps, person: Participant, phone: str, cmd: SmsCommand) -
                                  backdate_days=deps.settings.hours_backdate_days,
                                  now=deps.clock.now(), source="sms")
     except DomainError as exc:
-        return hour_texts.error(exc)
+        return sentence(exc, Channel.sms)
     return texts.logged(done.entry.hours, day, done.previous)
 
 
@@ -177,9 +177,7 @@ async def _yes(deps: Deps, person: Participant, phone: str, cmd: SmsCommand) -> 
                                     max_upcoming=deps.settings.max_upcoming_per_service,
                                     source="sms")
     except DomainError as exc:
-        if exc.code == "booking_limit":
-            return texts.ALREADY_BOOKED
-        return texts.TAKEN
+        return sentence(exc, Channel.sms)
     return texts.booked(booking, deps.settings.tz)
 
 
@@ -211,7 +209,7 @@ async def _cancel(deps: Deps, person: Participant, phone: str, cmd: SmsCommand) 
                                     until_hours=deps.settings.cancel_until_hours,
                                     waitlist_text=booking_texts.WAITLIST_SMS_SAFE)
     except DomainError as exc:
-        return booking_texts.error(exc)
+        return sentence(exc, Channel.sms)
     return texts.cancelled(booking, deps.settings.tz)
 
 

@@ -18,6 +18,7 @@ from handlers.telegram.common import Buttons, CommandSpec, edit_or_say, say
 from handlers.texts import broadcasts as bc_texts
 from handlers.texts import common, fmt
 from handlers.texts import workshops as texts
+from handlers.texts.errors import sentence
 from storage import broadcasts, workshops
 from storage.errors import DomainError
 from storage.models import Role
@@ -72,7 +73,7 @@ async def create_command(update: Update, context: KisContext) -> None:
         await say(update, texts.USAGE)
         return
     except DomainError as exc:
-        await say(update, f"{texts.error(exc)}\n\n{texts.USAGE}")
+        await say(update, f"{sentence(exc)}\n\n{texts.USAGE}")
         return
     await say(update, texts.created(workshop, tz))
 
@@ -158,7 +159,7 @@ async def staff_button(update: Update, context: KisContext) -> None:
         else:
             raise ValueError(action)
     except DomainError as exc:
-        await query.answer(texts.error(exc), show_alert=True)
+        await query.answer(sentence(exc), show_alert=True)
     except (IndexError, ValueError):
         await query.answer(common.STALE_BUTTON, show_alert=True)
 
@@ -179,7 +180,7 @@ async def rsvp_button(update: Update, context: KisContext) -> None:
                                    now=deps.clock.now(),
                                    promoted_text=texts.promoted(workshop, tz))
     except DomainError as exc:
-        await query.answer(texts.error(exc), show_alert=True)
+        await query.answer(sentence(exc), show_alert=True)
         return
     except ValueError:
         await query.answer(common.STALE_BUTTON, show_alert=True)

@@ -6,7 +6,6 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from handlers.texts import fmt
-from storage.errors import DomainError
 from storage.models import Booking, Participant, Slot
 
 SERVICE = {"psychologist": "Psycholog", "career_advisor": "Doradca zawodowy"}
@@ -97,31 +96,6 @@ def slot_cancelled_by_staff(booking: Booking, tz: ZoneInfo) -> str:
     """To a participant whose slot staff withdrew (discreet: may go by SMS)."""
     return (f"Przepraszamy, rozmowa {fmt.when(booking.starts_at, tz)} jest odwołana. "
             "Umów nowy termin: /wizyta w czacie albo WIZYTA w SMS.")
-
-
-ERRORS = {
-    "slot_gone": "Tego terminu już nie ma. Wybierz inny:",
-    "slot_past": "Ten termin już minął. Wybierz inny:",
-    "slot_taken": "Ktoś właśnie zajął ten termin. Oto inne wolne godziny:",
-    "booking_not_found": "Tej wizyty już nie ma na liście. Zobacz aktualne: /moje",
-    "not_ended": "Tę wizytę można oznaczyć dopiero po jej zakończeniu.",
-    "slot_not_found": "Tego terminu już nie ma.",
-    "participant_not_found": "Nie ma uczestnika o numerze {number}.",
-    "not_a_consultant": "Terminy konsultacji dodają psycholog i doradca zawodowy.",
-    "slots_in_past": "Ten czas już minął – podaj przyszły dzień lub godzinę.",
-    "slots_none_fit": "W tym przedziale nie mieści się żadna wizyta. Sprawdź godziny i długość.",
-}
-
-
-def error(exc: DomainError) -> str:
-    """A booking rule that was not met, in Polish."""
-    if exc.code == "cancel_too_late":
-        return (f"Wizytę można odwołać najpóźniej {exc.params['hours']} h przed jej "
-                "początkiem. Jeśli nie możesz przyjść, zadzwoń do klubu.")
-    if exc.code == "slots_holiday":
-        return (f"{exc.params['holiday']} to dzień wolny od pracy. Jeśli mimo to chcesz dodać "
-                "terminy, dopisz na końcu polecenia słowo: święto")
-    return ERRORS.get(exc.code, ERRORS["slot_gone"]).format(**exc.params)
 
 
 # --- staff ---------------------------------------------------------------------------------

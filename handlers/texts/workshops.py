@@ -5,7 +5,6 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from handlers.texts import fmt
-from storage.errors import DomainError
 from storage.models import Participant, Workshop, WorkshopSignup
 from storage.workshops import Answer, WorkshopCounts
 
@@ -22,23 +21,6 @@ INVITE_BUTTON = "📣 Zaproś {n}"
 ATTENDANCE_HINT = "Zaznacz obecnych (naciśnij jeszcze raz, aby cofnąć):"
 NOBODY_SIGNED = "Nikt się jeszcze nie zapisał."
 MARKS = {"attended": "✅", "absent": "❌", "going": "⬜"}
-
-ERRORS = {
-    "workshop_in_past": "Ten termin już minął. Podaj przyszłą datę.",
-    "bad_capacity": "Liczba miejsc musi być od 1 do {limit}.",
-    "bad_place": "Podaj miejsce w cudzysłowie, np. \"Sala 2\".",
-    "workshop_not_found": "Nie znalazłem tego warsztatu.",
-    "workshop_closed": "Zapisy na ten warsztat są już zamknięte.",
-    "workshop_not_started": "Obecność zaznaczysz po rozpoczęciu warsztatu.",
-    "signup_not_found": "Ta osoba nie jest zapisana na warsztat.",
-    "no_open_invitation": "Nie masz teraz otwartego zaproszenia na warsztat.",
-}
-
-
-def error(exc: DomainError) -> str:
-    """A store error in Polish."""
-    return ERRORS.get(exc.code, "Nie udało się. Spróbuj jeszcze raz.").format(**exc.params)
-
 
 def created(workshop: Workshop, tz: ZoneInfo) -> str:
     """Confirmation of /warsztat."""
