@@ -21,7 +21,7 @@ from handlers.texts.errors import Channel, error_text, sentence
 from storage import consultations, conversation, hours, outbox, workshops
 from storage.errors import DomainError
 from storage.hours_rules import Limits, parse_work_day
-from storage.models import Participant, Service
+from storage.models import Participant, Service, Source
 from storage.parsing import parse_phone
 
 log = logging.getLogger(__name__)
@@ -98,7 +98,7 @@ async def _hours(deps: Deps, person: Participant, phone: str, cmd: SmsCommand) -
                                  hours=Decimal(cmd.hours or 0), today=today,
                                  limits=Limits.of(deps.settings),
                                  backdate_days=deps.settings.hours_backdate_days,
-                                 now=deps.clock.now(), source="sms")
+                                 now=deps.clock.now(), source=Source.sms)
     except DomainError as exc:
         return sentence(exc, Channel.sms)
     return texts.logged(done.entry.hours, day, done.previous)
@@ -175,7 +175,7 @@ async def _yes(deps: Deps, person: Participant, phone: str, cmd: SmsCommand) -> 
         booking = await deps.db.run(consultations.book, participant_id=person.id,
                                     slot_id=state["slot"], now=deps.clock.now(),
                                     max_upcoming=deps.settings.max_upcoming_per_service,
-                                    source="sms")
+                                    source=Source.sms)
     except DomainError as exc:
         return sentence(exc, Channel.sms)
     return texts.booked(booking, deps.settings.tz)

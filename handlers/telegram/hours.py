@@ -20,6 +20,7 @@ from storage import hours
 from storage.errors import DomainError
 from storage.hours_overview import Overview, overview
 from storage.hours_rules import Limits, choices, left, parse_work_day
+from storage.models import HourStatus
 from storage.parsing import parse_hours
 
 log = logging.getLogger(__name__)
@@ -46,7 +47,7 @@ def overview_buttons(view: Overview) -> Buttons:
     options = [(f"{h} h", f"hr:log:{view.today:%Y-%m-%d}:{h}") for h in choices(room)]
     rows: list[list[tuple[str, str]]] = [options[i:i + 4] for i in range(0, len(options), 4)]
     for entry in view.recent:
-        if entry.status == "submitted":
+        if entry.status == HourStatus.submitted:
             label = f"{entry.work_date:%d.%m}"
             rows.append([(f"{texts.FIX} {label}", f"hr:fix:{entry.id}"),
                          (f"{texts.DELETE} {label}", f"hr:del:{entry.id}")])

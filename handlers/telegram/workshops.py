@@ -21,7 +21,7 @@ from handlers.texts import workshops as texts
 from handlers.texts.errors import sentence
 from storage import broadcasts, workshops
 from storage.errors import DomainError
-from storage.models import Role
+from storage.models import Role, SignupStatus, WorkshopStatus
 from storage.parsing import parse_hours
 
 STAFF_ROLES = (Role.coordinator, Role.social_worker)
@@ -85,7 +85,7 @@ def list_buttons(items: list[workshops.WorkshopCounts], coordinator: bool) -> Bu
         wid = item.workshop.id
         row = [(texts.LIST_BUTTON.format(n=n), f"ws:list:{wid}"),
                (texts.ATTENDANCE_BUTTON.format(n=n), f"ws:att:{wid}")]
-        if coordinator and item.workshop.status == "planned":
+        if coordinator and item.workshop.status == WorkshopStatus.planned:
             row.append((texts.INVITE_BUTTON.format(n=n), f"ws:inv:{wid}"))
         rows.append(row)
     return rows
@@ -111,7 +111,7 @@ async def show_attendance(update: Update, context: KisContext, workshop_id: int)
     if workshop.starts_at > deps.clock.now():
         raise DomainError("workshop_not_started")
     rows = [(s, p) for s, p in await deps.db.run(workshops.people, workshop_id=workshop_id)
-            if s.status in ("going", "attended", "absent")]
+            if s.status in (SignupStatus.going, SignupStatus.attended, SignupStatus.absent)]
     if not rows:
         await edit_or_say(update, texts.NOBODY_SIGNED)
         return

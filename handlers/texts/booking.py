@@ -6,7 +6,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from handlers.texts import fmt
-from storage.models import Booking, Participant, Slot
+from storage.models import Booking, BookingStatus, Participant, Slot, SlotMode
 
 SERVICE = {"psychologist": "Psycholog", "career_advisor": "Doradca zawodowy"}
 SERVICE_BUTTON = {"psychologist": "🧠 Psycholog", "career_advisor": "💼 Doradca zawodowy"}
@@ -36,9 +36,9 @@ def choose_time(day_text: str) -> str:
     return f"{day_text} – wybierz godzinę:"
 
 
-def how(mode: str, link: str | None) -> str:
+def how(mode: SlotMode, link: str | None) -> str:
     """How the consultation happens, in plain words (a sentence of its own)."""
-    if mode == "video":
+    if mode == SlotMode.video:
         return f"Rozmowa wideo: {link}" if link else "Rozmowa wideo (link dostaniesz przed rozmową)"
     return "Rozmowa telefoniczna – zadzwonimy na Twój numer"
 
@@ -130,9 +130,9 @@ def agenda_line(slot: Slot, booking: Booking | None, person: Participant | None,
     start = fmt.clock_time(slot.starts_at, tz)
     if booking is None or person is None:
         return f"{start} – {FREE}"
-    status = {"attended": " ✅", "no_show": " ❌"}.get(booking.status, "")
-    reach = f"tel. {person.phone}" if slot.mode == "phone" and person.phone else (
-        "wideo" if slot.mode == "video" else "brak telefonu!")
+    status = {BookingStatus.attended: " ✅", BookingStatus.no_show: " ❌"}.get(booking.status, "")
+    reach = f"tel. {person.phone}" if slot.mode == SlotMode.phone and person.phone else (
+        "wideo" if slot.mode == SlotMode.video else "brak telefonu!")
     return f"{start} – {person.first_name} {person.last_name} ({person.number}), {reach}{status}"
 
 
@@ -146,7 +146,8 @@ def cancel_slot_question(slot: Slot, booked_by: Participant | None, tz: ZoneInfo
 
 
 SLOT_CANCELLED = "Termin usunięty."
-MARKED = {"attended": "Zapisano: wizyta odbyła się ✅", "no_show": "Zapisano: osoba nie przyszła ❌"}
+MARKED = {BookingStatus.attended: "Zapisano: wizyta odbyła się ✅",
+          BookingStatus.no_show: "Zapisano: osoba nie przyszła ❌"}
 
 
 def recorded(person_number: str, when_text: str, minutes: int) -> str:

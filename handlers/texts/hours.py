@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from handlers.texts import fmt
 from storage.hours_rules import Used
+from storage.models import HourStatus
 
 DESCRIPTION = "moje godziny pracy"
 MENU_LABEL = "🕒 Moje godziny"
@@ -49,7 +50,8 @@ def deleted(day: date, hours: Decimal) -> str:
 
 def entry_label(day: date, hours: Decimal, state: str) -> str:
     """One entry in the list: '⏳ pt. 04.12 – 4 godziny'."""
-    mark = {"submitted": PENDING_MARK, "confirmed": CONFIRMED_MARK}.get(state, REJECTED_MARK)
+    mark = {HourStatus.submitted: PENDING_MARK,
+            HourStatus.confirmed: CONFIRMED_MARK}.get(state, REJECTED_MARK)
     return f"{mark} {fmt.short_day(day)} – {fmt.hours(hours)}"
 
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from handlers.texts import fmt
-from storage.models import Booking
+from storage.models import Booking, SlotMode
 
 HELP = ("Polecenia: GODZINY 4 (lub GODZINY 4 03.12) - wpis godzin; WIZYTA - umów rozmowę; "
         "MOJE - Twoje terminy; ANULUJ 1 - odwołaj; STOP / START - ogłoszenia.")
@@ -47,7 +47,7 @@ def confirm(starts_at: datetime, tz: ZoneInfo) -> str:
 
 def booked(booking: Booking, tz: ZoneInfo) -> str:
     """After booking by SMS."""
-    kind = "rozmowa wideo" if booking.mode == "video" else "rozmowa telefoniczna (zadzwonimy)"
+    kind = "rozmowa wideo" if booking.mode == SlotMode.video else "rozmowa telefoniczna (zadzwonimy)"
     return f"Umówione: {fmt.when(booking.starts_at, tz)}, {kind}. Odwołanie: MOJE"
 
 

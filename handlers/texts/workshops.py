@@ -5,7 +5,7 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from handlers.texts import fmt
-from storage.models import Participant, Workshop, WorkshopSignup
+from storage.models import Participant, SignupStatus, Workshop, WorkshopSignup
 from storage.workshops import Answer, WorkshopCounts
 
 CREATE_DESCRIPTION = "nowy warsztat grupowy"
@@ -20,7 +20,7 @@ ATTENDANCE_BUTTON = "✅ Obecność {n}"
 INVITE_BUTTON = "📣 Zaproś {n}"
 ATTENDANCE_HINT = "Zaznacz obecnych (naciśnij jeszcze raz, aby cofnąć):"
 NOBODY_SIGNED = "Nikt się jeszcze nie zapisał."
-MARKS = {"attended": "✅", "absent": "❌", "going": "⬜"}
+MARKS = {SignupStatus.attended: "✅", SignupStatus.absent: "❌", SignupStatus.going: "⬜"}
 
 def created(workshop: Workshop, tz: ZoneInfo) -> str:
     """Confirmation of /warsztat."""
@@ -43,8 +43,8 @@ def listing(items: list[WorkshopCounts], tz: ZoneInfo) -> str:
 def people_list(workshop: Workshop, rows: list[tuple[WorkshopSignup, Participant]],
                 tz: ZoneInfo) -> str:
     """Who comes (for catering) and who waits."""
-    going = [p for s, p in rows if s.status in ("going", "attended")]
-    waiting = [p for s, p in rows if s.status == "waiting"]
+    going = [p for s, p in rows if s.status in (SignupStatus.going, SignupStatus.attended)]
+    waiting = [p for s, p in rows if s.status == SignupStatus.waiting]
     lines = [f"👥 {workshop.title}, {fmt.when(workshop.starts_at, tz)}",
              f"Będą ({len(going)}/{workshop.capacity}):"]
     lines += [f"{n}. {p.first_name} {p.last_name}" for n, p in enumerate(going, 1)] or ["–"]
@@ -62,10 +62,10 @@ def attendance_label(signup: WorkshopSignup, person: Participant) -> str:
 def answered(answer: Answer, tz: ZoneInfo) -> str:
     """The reply to Będę / Nie będę."""
     w = answer.workshop
-    if answer.status == "going":
+    if answer.status == SignupStatus.going:
         return (f"Dziękujemy! Masz miejsce na warsztacie „{w.title}”.\n"
                 f"📅 {fmt.when(w.starts_at, tz)}\n📍 {w.place}\nDo zobaczenia!")
-    if answer.status == "waiting":
+    if answer.status == SignupStatus.waiting:
         return ("Dziękujemy! Wszystkie miejsca są już zajęte. Jesteś na liście rezerwowej "
                 f"(miejsce {answer.position}). Napiszemy, gdy zwolni się miejsce.")
     return "Dziękujemy za odpowiedź. Może następnym razem!"
