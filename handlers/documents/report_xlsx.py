@@ -20,7 +20,7 @@ from storage.models import BookingStatus, HourStatus
 from storage.periods import ByGender, PricedPart
 from storage.reports import PeriodReport
 
-MONEY = '#,##0.00 "zł"'
+MONEY = h.MONEY_FORMAT
 HOURS = "0.##"
 DATE = "DD.MM.YYYY"
 CHART_CONSULTATIONS = "konsultacje_miesiecznie.png"

@@ -177,12 +177,9 @@ async def record_command(update: Update, context: KisContext) -> None:
 
 
 COMMANDS = [
-    CommandSpec("terminy", slots_command,
-                "dodaj terminy (np. /terminy 08.12 10:00-13:00) lub zobacz swoje",
-                aliases=("slots",)),
-    CommandSpec("agenda", agenda_command, "moje wizyty na najbliższe dni", menu_label="🗓 Agenda"),
-    CommandSpec("konsultacja", record_command, "zapisz konsultację spoza bota",
-                aliases=("record",)),
+    CommandSpec("terminy", slots_command, texts.SLOTS_DESCRIPTION, aliases=("slots",)),
+    CommandSpec("agenda", agenda_command, texts.AGENDA_DESCRIPTION, menu_label=texts.AGENDA_MENU),
+    CommandSpec("konsultacja", record_command, texts.RECORD_DESCRIPTION, aliases=("record",)),
 ]
 
 HANDLERS = [

@@ -273,10 +273,10 @@ async def move_time(update: Update, context: KisContext) -> None:
 
 
 COMMANDS = [
-    CommandSpec("wizyta", book_command, "umów rozmowę z psychologiem lub doradcą",
-                aliases=("book",), menu_label="📅 Umów wizytę"),
-    CommandSpec("moje", mine_command, "moje wizyty: zmień lub odwołaj", aliases=("mine",),
-                menu_label="🗂 Moje wizyty"),
+    CommandSpec("wizyta", book_command, texts.BOOK_DESCRIPTION, aliases=("book",),
+                menu_label=texts.BOOK_MENU),
+    CommandSpec("moje", mine_command, texts.MINE_DESCRIPTION, aliases=("mine",),
+                menu_label=texts.MINE_MENU),
 ]
 
 HANDLERS = [

@@ -224,7 +224,7 @@ async def _back(update: Update, context: KisContext, broadcast_id: int) -> None:
 
 COMMANDS = [
     CommandSpec("ogloszenie", broadcast_command, texts.DESCRIPTION, aliases=("broadcast",),
-                menu_label="📣 Ogłoszenie"),
+                menu_label=texts.MENU_LABEL),
 ]
 
 HANDLERS = [

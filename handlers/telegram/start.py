@@ -113,8 +113,8 @@ async def stale_button(update: Update, context: KisContext) -> None:
 
 
 COMMANDS = [
-    CommandSpec("start", start, "początek i menu"),
-    CommandSpec("pomoc", help_command, "co mogę zrobić", aliases=("help",)),
+    CommandSpec("start", start, texts.START_DESCRIPTION),
+    CommandSpec("pomoc", help_command, texts.HELP_DESCRIPTION, aliases=("help",)),
 ]
 
 FALLBACKS: list[BaseHandler] = [

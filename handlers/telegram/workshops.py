@@ -191,7 +191,7 @@ async def rsvp_button(update: Update, context: KisContext) -> None:
 COMMANDS = [
     CommandSpec("warsztat", create_command, texts.CREATE_DESCRIPTION, aliases=("workshop",)),
     CommandSpec("warsztaty", list_command, texts.LIST_DESCRIPTION, aliases=("workshops",),
-                menu_label="🗓 Warsztaty"),
+                menu_label=texts.LIST_MENU),
 ]
 
 HANDLERS = [

@@ -13,6 +13,10 @@ SERVICE_BUTTON = {"psychologist": "🧠 Psycholog", "career_advisor": "💼 Dora
 # "z psychologiem" – only in the person's own chat, never in anything that may go by SMS.
 WITH = {"psychologist": "z psychologiem", "career_advisor": "z doradcą zawodowym"}
 
+BOOK_DESCRIPTION = "umów rozmowę z psychologiem lub doradcą"
+BOOK_MENU = "📅 Umów wizytę"
+MINE_DESCRIPTION = "moje wizyty: zmień lub odwołaj"
+MINE_MENU = "🗂 Moje wizyty"
 CHOOSE_SERVICE = "Z kim chcesz porozmawiać? Rozmowy są przez telefon albo przez internet."
 CHOOSE_DAY = "Wybierz dzień:"
 NO_FREE = ("Niestety, w najbliższych dniach nie ma wolnych terminów.\n"
@@ -99,6 +103,10 @@ def slot_cancelled_by_staff(booking: Booking, tz: ZoneInfo) -> str:
 
 
 # --- staff ---------------------------------------------------------------------------------
+SLOTS_DESCRIPTION = "dodaj terminy (np. /terminy 08.12 10:00-13:00) lub zobacz swoje"
+AGENDA_DESCRIPTION = "moje wizyty na najbliższe dni"
+AGENDA_MENU = "🗓 Agenda"
+RECORD_DESCRIPTION = "zapisz konsultację spoza bota"
 SLOTS_USAGE = ("/terminy DZIEŃ GG:MM-GG:MM [MINUTY] [wideo LINK] [święto]\n"
                "np. /terminy 08.12 10:00-13:00  albo  /terminy 08.12 9:00-11:00 45 wideo https://…")
 RECORD_USAGE = "/konsultacja NUMER_UCZESTNIKA DZIEŃ GG:MM [MINUTY], np. /konsultacja 12 03.12 10:00 60"

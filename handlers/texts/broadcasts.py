@@ -12,6 +12,7 @@ from storage.deliveries import Report
 from storage.models import Workshop
 
 DESCRIPTION = "ogłoszenie do uczestników"
+MENU_LABEL = "📣 Ogłoszenie"
 ASK_TEXT = ("📣 Napisz treść ogłoszenia jedną wiadomością (do 1000 znaków).\n"
             "Możesz też od razu: /ogloszenie Treść ogłoszenia")
 ASK_TEXT_WORKSHOP = ("📣 Zaproszenie na warsztat: {title}, {when}.\n"

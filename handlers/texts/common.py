@@ -30,6 +30,8 @@ def staff_welcome(name: str) -> str:
 ALREADY_LINKED = "To konto jest już połączone z klubem. Wybierz, co chcesz zrobić:"
 
 # --- help and menu -------------------------------------------------------------------------
+START_DESCRIPTION = "początek i menu"
+HELP_DESCRIPTION = "co mogę zrobić"
 HELP_HEADER = "Oto, co możesz zrobić:"
 HELP_FOOTER = "Możesz też używać przycisków pod wiadomościami."
 HELP_BUTTON = "❓ Pomoc"

@@ -263,11 +263,3 @@ MONTHS = ("sty", "lut", "mar", "kwi", "maj", "cze", "lip", "sie", "wrz", "paź",
 def month_label(month: date) -> str:
     """'sty 2021'."""
     return f"{MONTHS[month.month - 1]} {month.year}"
-
-# --- command line ------------------------------------------------------------------------
-CLI_BAD_FORMAT = "nieznany format {value!r} (text albo xlsx)"
-CLI_YEAR_OR_PERIOD = "podaj --from i --to (raport za okres) albo samo --year (sprawozdanie roczne)"
-CLI_BAD_DATE = "nieprawidłowa data {value!r} (RRRR-MM-DD lub DD.MM.RRRR)"
-CLI_BAD_YEAR = "nieprawidłowy rok {value}"
-CLI_BACKWARDS = "data --to jest wcześniejsza niż --from"
-CLI_SAVED = "Zapisano: {path}"

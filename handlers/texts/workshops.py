@@ -10,6 +10,7 @@ from storage.workshops import Answer, WorkshopCounts
 
 CREATE_DESCRIPTION = "nowy warsztat grupowy"
 LIST_DESCRIPTION = "warsztaty: zapisy, lista, obecność"
+LIST_MENU = "🗓 Warsztaty"
 DEFAULT_TITLE = "Warsztat grupowy"
 USAGE = ('Użycie: /warsztat DZIEŃ GODZINA "MIEJSCE" MIEJSC GODZIN [TYTUŁ]\n'
          'Na przykład: /warsztat 15.12 10:00 "Sala 2, ul. Judyma 6" 20 3 Gotowanie\n'
