@@ -431,3 +431,18 @@ class AuditLog(SQLModel, table=True):
     action: str = Field(max_length=64)
     target: str | None = Field(default=None, max_length=64)
     details: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+
+
+class InboundEvent(SQLModel, table=True):
+    """A callback or update already taken in: the unique key makes a replay a no-op."""
+
+    __tablename__ = "inbound_events"
+    __table_args__ = (UniqueConstraint("source", "kind", "external_id",
+                                       name="uq_inbound_events_key"),)
+    id: int | None = Field(default=None, primary_key=True)
+    source: str = Field(max_length=16, description="smsapi, twilio or telegram")
+    kind: str = Field(max_length=16, description="sms, report or update")
+    external_id: str = Field(max_length=200, description="provider message id, update_id")
+    state: str = Field(default="processing", max_length=16, description="processing or done")
+    received_at: datetime = Field(index=True)
+    claimed_at: datetime
