@@ -164,6 +164,8 @@ def record_report(*, session: Session, provider_id: str, status: str, now: datet
         OutboxMessage.provider_id == provider_id)).first()
     if message is None:
         return False
+    if message.status == "delivered":  # final: a late 'sent' or 'failed' changes nothing
+        return True
     if status == "delivered":
         message.status, message.delivered_at = "delivered", now
     elif status == "failed":
