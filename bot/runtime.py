@@ -14,8 +14,9 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot.app import build_application
-from bot.delivery.providers import Report
+from bot.delivery.providers import Incoming, Report
 from bot.delivery.sender import sms_gateway
+from bot.inbound import once
 from bot.scheduler import start_scheduler
 from bot.webhook import TELEGRAM_PATH, sms_routes, start_server, telegram_route, telegram_secret
 from handlers.context import Deps, deps_of
@@ -23,6 +24,7 @@ from handlers.sms.conversation import handle_sms
 from storage import outbox
 from storage.clock import Clock, SystemClock
 from storage.db import Database, upgrade
+from storage.inbound import Claim
 from storage.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -94,17 +96,22 @@ async def _receive_updates(application: Application, settings: Settings) -> web.
 
 
 def _sms(application: Application) -> list:
-    """The SMS provider's callback routes: incoming SMS answered, delivery reports recorded."""
+    """The SMS provider's callback routes: each SMS answered once, each report recorded once."""
     deps = deps_of(application)
+    provider = sms_gateway(application)
 
-    async def on_sms(phone: str, text: str) -> None:
-        await handle_sms(deps, phone, text)
+    async def on_sms(sms: Incoming) -> Claim:
+        return await once(deps, source=provider.name, kind="sms", external_id=sms.provider_id,
+                          work=lambda: handle_sms(deps, sms.phone, sms.text))
 
-    async def on_report(report: Report) -> None:
-        await deps.db.run(outbox.record_report, provider_id=report.provider_id,
-                          status=report.status, now=deps.clock.now())
+    async def on_report(report: Report) -> Claim:
+        return await once(deps, source=provider.name, kind="report",
+                          external_id=f"{report.provider_id}:{report.status}",
+                          work=lambda: deps.db.run(
+                              outbox.record_report, provider_id=report.provider_id,
+                              status=report.status, now=deps.clock.now()))
 
-    return sms_routes(application, sms_gateway(application), deps.settings, on_sms, on_report)
+    return sms_routes(provider, deps.settings, on_sms, on_report)
 
 
 def stop_on_signals() -> asyncio.Event:

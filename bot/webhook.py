@@ -7,12 +7,16 @@ import hmac
 import json
 import logging
 from collections.abc import Awaitable, Callable
+from urllib.parse import unquote_to_bytes
 
 from aiohttp import web
 from telegram import Update
 from telegram.ext import Application
 
-from bot.delivery.providers import Callback, Provider, Report
+from bot.delivery.providers import Callback, Incoming, Provider, Report
+from bot.inbound import once
+from handlers.context import deps_of
+from storage.inbound import Claim
 from storage.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -20,6 +24,49 @@ TELEGRAM_PATH = "/telegram"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 Route = tuple[str, str, Callable[[web.Request], Awaitable[web.StreamResponse]]]
+FORM = "application/x-www-form-urlencoded"
+
+
+class MalformedCallback(ValueError):
+    """A callback body that cannot be read as fields at all."""
+
+
+def decode(raw: bytes, charset: str | None = None) -> str:
+    """Bytes as text: the declared charset, else UTF-8, else Windows-1250 (never raises)."""
+    for encoding in dict.fromkeys(filter(None, (charset, "utf-8"))):
+        try:
+            return raw.decode(encoding)
+        except (UnicodeDecodeError, LookupError):
+            continue
+    return raw.decode("cp1250", errors="replace")
+
+
+def parse_form(body: bytes, charset: str | None = None) -> dict[str, str]:
+    """URL-encoded fields, each value decoded on its own (gateways send Latin-2 and UTF-8)."""
+    fields: dict[str, str] = {}
+    for pair in body.strip().split(b"&"):
+        if pair:
+            name, _, value = pair.partition(b"=")
+            fields[decode(unquote_to_bytes(name.replace(b"+", b" ")), charset)] = \
+                decode(unquote_to_bytes(value.replace(b"+", b" ")), charset)
+    return fields
+
+
+async def callback_params(request: web.Request) -> dict[str, str]:
+    """Query and form fields of a provider callback; MalformedCallback when unreadable."""
+    params = parse_form(request.rel_url.raw_query_string.encode())
+    if request.method != "POST" or not request.can_read_body:
+        return params
+    if request.content_type in (FORM, "application/octet-stream", ""):
+        params.update(parse_form(await request.read(), request.charset))
+    elif request.content_type.startswith("multipart/"):
+        try:
+            params.update({k: str(v) for k, v in (await request.post()).items()})
+        except (ValueError, AssertionError) as exc:
+            raise MalformedCallback(type(exc).__name__) from None
+    else:
+        raise MalformedCallback(f"unexpected content type {request.content_type}")
+    return params
 
 
 def telegram_secret(settings: Settings) -> str:
@@ -31,7 +78,8 @@ def telegram_secret(settings: Settings) -> str:
 
 
 def telegram_route(application: Application, secret: str) -> Route:
-    """POST /telegram: check the secret header, then queue the update for the application."""
+    """POST /telegram: check the secret header, then queue the update once per update_id."""
+    deps = deps_of(application)
 
     async def receive(request: web.Request) -> web.Response:
         given = request.headers.get(SECRET_HEADER, "")
@@ -43,8 +91,10 @@ def telegram_route(application: Application, secret: str) -> Route:
             update = Update.de_json(data, application.bot)
         except (json.JSONDecodeError, ValueError, TypeError, KeyError):
             return web.Response(status=400, text="bad update")
-        await application.update_queue.put(update)
-        return web.Response(text="ok")
+        claim = await once(deps, source="telegram", kind="update",
+                           external_id=str(update.update_id),
+                           work=lambda: application.update_queue.put(update))
+        return _busy() if claim is Claim.busy else web.Response(text="ok")
 
     return ("POST", TELEGRAM_PATH, receive)
 
@@ -60,44 +110,64 @@ async def start_server(host: str, port: int, routes: list[Route]) -> web.AppRunn
     return runner
 
 
-def sms_routes(application: Application, provider: Provider, settings: Settings,
-               on_sms: Callable[[str, str], Awaitable[object]],
-               on_report: Callable[[Report], Awaitable[object]]) -> list[Route]:
+def sms_routes(provider: Provider, settings: Settings,
+               on_sms: Callable[[Incoming], Awaitable[Claim]],
+               on_report: Callable[[Report], Awaitable[Claim]]) -> list[Route]:
     """Incoming SMS and delivery reports of the configured provider, each authenticated.
 
     Paths: /sms/<provider>/<secret>/incoming and …/report (SMSAPI has no signatures, so the
     secret path authenticates it; Twilio's requests are also checked by their signature).
+    A replay is acknowledged like the first; one being processed right now answers 503.
     """
     base = f"/sms/{provider.name}/{{secret}}"
 
-    async def read(request: web.Request) -> Callback | None:
-        params = dict(request.query)
-        if request.method == "POST":
-            params.update({k: str(v) for k, v in (await request.post()).items()})
+    async def read(request: web.Request) -> Callback | web.Response:
+        try:
+            params = await callback_params(request)
+        except MalformedCallback as exc:
+            log.warning("SMS callback with an unreadable body refused: %s", exc)
+            return web.Response(status=400, text="malformed")
         url = f"{settings.public_url or ''}{request.path_qs}"
         callback = Callback(request.match_info["secret"], url, request.headers, params)
         if not provider.authentic(callback):
             log.warning("SMS callback without valid authentication refused")
-            return None
+            return web.Response(status=403, text="forbidden")
         return callback
 
     async def incoming(request: web.Request) -> web.Response:
-        if (callback := await read(request)) is None:
-            return web.Response(status=403, text="forbidden")
+        if isinstance(callback := await read(request), web.Response):
+            return callback
         sms = provider.incoming(callback.params)
-        if sms.phone:
-            await on_sms(sms.phone, sms.text)
-        return _ack(provider)
+        if not sms.phone:
+            log.warning("incoming SMS callback without a sender ignored")
+            return _ack(provider)
+        return await _settle(provider, [lambda: on_sms(sms)])
 
     async def report(request: web.Request) -> web.Response:
-        if (callback := await read(request)) is None:
-            return web.Response(status=403, text="forbidden")
-        for item in provider.reports(callback.params):
-            await on_report(item)
-        return _ack(provider)
+        if isinstance(callback := await read(request), web.Response):
+            return callback
+        items = provider.reports(callback.params)
+        return await _settle(provider, [lambda item=item: on_report(item) for item in items])
 
     return [(m, f"{base}/{kind}", h) for kind, h in (("incoming", incoming), ("report", report))
             for m in ("GET", "POST")]
+
+
+async def _settle(provider: Provider, steps: list[Callable[[], Awaitable[Claim]]]) -> web.Response:
+    """Run each step; acknowledge, or ask the provider to come back (503) or retry (500)."""
+    claims = []
+    try:
+        for step in steps:
+            claims.append(await step())
+    except Exception:
+        log.exception("SMS callback failed; the provider's retry will be processed")
+        return web.Response(status=500, text="error")
+    return _busy() if Claim.busy in claims else _ack(provider)
+
+
+def _busy() -> web.Response:
+    """The same event is being processed right now: come back later."""
+    return web.Response(status=503, text="busy", headers={"Retry-After": "60"})
 
 
 def _ack(provider: Provider) -> web.Response:

@@ -1,0 +1,36 @@
+"""Process an inbound event once: claim it in the store, do the work, then finish or release."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+
+from handlers.context import Deps
+from storage import inbound
+from storage.inbound import Claim
+
+log = logging.getLogger(__name__)
+
+
+async def once(deps: Deps, *, source: str, kind: str, external_id: str | None,
+               work: Callable[[], Awaitable[object]]) -> Claim:
+    """Run `work` unless this event was taken in before (an event without an id always runs).
+
+    When `work` raises, the claim is released (the provider's retry is processed) and the
+    error propagates; when even the release fails, the claim goes stale after a few minutes.
+    """
+    if not external_id:
+        await work()
+        return Claim.claimed
+    key = {"source": source, "kind": kind, "external_id": external_id}
+    claim = await deps.db.run(inbound.claim, now=deps.clock.now(), **key)
+    if claim is not Claim.claimed:
+        log.info("inbound %s %s seen before (%s): skipped", source, kind, claim)
+        return claim
+    try:
+        await work()
+    except BaseException:
+        await deps.db.run(inbound.release, **key)
+        raise
+    await deps.db.run(inbound.finish, **key)
+    return claim
