@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from handlers.texts import reminders as texts
 from handlers.texts import summary as summary_texts
-from storage import outbox, people, privacy
+from storage import inbound, outbox, people, privacy
 from storage import reminders as store
 from storage.hours_rules import Limits, week_bounds
 from storage.hours_summary import daily_summary
@@ -48,10 +48,10 @@ def plan_reminders(*, session: Session, now: datetime, settings: Settings) -> st
 
 
 def daily_jobs(*, session: Session, now: datetime, settings: Settings) -> dict[str, int]:
-    """Whatever is due today and not queued yet: summaries, the Friday nudge, the settlement."""
+    """What is due today and not queued yet (summaries, nudge, settlement); then retention."""
     local = now.astimezone(settings.tz)
     today, clock = local.date(), local.time()
-    done = {"summaries": 0, "nudges": 0, "settlements": 0, "anonymised": 0}
+    done = {"summaries": 0, "nudges": 0, "settlements": 0, "anonymised": 0, "inbound_pruned": 0}
     if working_day(today) and clock >= settings.summary_time:
         done["summaries"] = _summaries(session, today, now, settings)
     if today.weekday() == 4 and clock >= settings.weekly_nudge_time:
@@ -61,6 +61,7 @@ def daily_jobs(*, session: Session, now: datetime, settings: Settings) -> dict[s
     if clock >= time(3, 0):
         done["anonymised"] = privacy.anonymize_expired(
             session=session, today=today, retention_days=settings.retention_days, now=now)
+        done["inbound_pruned"] = inbound.prune(session=session, now=now)
     return done
 
 

@@ -12,9 +12,12 @@ from sqlmodel import select
 from bot.delivery.sender import deliver_due
 from bot.scheduler import plan_tick, reclaim_tick
 from handlers import scheduled as jobs
-from storage import consultations, outbox
+from storage import consultations, inbound, outbox
+from storage.clock import ManualClock
+from storage.db import Database
 from storage.models import OutboxMessage, Participant
 from storage.reminders import reminder_due
+from storage.settings import load_settings
 from tests.auxil.factories import at
 from tests.auxil.harness import Harness
 
@@ -207,3 +210,12 @@ async def test_telegram_timeout_is_retried_and_nothing_is_lost(api, db, db_url, 
         assert 1 <= len(api.chat(1001)) <= 2
     finally:
         await app.bot.shutdown()
+
+
+def test_daily_jobs_prune_inbound_events_after_30_days(db: Database, clock: ManualClock) -> None:
+    settings = load_settings(None, database_url=db.url)
+    db.call(inbound.claim, source="smsapi", kind="sms", external_id="MO-1", now=clock.now())
+    later = clock.now() + timedelta(days=inbound.KEEP_DAYS, hours=1)  # 10:00 Warsaw, after 03:00
+    assert db.call(jobs.daily_jobs, now=later, settings=settings)["inbound_pruned"] == 1
+    assert db.call(inbound.claim, source="smsapi", kind="sms", external_id="MO-1",
+                   now=later) is inbound.Claim.claimed
