@@ -21,13 +21,14 @@ from storage.db import Database
 from storage.models import Booking, BookingStatus, HourEntry, HourStatus, WorkSite
 
 WAW = ZoneInfo("Europe/Warsaw")
+CODE = str(Path(__file__).resolve().parents[2])  # the child runs this checkout's code
 
 
 async def start_bot(api: BotApiStandIn, url: str, cwd: Path) -> asyncio.subprocess.Process:
     """`python -m bot run` against the stand-in; returns once it polls."""
     polls = len(api.calls("getUpdates"))
-    env = {**os.environ, "TELEGRAM_BOT_TOKEN": api.token, "TELEGRAM_API_URL": api.url,
-           "DATABASE_URL": url}
+    env = {**os.environ, "PYTHONPATH": CODE, "TELEGRAM_BOT_TOKEN": api.token,
+           "TELEGRAM_API_URL": api.url, "DATABASE_URL": url}
     proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "run", cwd=cwd,
                                                 env=env, stdout=asyncio.subprocess.DEVNULL,
                                                 stderr=asyncio.subprocess.DEVNULL)

@@ -13,6 +13,8 @@ from bot.sandbox.botapi import BotApiStandIn
 from storage import invites, people
 from storage.db import Database
 
+CODE = str(Path(__file__).resolve().parents[2])  # the child runs this checkout's code
+
 
 def participant_with_code(db: Database) -> str:
     """Add a participant and return an invite code for them."""
@@ -26,8 +28,8 @@ def participant_with_code(db: Database) -> str:
 async def test_kisbot_run_serves_until_terminated(api: BotApiStandIn, db_url: str,
                                                   tmp_path: Path) -> None:
     url = db_url
-    env = {**os.environ, "TELEGRAM_BOT_TOKEN": api.token, "TELEGRAM_API_URL": api.url,
-           "DATABASE_URL": url, "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, "PYTHONPATH": CODE, "TELEGRAM_BOT_TOKEN": api.token,
+           "TELEGRAM_API_URL": api.url, "DATABASE_URL": url, "PYTHONUNBUFFERED": "1"}
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
