@@ -2,8 +2,8 @@
 
 Telegram allows about 30 messages a second to different chats and about one a second to one
 chat. A person waiting for an answer must not queue behind a broadcast, so only requests
-marked `rate_limit_args=BULK` (outbox, broadcasts) pass through the limiter, at a rate that
-leaves headroom for replies. Every request honours a 429: all requests pause for
+marked `rate_limit_args=BULK` (the outbox sender: reminders, broadcasts, …) pass through the
+limiter, at a rate that leaves headroom for replies. Every request honours a 429: all requests pause for
 `retry_after`, then the request is retried.
 """
 
@@ -18,7 +18,7 @@ from typing import Any
 
 from aiolimiter import AsyncLimiter
 from telegram.error import RetryAfter
-from telegram.ext import BaseRateLimiter
+from telegram.ext import Application, BaseRateLimiter
 
 log = logging.getLogger(__name__)
 BULK = "bulk"
@@ -39,6 +39,7 @@ class KisRateLimiter(BaseRateLimiter[str]):
         self._not_paused = asyncio.Event()
         self._not_paused.set()
         self.retries = 0
+        self.bulk_requests = 0  # requests that went through the bulk budget
 
     async def initialize(self) -> None:
         """Nothing to set up."""
@@ -65,6 +66,7 @@ class KisRateLimiter(BaseRateLimiter[str]):
 
     async def _bulk_slot(self, chat_id: Any) -> None:
         """Wait for a place in the overall budget and this chat's."""
+        self.bulk_requests += 1
         if chat_id is not None:
             with contextlib.suppress(TypeError, ValueError):
                 chat_id = int(chat_id)
@@ -82,10 +84,28 @@ class KisRateLimiter(BaseRateLimiter[str]):
 
     async def _pause(self, retry_after: Any) -> None:
         """Hold every request for retry_after (seconds or timedelta) plus a little."""
-        seconds = retry_after.total_seconds() if hasattr(retry_after, "total_seconds") else retry_after
+        seconds = as_seconds(retry_after)
         log.warning("telegram asked to slow down for %.1f s", seconds)
         self._not_paused.clear()
         try:
             await asyncio.sleep(float(seconds) + 0.1)
         finally:
             self._not_paused.set()
+
+
+def as_seconds(retry_after: Any) -> float:
+    """retry_after in seconds (PTB gives int or timedelta)."""
+    return retry_after.total_seconds() if hasattr(retry_after, "total_seconds") else float(retry_after)
+
+
+def retry_seconds(error: RetryAfter) -> float:
+    """How long Telegram asked us to wait."""
+    return as_seconds(error.retry_after)
+
+
+def sms_limiter(application: Application, per_second: float) -> AsyncLimiter:
+    """The one SMS pace (all outbox SMS of this process), evenly spaced like BULK."""
+    limiter = application.bot_data.get("sms_limiter")
+    if limiter is None:
+        limiter = application.bot_data["sms_limiter"] = AsyncLimiter(1, 1 / per_second)
+    return limiter
