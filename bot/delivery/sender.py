@@ -18,7 +18,6 @@ import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from aiolimiter import AsyncLimiter
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application
@@ -26,7 +25,7 @@ from telegram.ext import Application
 from bot.delivery import progress
 from bot.delivery.claims import HEARTBEAT_SECONDS, worker_id
 from bot.delivery.providers import SmsPermanentError, SmsRetryableError, SmsThrottledError, get_provider
-from bot.delivery.ratelimit import BULK, retry_seconds, sms_limiter
+from bot.delivery.ratelimit import BULK, EvenPace, retry_seconds, sms_limiter
 from bot.delivery.sms import SmsGateway
 from handlers.context import Deps, deps_of
 from handlers.sms.text import prepare_sms
@@ -250,7 +249,7 @@ class Drain:
 
 
 async def send_one(application: Application, deps: Deps, message: OutboxMessage,
-                   sms_pace: AsyncLimiter) -> outbox.Outcome:
+                   sms_pace: EvenPace) -> outbox.Outcome:
     """Send one claimed message; say what became of it (the one retry policy)."""
     mid = message.id
     assert mid is not None
