@@ -198,7 +198,11 @@ async def test_a_long_sms_is_fitted_to_the_segment_limit_and_priced_so(bot: Harn
     await coord.press("Wszyscy aktywni")
     assert "2 części na SMS, koszt ok. 0,32\xa0zł" in coord.last_text  # as the sender sends it
     assert "SMS zostanie ucięty do 2 części" in coord.last_text
+    assert bot.deps.wake_sender is not None  # the runtime's: start a pass now
+    woken: list[bool] = []
+    bot.deps.wake_sender = lambda: woken.append(True)
     await coord.press("Wyślij teraz")
+    assert woken == [True] and bot.user(1001).messages == []  # the handler only queued rows
     await finished(bot)
     assert bot.user(1001).last_text == long.strip()  # Telegram gets it whole
     [only] = sms.sent
