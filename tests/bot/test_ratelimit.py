@@ -82,3 +82,12 @@ def test_even_pace_keeps_its_schedule_after_a_late_wake_up() -> None:
     assert pace.reserve(0.15) == pytest.approx(0.05)  # the next is still due at 0.2
     assert pace.reserve(1.0) == 0  # idle for a while: no burst to catch up
     assert pace.reserve(1.0) == pytest.approx(0.1)
+
+
+def test_even_pace_lets_late_requests_go_one_gap_apart_and_holds_after_a_429() -> None:
+    pace = EvenPace(10)
+    pace._last = 1.0  # a request left at 1.0
+    assert pace.gap(1.0) == pytest.approx(0.095) and pace.gap(1.2) == 0
+    pace.pause(3.0, now=1.2)
+    assert pace.reserve(1.2) == pytest.approx(3.0)
+    assert pace.gap(4.2) == 0 and pace.gap(4.1) == pytest.approx(0.1)
