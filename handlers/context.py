@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +22,12 @@ class Deps:
     db: Database
     clock: Clock
     bot_username: str | None = None
+    wake_sender: Callable[[], None] | None = None  # set by the runtime: send the outbox now
+
+    def wake(self) -> None:
+        """Ask the runtime to send due outbox messages now (else they go at its next tick)."""
+        if self.wake_sender is not None:
+            self.wake_sender()
 
 
 class KisContext(CallbackContext[ExtBot, dict, dict, dict]):

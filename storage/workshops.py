@@ -14,7 +14,8 @@ from storage import audit, outbox
 from storage.errors import DomainError, NotFound
 from storage.models import (
     Broadcast,
-    Delivery,
+    OutboxMessage,
+    OutboxStatus,
     Participant,
     SignupStatus,
     Workshop,
@@ -157,9 +158,11 @@ def _promote(session: Session, workshop: Workshop, now: datetime, text: str) -> 
 def open_invitation(*, session: Session, participant_id: int, now: datetime) -> Workshop | None:
     """The newest future workshop this person was invited to (for SMS TAK/NIE)."""
     return session.exec(select(Workshop).join(Broadcast, Broadcast.workshop_id == Workshop.id)
-                        .join(Delivery, Delivery.broadcast_id == Broadcast.id)
-                        .where(Delivery.participant_id == participant_id,
-                               Delivery.status == "sent", Workshop.status == WorkshopStatus.planned,
+                        .join(OutboxMessage, OutboxMessage.broadcast_id == Broadcast.id)
+                        .where(OutboxMessage.participant_id == participant_id,
+                               col(OutboxMessage.status).in_((OutboxStatus.sent,
+                                                              OutboxStatus.delivered)),
+                               Workshop.status == WorkshopStatus.planned,
                                Workshop.starts_at > now)
                         .order_by(col(Broadcast.id).desc())).first()
 
