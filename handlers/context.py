@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
-from storage.clock import Clock
+from storage.clock import Clock, local_today
 from storage.db import Database
 from storage.people import Identity
 from storage.settings import Settings
@@ -21,6 +22,10 @@ class Deps:
     db: Database
     clock: Clock
     bot_username: str | None = None
+
+    def today(self) -> date:
+        """Today's date in the club's time zone."""
+        return local_today(self.clock, self.settings.tz)
 
 
 class KisContext(CallbackContext[ExtBot, dict, dict, dict]):

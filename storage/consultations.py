@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
 from storage import audit, outbox
+from storage.clock import local_date
 from storage.consultation_rules import (
     SlotRequest,
     check_publishable,
@@ -95,7 +96,7 @@ def free_days(*, session: Session, service: str, now: datetime, horizon_days: in
     """Days (local) within the horizon that have a free slot."""
     slots = free_slots(session=session, service=service, now=now,
                        until=now + timedelta(days=horizon_days))
-    return sorted({s.starts_at.astimezone(tz).date() for s in slots})
+    return sorted({local_date(s.starts_at, tz) for s in slots})
 
 
 def free_slots_on(*, session: Session, service: str, day: date, now: datetime,

@@ -12,6 +12,7 @@ import holidays
 from sqlmodel import Session
 
 from storage import hours, people, rates, sites
+from storage.clock import local_date
 from storage.db import Database
 from storage.hours_rules import Limits
 from storage.models import Participant, Role, Service, Slot, Staff
@@ -121,7 +122,7 @@ def seed(db: Database, now: datetime, settings: Settings) -> Seeded:
              for s in STAFF]
     participants = [_add_participant(db, p, now) for p in PARTICIPANTS]
     days_off = holidays.Poland(years=range(now.year - 1, now.year + 2))
-    today = now.astimezone(settings.tz).date()
+    today = local_date(now, settings.tz)
     db.call(_add_slots, staff=staff, starts=slot_starts(next_week(today, days_off), settings.tz),
             now=now)
     days = recent_working_days(today, settings.hours_backdate_days, days_off)

@@ -19,6 +19,7 @@ from handlers.texts import hours as hour_texts
 from handlers.texts import sms as texts
 from handlers.texts import workshops as workshop_texts
 from storage import consultations, conversation, hours, outbox, workshops
+from storage.clock import local_date
 from storage.errors import DomainError
 from storage.hours_rules import Limits, parse_work_day
 from storage.models import Participant, Service
@@ -50,7 +51,7 @@ async def handle_sms(deps: Deps, phone: str, text: str) -> str | None:
 
 async def _stranger(deps: Deps, phone: str) -> str | None:
     now = deps.clock.now()
-    today = now.astimezone(deps.settings.tz).date().isoformat()
+    today = local_date(now, deps.settings.tz).isoformat()
     key = "sms-unknown:" + _key(phone)[4:]
     state = await deps.db.run(conversation.get_state, key=key, now=now)
     if state.get("day") == today:
@@ -86,7 +87,7 @@ async def _help(deps: Deps, person: Participant, phone: str, cmd: SmsCommand) ->
 
 
 async def _hours(deps: Deps, person: Participant, phone: str, cmd: SmsCommand) -> str:
-    today = deps.clock.now().astimezone(deps.settings.tz).date()
+    today = deps.today()
     try:
         day = today if cmd.day is None else (
             date(cmd.day[2], cmd.day[1], cmd.day[0]) if cmd.day[2]

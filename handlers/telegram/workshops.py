@@ -64,7 +64,7 @@ async def create_command(update: Update, context: KisContext) -> None:
     raw = (message.text or "").split(maxsplit=1)
     tz = deps.settings.tz
     try:
-        args = parse_args(raw[1] if len(raw) > 1 else "", deps.clock.now().astimezone(tz).date(), tz)
+        args = parse_args(raw[1] if len(raw) > 1 else "", deps.today(), tz)
         workshop = await deps.db.run(workshops.create, title=args.title, starts_at=args.starts_at,
                                      place=args.place, capacity=args.capacity, hours=args.hours,
                                      staff_id=staff.id, now=deps.clock.now())
