@@ -16,11 +16,18 @@ from sqlmodel import Session, col, select
 
 from storage import audit
 from storage.errors import DomainError, NotFound
-from storage.hours_rules import Limits, Used, breach, month_bounds, week_bounds, window_problem
+from storage.hours_rules import (
+    Limits,
+    Used,
+    breach,
+    in_half_hour_steps,
+    month_bounds,
+    week_bounds,
+    window_problem,
+)
 from storage.models import HourEntry, Participant
 
 SUBMITTED, CONFIRMED, REJECTED = "submitted", "confirmed", "rejected"
-MAX_ENTRY_HOURS = Decimal(24)
 
 
 @dataclass(frozen=True)
@@ -41,7 +48,7 @@ def _logged(session: Session, entry: HourEntry, previous: Decimal | None = None)
 
 def check_hours(hours: Decimal) -> Decimal:
     """A positive multiple of half an hour (buttons may be forged); DomainError otherwise."""
-    if not hours.is_finite() or hours <= 0 or hours > MAX_ENTRY_HOURS or (hours * 2) % 1:
+    if not in_half_hour_steps(hours):
         raise DomainError("hours_invalid")
     return hours.quantize(Decimal("0.1"))
 

@@ -18,8 +18,7 @@ from handlers.texts import hours as texts
 from storage import hours
 from storage.errors import DomainError
 from storage.hours_overview import Overview, overview
-from storage.hours_rules import Limits, choices, left, parse_work_day
-from storage.parsing import parse_hours
+from storage.hours_rules import Limits, choices, left, parse_hours, parse_work_day
 
 log = logging.getLogger(__name__)
 LOG_DATA = re.compile(r"^hr:log:(\d{4}-\d{2}-\d{2}):(\d{1,2}(?:\.5)?)$")

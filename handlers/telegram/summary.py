@@ -20,10 +20,9 @@ from handlers.texts import hours as hour_texts
 from handlers.texts import summary as texts
 from storage import hours
 from storage.errors import DomainError
-from storage.hours_rules import Limits, month_bounds, parse_work_day
+from storage.hours_rules import Limits, month_bounds, parse_hours, parse_work_day
 from storage.hours_summary import DailySummary, daily_summary
 from storage.models import Role
-from storage.parsing import parse_hours
 from storage.people import get_participant
 from storage.settlement import settlement
 

@@ -20,8 +20,8 @@ from handlers.texts import common, fmt
 from handlers.texts import workshops as texts
 from storage import broadcasts, workshops
 from storage.errors import DomainError
+from storage.hours_rules import parse_hours
 from storage.models import Role
-from storage.parsing import parse_hours
 
 STAFF_ROLES = (Role.coordinator, Role.social_worker)
 _DAY = re.compile(r"^(\d{1,2})\.(\d{1,2})(?:\.(\d{4}))?$")
