@@ -1,4 +1,4 @@
-"""The `kisbot` command line (contract: ARCHITECTURE.md §3). Messages for the admin, in Polish.
+"""The `kisbot` command line (contract: ../shared/ARCHITECTURE.md §3). Messages for the admin, in Polish.
 
 Each group of commands is a module of its own; this one puts them together.
 """
