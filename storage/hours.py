@@ -207,23 +207,6 @@ def _any_entry(session: Session, entry_id: int) -> HourEntry:
     return entry
 
 
-def staff_correct(*, session: Session, staff_id: int, entry_id: int, hours: Decimal,
-                  reason: str, limits: Limits, now: datetime) -> Logged:
-    """Staff change an entry's hours (with a reason); the entry becomes confirmed."""
-    hours = check_hours(hours)
-    if not reason.strip():
-        raise DomainError("reason_required")
-    entry = _any_entry(session, entry_id)
-    if entry.status == REJECTED:
-        raise DomainError("hours_rejected")
-    _fit(session, entry, entry.participant_id, entry.work_date, hours, limits)
-    previous = entry.hours
-    _confirm(entry, staff_id, now, hours=hours, reason=reason.strip())
-    audit.record(session=session, at=now, actor=f"staff:{staff_id}", action="hours_staff_correct",
-                 target=f"hour_entry:{entry.id}", hours=hours, previous=previous, reason=reason)
-    return _logged(session, entry, previous)
-
-
 def staff_reject(*, session: Session, staff_id: int, entry_id: int, reason: str,
                  now: datetime) -> HourEntry:
     """Staff reject an entry with a reason; it stops counting towards limits and pay."""

@@ -82,17 +82,6 @@ class Seeded:
     participants: list[Participant]
 
 
-def working_days(start: date, count: int, days_off: holidays.HolidayBase) -> list[date]:
-    """The first `count` days from `start` on that are Monday-Friday and not holidays."""
-    found: list[date] = []
-    day = start
-    while len(found) < count:
-        if day.weekday() < 5 and day not in days_off:
-            found.append(day)
-        day += timedelta(days=1)
-    return found
-
-
 def next_week(today: date, days_off: holidays.HolidayBase) -> list[date]:
     """Next calendar week's working days (Monday-Friday without holidays)."""
     monday = today + timedelta(days=7 - today.weekday())
