@@ -58,18 +58,9 @@ async def _stranger(deps: Deps, phone: str) -> str | None:
         return None
     await deps.db.run(conversation.set_state, key=key, data={"day": today}, now=now,
                       ttl=timedelta(days=1))
-    await deps.db.run(_send_to_number, phone=phone, deps=deps)
+    await deps.db.run(outbox.enqueue_to_number, phone=phone, text=texts.UNKNOWN_NUMBER, now=now,
+                      dedupe_key=f"sms-unknown:{uuid.uuid4().hex}")
     return texts.UNKNOWN_NUMBER
-
-
-def _send_to_number(*, session, phone: str, deps: Deps) -> None:
-    """Queue the one reply an unknown number gets (no person to attach it to)."""
-    from storage.models import OutboxMessage
-
-    now = deps.clock.now()
-    session.add(OutboxMessage(dedupe_key=f"sms-unknown:{uuid.uuid4().hex}", kind="reply",
-                              channel="sms", phone=phone, text=texts.UNKNOWN_NUMBER, due_at=now,
-                              next_attempt_at=now))
 
 
 async def _answer(deps: Deps, person: Participant, phone: str, cmd: SmsCommand) -> str:
