@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import socket
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import aiohttp
 
 from bot.runtime import serve
 from bot.sandbox.botapi import BotApiStandIn
 from bot.webhook import SECRET_HEADER
-from storage.clock import ManualClock
+from storage.clock import Clock, ManualClock
+from storage.settings import Settings
 from tests.handlers.conftest import make_settings
 
 
@@ -18,6 +21,23 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+@asynccontextmanager
+async def serving(settings: Settings, clock: Clock) -> AsyncIterator[None]:
+    """`kisbot run`'s serve() in this event loop, from ready until stopped."""
+    stop, ready = asyncio.Event(), asyncio.Event()
+
+    async def on_ready(_deps: object) -> None:
+        ready.set()
+
+    task = asyncio.create_task(serve(settings, clock=clock, stop=stop, ready=on_ready))
+    try:
+        await asyncio.wait_for(ready.wait(), 15)
+        yield
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 15)
 
 
 def start_update(api: BotApiStandIn, user_id: int, text: str) -> dict:
@@ -33,15 +53,7 @@ async def test_webhook_accepts_only_updates_with_the_secret(api: BotApiStandIn, 
     port = free_port()
     settings = make_settings(api, db_url, public_url=f"http://127.0.0.1:{port}",
                              webhook_port=port, webhook_secret="s3cret-Token_1")
-    stop = asyncio.Event()
-    ready = asyncio.Event()
-
-    async def on_ready(_deps: object) -> None:
-        ready.set()
-
-    task = asyncio.create_task(serve(settings, clock=clock, stop=stop, ready=on_ready))
-    try:
-        await asyncio.wait_for(ready.wait(), 15)
+    async with serving(settings, clock):
         [registered] = api.calls("setWebhook")
         assert registered["url"] == f"http://127.0.0.1:{port}/telegram"
         assert registered["secret_token"] == "s3cret-Token_1"
@@ -59,6 +71,3 @@ async def test_webhook_accepts_only_updates_with_the_secret(api: BotApiStandIn, 
                 assert r.status == 200
         await api.wait_for(lambda: api.chat(78), what="the reply to a genuine update")
         assert api.chat(77) == [] and not api.calls("getUpdates")
-    finally:
-        stop.set()
-        await asyncio.wait_for(task, 15)
