@@ -21,6 +21,7 @@ from storage.consultation_rules import (
 )
 from storage.errors import DomainError, NotFound
 from storage.models import Booking, Participant, Slot, Staff, WaitlistEntry
+from storage.people import get_participant
 
 LIVE = ("booked", "attended", "no_show")
 
@@ -282,9 +283,7 @@ def record_external(*, session: Session, staff: Staff, number: str, starts_at: d
     services = services_of(staff.role_set)
     if not services:
         raise DomainError("not_a_consultant")
-    person = session.exec(select(Participant).where(Participant.number == number)).first()
-    if person is None:
-        raise NotFound("participant_not_found", number=number)
+    person = get_participant(session=session, number=number)
     if starts_at > now:
         raise DomainError("not_ended")
     booking = Booking(participant_id=person.id, staff_id=staff.id, service=services[0],  # type: ignore[arg-type]
