@@ -13,11 +13,9 @@ while the bot was down go out at once if their consultation has not begun, and a
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 
-from apscheduler.jobstores.base import JobLookupError
 from telegram.ext import Application, CallbackContext, Job
 
 from bot.delivery.claims import RECLAIM_SECONDS, reclaim
@@ -74,13 +72,6 @@ def start_scheduler(application: Application) -> list[Job]:
         jobs.append(queue.run_repeating(_job(tick), interval=seconds, first=seconds,
                                         name=tick.__name__, job_kwargs=JOB_KWARGS))
     return jobs
-
-
-def stop_scheduler(jobs: list[Job]) -> None:
-    """Remove the jobs (the application's stop also ends APScheduler itself)."""
-    for job in jobs:
-        with contextlib.suppress(JobLookupError):  # a run_once job is gone once it ran
-            job.schedule_removal()
 
 
 async def run_all_once(application: Application) -> None:

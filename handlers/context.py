@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
-from storage.clock import Clock
+from storage.clock import Clock, local_today
 from storage.db import Database
 from storage.people import Identity
 from storage.settings import Settings
@@ -28,6 +29,10 @@ class Deps:
         """Ask the runtime to send due outbox messages now (else they go at its next tick)."""
         if self.wake_sender is not None:
             self.wake_sender()
+
+    def today(self) -> date:
+        """Today's date in the club's time zone."""
+        return local_today(self.clock, self.settings.tz)
 
 
 class KisContext(CallbackContext[ExtBot, dict, dict, dict]):

@@ -1,4 +1,4 @@
-"""The store's tables (ARCHITECTURE.md §2). Times are aware UTC; money and hours Decimal."""
+"""The store's tables (../shared/ARCHITECTURE.md §2). Times are aware UTC; money and hours Decimal."""
 
 from __future__ import annotations
 

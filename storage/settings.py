@@ -25,7 +25,7 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
-    # The contract (ARCHITECTURE.md §3).
+    # The contract (../shared/ARCHITECTURE.md §3).
     telegram_bot_token: str | None = None
     telegram_api_url: str = "https://api.telegram.org"
     database_url: str = "sqlite:///kis.db"

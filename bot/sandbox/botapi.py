@@ -158,10 +158,6 @@ class BotApiStandIn(BotApiMethods):
         """From now on every call writing to this chat answers 403 'bot was blocked'."""
         self.blocked.add(user_id)
 
-    def unblock(self, user_id: int) -> None:
-        """Undo `block`."""
-        self.blocked.discard(user_id)
-
     # ---- updates --------------------------------------------------------------------------
 
     def push_update(self, update: Params) -> int:

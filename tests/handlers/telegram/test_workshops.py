@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 from sqlmodel import col, select
 
 from bot.delivery.sender import deliver_due
-from storage import workshops
-from storage.models import OutboxMessage, Participant, SignupStatus, WorkshopSignup
+from storage.models import OutboxMessage, Participant, SignupStatus, Workshop, WorkshopSignup
 from tests.auxil.harness import Harness
 
 
@@ -84,12 +83,12 @@ async def test_invitation_rsvp_capacity_waiting_list_and_attendance(bot: Harness
     assert coord.buttons() == ["✅ Basia Testowa", "❌ Celina Testowa"]
     await basia.press("Nie będę")
     assert "zamknięte" in basia.last_answer["text"]
-    hours = bot.db.call(workshops.hours_by_participant, start=date(2026, 12, 1),
-                        end=date(2026, 12, 31), tz=bot.deps.settings.tz)
-    assert hours == {people[1].id: Decimal(3)}
-    held = bot.db.call(workshops.held_in_period, start=date(2026, 12, 1), end=date(2026, 12, 31),
-                       tz=bot.deps.settings.tz)
-    assert [(w.title, n) for w, n in held] == [("Gotowanie", 1)]
+    with bot.db.session() as s:
+        held = s.exec(select(Workshop)).one()
+        attended = s.exec(select(WorkshopSignup.participant_id)
+                          .where(WorkshopSignup.status == "attended")).all()
+    assert (held.title, held.status, held.hours) == ("Gotowanie", "held", Decimal(3))
+    assert attended == [people[1].id]
 
 
 async def test_forged_workshop_buttons(bot: Harness) -> None:
