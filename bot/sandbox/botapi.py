@@ -172,6 +172,10 @@ class BotApiStandIn(BotApiMethods):
         """Wait until a getUpdates answer has carried this update to the bot."""
         await self.wait_for(lambda: self._fetched_upto >= update_id, timeout, f"fetch {update_id}")
 
+    def confirmed(self, update_id: int) -> bool:
+        """Whether the bot confirmed this update (a restarted bot will not get it again)."""
+        return self._confirmed_below > update_id
+
     async def wait_confirmed(self, update_id: int, timeout: float = 5.0) -> None:
         """Wait until the bot confirmed this update with a later getUpdates offset."""
         await self.wait_for(
