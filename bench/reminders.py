@@ -64,7 +64,7 @@ async def naive(app, db: Database) -> None:
 
 
 async def ours(app, db: Database) -> None:
-    """kisbot's sender: batches of 200, 25 sends in flight."""
+    """kisbot's sender: passes claiming 200 at a time, SEND_CONCURRENCY sends in flight."""
     while sum((await deliver_due(app, limit=200)).counts.values()):
         pass
 

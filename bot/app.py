@@ -17,9 +17,8 @@ from telegram.ext import (
 )
 from telegram.request import HTTPXRequest
 
-from bot.broadcasts.runner import broadcast_tick
-from bot.broadcasts.runner import stop_all as stop_broadcasts
 from bot.delivery.ratelimit import KisRateLimiter
+from bot.delivery.sender import stop_sending, wake
 from handlers.context import Deps, KisContext
 from handlers.telegram import (
     agenda,
@@ -74,13 +73,15 @@ def build_application(deps: Deps, *, update_processor: BaseUpdateProcessor | Non
                               write_timeout=settings.telegram_timeout))
         .get_updates_request(HTTPXRequest(connection_pool_size=2, read_timeout=40))
         .post_init(_post_init)
-        .post_stop(stop_broadcasts)
+        .post_stop(stop_sending)
     )
     builder = builder.concurrent_updates(update_processor or 8)
     if webhook:
         builder = builder.updater(None)
     application = builder.build()
     application.bot_data["deps"] = deps
+    if deps.wake_sender is None:
+        deps.wake_sender = lambda: wake(application)
     add_handlers(application, features if features is not None else FEATURES)
     application.add_error_handler(_on_error)
     return application
@@ -113,7 +114,6 @@ async def _post_init(application: Application) -> None:
         if member.telegram_user_id and member.active:
             await publish_commands_for(application.bot, member.telegram_user_id,
                                        Identity(staff=member), commands)
-    await broadcast_tick(application, deps.clock.now())  # resume what a restart interrupted
 
 
 async def _on_error(update: object, context: KisContext) -> None:

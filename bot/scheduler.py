@@ -1,9 +1,10 @@
 """APScheduler (through PTB's JobQueue) triggers the work; the database says what is due.
 
-Jobs: the outbox every 2 s, reminder planning and marking prompts every 30 s, the daily
-jobs every minute, scheduled/interrupted broadcasts every 5 s, and crashed sends put back
-every minute. Every run is idempotent, so a late, repeated or concurrent run is harmless;
-`coalesce` and an unlimited misfire grace mean a delayed run still happens (once).
+Jobs: the outbox every 2 s (a pass keeps draining while rows are due; broadcasts are outbox
+rows too), reminder planning and marking prompts every 30 s, the daily jobs every minute, and
+sends of dead processes put back every 15 s. Every run is idempotent, so a late, repeated
+or concurrent run is harmless; `coalesce` and an unlimited misfire grace mean a delayed run
+still happens (once).
 
 On start, one catch-up pass runs every tick in order (plan, then send): reminders missed
 while the bot was down go out at once if their consultation has not begun, and are dropped
@@ -12,22 +13,17 @@ while the bot was down go out at once if their consultation has not begun, and a
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
 
-from apscheduler.jobstores.base import JobLookupError
 from telegram.ext import Application, CallbackContext, Job
 
-from bot.broadcasts.runner import broadcast_tick
-from bot.delivery.sender import deliver_due
+from bot.delivery.claims import RECLAIM_SECONDS, reclaim
+from bot.delivery.sender import outbox_tick
 from handlers import scheduled as jobs
 from handlers.context import deps_of
-from storage import outbox
 
 log = logging.getLogger(__name__)
-STUCK_AFTER = timedelta(minutes=5)
 JOB_KWARGS = {"coalesce": True, "misfire_grace_time": None, "max_instances": 1}
 
 
@@ -45,24 +41,12 @@ async def daily_tick(application: Application) -> None:
 
 async def reclaim_tick(application: Application) -> None:
     """Put back sends a crash interrupted."""
-    deps = deps_of(application)
-    if count := await deps.db.run(outbox.reclaim_stuck, now=deps.clock.now(),
-                                  older_than=STUCK_AFTER):
+    if count := await reclaim(application):
         log.warning("%d interrupted sends put back in the queue", count)
 
 
-async def outbox_tick(application: Application) -> None:
-    """Send what is due."""
-    await deliver_due(application)
-
-
-async def broadcasts_tick(application: Application) -> None:
-    """Start scheduled broadcasts and resume interrupted ones."""
-    await broadcast_tick(application, deps_of(application).clock.now())
-
-
 TICKS: list[tuple[Callable[[Application], Awaitable[None]], float]] = [
-    (plan_tick, 30), (daily_tick, 60), (reclaim_tick, 60), (broadcasts_tick, 5), (outbox_tick, 2),
+    (plan_tick, 30), (daily_tick, 60), (reclaim_tick, RECLAIM_SECONDS), (outbox_tick, 2),
 ]
 
 
@@ -88,13 +72,6 @@ def start_scheduler(application: Application) -> list[Job]:
         jobs.append(queue.run_repeating(_job(tick), interval=seconds, first=seconds,
                                         name=tick.__name__, job_kwargs=JOB_KWARGS))
     return jobs
-
-
-def stop_scheduler(jobs: list[Job]) -> None:
-    """Remove the jobs (the application's stop also ends APScheduler itself)."""
-    for job in jobs:
-        with contextlib.suppress(JobLookupError):  # a run_once job is gone once it ran
-            job.schedule_removal()
 
 
 async def run_all_once(application: Application) -> None:

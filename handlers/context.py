@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
-from storage.clock import Clock
+from storage.clock import Clock, local_today
 from storage.db import Database
 from storage.people import Identity
 from storage.settings import Settings
@@ -21,6 +23,16 @@ class Deps:
     db: Database
     clock: Clock
     bot_username: str | None = None
+    wake_sender: Callable[[], None] | None = None  # set by the runtime: send the outbox now
+
+    def wake(self) -> None:
+        """Ask the runtime to send due outbox messages now (else they go at its next tick)."""
+        if self.wake_sender is not None:
+            self.wake_sender()
+
+    def today(self) -> date:
+        """Today's date in the club's time zone."""
+        return local_today(self.clock, self.settings.tz)
 
 
 class KisContext(CallbackContext[ExtBot, dict, dict, dict]):

@@ -9,9 +9,10 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select, update
 
-from storage import audit
+from storage import audit, broadcast_outbox, outbox
+from storage.broadcast_outbox import BroadcastTexts
 from storage.errors import DomainError, NotFound
-from storage.models import Booking, Broadcast, Delivery, Participant, Workshop, WorkSite
+from storage.models import Booking, Broadcast, BroadcastStatus, OutboxKind, Participant, Workshop, WorkSite
 
 AUDIENCES = ("all", "psu", "site", "week")
 DRAFT_TTL = timedelta(hours=24)
@@ -52,15 +53,6 @@ def recipients(*, session: Session, audience: str, param: str | None, now: datet
     return list(session.exec(query))
 
 
-def channel_for(person: Participant) -> str:
-    """How a broadcast reaches a person: telegram, sms, opted_out or unreachable."""
-    if person.telegram_user_id and not person.blocked_bot:
-        return "telegram"
-    if not person.phone:
-        return "unreachable"
-    return "opted_out" if person.sms_opt_out else "sms"
-
-
 @dataclass(frozen=True)
 class Preview:
     """Recipient counts per channel (no names)."""
@@ -81,7 +73,7 @@ def preview(*, session: Session, broadcast: Broadcast, now: datetime, tz: ZoneIn
     counts = {"telegram": 0, "sms": 0, "opted_out": 0, "unreachable": 0}
     for person in recipients(session=session, audience=broadcast.audience,
                              param=broadcast.audience_param, now=now, tz=tz):
-        counts[channel_for(person)] += 1
+        counts[outbox.channel_for(person, kind=OutboxKind.broadcast)] += 1
     return Preview(**counts)
 
 
@@ -144,8 +136,13 @@ def set_audience(*, session: Session, broadcast_id: int, staff_id: int, audience
 
 
 def confirm(*, session: Session, broadcast_id: int, staff_id: int, now: datetime, tz: ZoneInfo,
-            send_at: datetime | None = None, chat_id: int | None = None) -> Broadcast:
-    """Freeze the recipients (one delivery row each) and mark it sending or scheduled."""
+            send_at: datetime | None = None, chat_id: int | None = None,
+            texts: BroadcastTexts | None = None, message_id: int | None = None) -> Broadcast:
+    """Freeze the recipients (one outbox row each, due at send_at or now); sending or scheduled.
+
+    `texts` default to the notice's text on both channels, without buttons; chat_id and
+    message_id say where the coordinator's progress message is (none yet: the sender posts it).
+    """
     draft = draft_of(session, broadcast_id, staff_id)
     if not draft.text or not draft.audience:
         raise DomainError("broadcast_incomplete")
@@ -153,15 +150,13 @@ def confirm(*, session: Session, broadcast_id: int, staff_id: int, now: datetime
         raise DomainError("send_at_past")
     people = recipients(session=session, audience=draft.audience, param=draft.audience_param,
                         now=now, tz=tz)
-    for person in people:
-        channel = channel_for(person)
-        status = "pending" if channel in ("telegram", "sms") else channel
-        session.add(Delivery(broadcast_id=draft.id, participant_id=person.id, status=status,
-                             channel=channel if status == "pending" else "none"))
-    draft.status = "scheduled" if send_at else "sending"
+    broadcast_outbox.enqueue_recipients(
+        session=session, broadcast_id=draft.id, people=people,  # type: ignore[arg-type]
+        texts=texts or BroadcastTexts(draft.text), due_at=send_at or now, now=now)
+    draft.status = BroadcastStatus.scheduled if send_at else BroadcastStatus.sending
     draft.send_at = send_at
     draft.started_at = None if send_at else now
-    draft.progress_chat_id = chat_id
+    draft.progress_chat_id, draft.progress_message_id = chat_id, message_id
     audit.record(session=session, at=now, actor=f"staff:{staff_id}", action="broadcast_confirm",
                  target=f"broadcast:{draft.id}", audience=draft.audience, recipients=len(people),
                  send_at=send_at.isoformat() if send_at else "now")
@@ -175,28 +170,11 @@ def cancel(*, session: Session, broadcast_id: int, staff_id: int, now: datetime)
         raise NotFound("broadcast_not_found")
     if found.status not in ("draft", "scheduled"):
         raise DomainError("broadcast_not_cancellable", status=found.status)
-    found.status = "cancelled"
-    session.exec(update(Delivery).where(  # type: ignore[call-overload]
-        Delivery.broadcast_id == broadcast_id, Delivery.status == "pending")
-        .values(status="cancelled"))
+    found.status = BroadcastStatus.cancelled
+    broadcast_outbox.cancel_pending(session=session, broadcast_id=broadcast_id)
     audit.record(session=session, at=now, actor=f"staff:{staff_id}", action="broadcast_cancel",
                  target=f"broadcast:{broadcast_id}")
     return found
-
-
-def start_due(*, session: Session, now: datetime) -> list[int]:
-    """Scheduled broadcasts whose time has come become 'sending'; their ids."""
-    due = list(session.exec(select(Broadcast).where(
-        Broadcast.status == "scheduled", col(Broadcast.send_at) <= now)))
-    for broadcast in due:
-        broadcast.status, broadcast.started_at = "sending", now
-    return [b.id for b in due]  # type: ignore[misc]
-
-
-def sending_ids(*, session: Session) -> list[int]:
-    """Broadcasts being sent (after a restart: the ones to resume)."""
-    return list(session.exec(select(Broadcast.id).where(Broadcast.status == "sending")
-                             .order_by(Broadcast.id)))  # type: ignore[arg-type]
 
 
 def get(*, session: Session, broadcast_id: int) -> Broadcast:

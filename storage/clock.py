@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Protocol
 
 
@@ -59,6 +59,11 @@ class OffsetClock:
         self.offset += delta
 
 
-def local_today(clock: Clock, tz) -> date:
+def local_date(moment: datetime, tz: tzinfo) -> date:
+    """The calendar date of an aware moment in the club's time zone."""
+    return moment.astimezone(tz).date()
+
+
+def local_today(clock: Clock, tz: tzinfo) -> date:
     """Today's date in the club's time zone."""
-    return clock.now().astimezone(tz).date()
+    return local_date(clock.now(), tz)

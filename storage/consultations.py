@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
 from storage import audit, outbox
+from storage.clock import local_date
 from storage.consultation_rules import (
     SlotRequest,
     check_publishable,
@@ -20,6 +21,7 @@ from storage.consultation_rules import (
 )
 from storage.errors import DomainError, NotFound
 from storage.models import Booking, BookingStatus, Participant, Slot, SlotMode, Source, Staff, WaitlistEntry
+from storage.people import get_participant
 
 LIVE = (BookingStatus.booked, BookingStatus.attended, BookingStatus.no_show)
 
@@ -95,7 +97,7 @@ def free_days(*, session: Session, service: str, now: datetime, horizon_days: in
     """Days (local) within the horizon that have a free slot."""
     slots = free_slots(session=session, service=service, now=now,
                        until=now + timedelta(days=horizon_days))
-    return sorted({s.starts_at.astimezone(tz).date() for s in slots})
+    return sorted({local_date(s.starts_at, tz) for s in slots})
 
 
 def free_slots_on(*, session: Session, service: str, day: date, now: datetime,
@@ -282,9 +284,7 @@ def record_external(*, session: Session, staff: Staff, number: str, starts_at: d
     services = services_of(staff.role_set)
     if not services:
         raise DomainError("not_a_consultant")
-    person = session.exec(select(Participant).where(Participant.number == number)).first()
-    if person is None:
-        raise NotFound("participant_not_found", number=number)
+    person = get_participant(session=session, number=number)
     if starts_at > now:
         raise DomainError("not_ended")
     booking = Booking(participant_id=person.id, staff_id=staff.id, service=services[0],  # type: ignore[arg-type]

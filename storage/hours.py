@@ -16,10 +16,16 @@ from sqlmodel import Session, col, select
 
 from storage import audit
 from storage.errors import DomainError, NotFound
-from storage.hours_rules import Limits, Used, breach, month_bounds, week_bounds, window_problem
+from storage.hours_rules import (
+    Limits,
+    Used,
+    breach,
+    in_half_hour_steps,
+    month_bounds,
+    week_bounds,
+    window_problem,
+)
 from storage.models import HourEntry, HourStatus, Participant, Source
-
-MAX_ENTRY_HOURS = Decimal(24)
 
 
 @dataclass(frozen=True)
@@ -40,7 +46,7 @@ def _logged(session: Session, entry: HourEntry, previous: Decimal | None = None)
 
 def check_hours(hours: Decimal) -> Decimal:
     """A positive multiple of half an hour (buttons may be forged); DomainError otherwise."""
-    if not hours.is_finite() or hours <= 0 or hours > MAX_ENTRY_HOURS or (hours * 2) % 1:
+    if not in_half_hour_steps(hours):
         raise DomainError("hours_invalid")
     return hours.quantize(Decimal("0.1"))
 
@@ -197,23 +203,6 @@ def _any_entry(session: Session, entry_id: int) -> HourEntry:
         raise NotFound("hours_entry_not_found")
     _participant(session, entry.participant_id)
     return entry
-
-
-def staff_correct(*, session: Session, staff_id: int, entry_id: int, hours: Decimal,
-                  reason: str, limits: Limits, now: datetime) -> Logged:
-    """Staff change an entry's hours (with a reason); the entry becomes confirmed."""
-    hours = check_hours(hours)
-    if not reason.strip():
-        raise DomainError("reason_required")
-    entry = _any_entry(session, entry_id)
-    if entry.status == HourStatus.rejected:
-        raise DomainError("hours_rejected")
-    _fit(session, entry, entry.participant_id, entry.work_date, hours, limits)
-    previous = entry.hours
-    _confirm(entry, staff_id, now, hours=hours, reason=reason.strip())
-    audit.record(session=session, at=now, actor=f"staff:{staff_id}", action="hours_staff_correct",
-                 target=f"hour_entry:{entry.id}", hours=hours, previous=previous, reason=reason)
-    return _logged(session, entry, previous)
 
 
 def staff_reject(*, session: Session, staff_id: int, entry_id: int, reason: str,

@@ -10,8 +10,9 @@ from sqlmodel import Session, select
 
 from storage import audit
 from storage.csvfile import ImportFailed, ImportResult, RowError, read_rows
+from storage.hours_rules import parse_hours
 from storage.models import HourEntry, HourStatus, Participant, Source, WorkSite
-from storage.parsing import parse_date, parse_hours
+from storage.parsing import parse_date
 
 REQUIRED = ["participant", "date", "hours"]
 

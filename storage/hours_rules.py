@@ -1,11 +1,11 @@
-"""Pure rules for PSU hours: limits, the logging window, typed dates, pricing by rate period."""
+"""Pure rules for PSU hours: half-hour steps, limits, the logging window, typed dates, pricing."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from storage.periods import Bucket, PricedPart, buckets, price, total_cost
@@ -13,6 +13,8 @@ from storage.rates import RatePeriod
 
 ZERO = Decimal(0)
 NEAR_FRACTION = Decimal("0.2")
+MAX_ENTRY_HOURS = Decimal(24)  # one entry is one day's work
+MAX_HOURS = Decimal(1000)  # far above any day, week or month; keeps arithmetic exact
 AHEAD = timedelta(days=180)  # '30.12' typed on 3 January means last December
 _DAY_MONTH = re.compile(r"^(\d{1,2})[./-](\d{1,2})\.?$")
 
@@ -52,6 +54,22 @@ class Breach:
     kind: str  # day, week or month
     limit: Decimal
     left: Decimal
+
+
+def in_half_hour_steps(hours: Decimal, most: Decimal = MAX_ENTRY_HOURS) -> bool:
+    """Whether hours is a finite multiple of half an hour, above zero and at most `most`."""
+    return hours.is_finite() and 0 < hours <= most and (hours * 2) % 1 == 0
+
+
+def parse_hours(text: str) -> Decimal:
+    """`4`, `4,5`, `4.5` → Decimal; ValueError unless a positive multiple of half an hour."""
+    try:
+        value = Decimal(text.strip().replace(",", "."))
+    except InvalidOperation:
+        raise ValueError(f"not a number of hours: {text!r}") from None
+    if not in_half_hour_steps(value, MAX_HOURS):
+        raise ValueError(f"hours must be a multiple of 0.5 between 0.5 and {MAX_HOURS}: {text!r}")
+    return value.quantize(Decimal("0.1"))
 
 
 def week_bounds(day: date) -> tuple[date, date]:

@@ -7,7 +7,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlmodel import Session, col, delete, func, select
+from sqlmodel import Session, col, delete, select
 
 from storage import audit
 from storage.errors import DomainError
@@ -86,10 +86,3 @@ def redeem_invite(*, session: Session, code: str, telegram_user_id: int, now: da
     audit.record(session=session, at=now, actor=f"participant:{participant.id}",
                  action="telegram_linked", target=f"participant:{participant.id}")
     return Redeemed(participant=participant)
-
-
-def failed_attempts(*, session: Session, telegram_user_id: int, since: datetime) -> int:
-    """How many wrong codes a user sent since a moment."""
-    return session.exec(select(func.count()).select_from(StartAttempt).where(
-        StartAttempt.telegram_user_id == telegram_user_id,
-        StartAttempt.attempted_at > since)).one()

@@ -1,4 +1,4 @@
-"""The store's tables (ARCHITECTURE.md §2). Times are aware UTC; money and hours Decimal."""
+"""The store's tables (../shared/ARCHITECTURE.md §2). Times are aware UTC; money and hours Decimal."""
 
 from __future__ import annotations
 
@@ -344,19 +344,49 @@ class Broadcast(SQLModel, table=True):
     progress_message_id: int | None = None
 
 
-class Delivery(SQLModel, table=True):
-    """One recipient of one broadcast."""
+class OutboxStatus(enum.StrEnum):
+    """Where an outbox message is: waiting, being sent, or finished (and how)."""
 
-    __tablename__ = "deliveries"
-    __table_args__ = (UniqueConstraint("broadcast_id", "participant_id"),)
-    id: int | None = Field(default=None, primary_key=True)
-    broadcast_id: int = Field(foreign_key="broadcasts.id", index=True)
-    participant_id: int = Field(foreign_key="participants.id")
-    channel: str = Field(max_length=16, description="telegram or sms")
-    status: str = Field(default="pending", max_length=16, index=True)
-    attempts: int = 0
-    error: str | None = Field(default=None, max_length=500)
-    sent_at: datetime | None = None
+    pending = "pending"
+    sending = "sending"
+    sent = "sent"
+    delivered = "delivered"
+    failed = "failed"
+    dropped = "dropped"
+    cancelled = "cancelled"
+    skipped = "skipped"  # never sendable (a broadcast recipient opted out or unreachable)
+
+
+OPEN_STATUSES = (OutboxStatus.pending, OutboxStatus.sending)
+
+
+class Channel(enum.StrEnum):
+    """How a message leaves (`none`: a skipped row that never leaves)."""
+
+    telegram = "telegram"
+    sms = "sms"
+    none = "none"
+
+
+class OutboxKind(enum.StrEnum):
+    """What an outbox message is."""
+
+    reminder = "reminder"
+    notice = "notice"
+    summary = "summary"
+    prompt = "prompt"
+    broadcast = "broadcast"
+    reply = "reply"
+
+
+class BroadcastStatus(enum.StrEnum):
+    """A broadcast's life."""
+
+    draft = "draft"
+    scheduled = "scheduled"
+    sending = "sending"
+    done = "done"
+    cancelled = "cancelled"
 
 
 class OutboxMessage(SQLModel, table=True):
@@ -366,7 +396,7 @@ class OutboxMessage(SQLModel, table=True):
     __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
     id: int | None = Field(default=None, primary_key=True)
     dedupe_key: str = Field(max_length=200, unique=True)
-    kind: str = Field(max_length=32, description="reminder, notice, summary, broadcast, reply")
+    kind: str = Field(max_length=32, description="reminder, notice, summary, prompt, broadcast, reply")
     channel: str = Field(max_length=16, description="telegram or sms")
     participant_id: int | None = Field(default=None, foreign_key="participants.id", index=True)
     staff_id: int | None = Field(default=None, foreign_key="staff.id")
@@ -377,7 +407,7 @@ class OutboxMessage(SQLModel, table=True):
     due_at: datetime
     expires_at: datetime | None = None
     status: str = Field(default="pending", max_length=16,
-                        description="pending, sending, sent, failed, cancelled, dropped")
+                        description="pending, sending, sent, delivered, failed, cancelled, dropped, skipped")
     attempts: int = 0
     next_attempt_at: datetime
     claimed_by: str | None = Field(default=None, max_length=64)
@@ -388,6 +418,7 @@ class OutboxMessage(SQLModel, table=True):
     sent_at: datetime | None = None
     delivered_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)
+    broadcast_id: int | None = Field(default=None, foreign_key="broadcasts.id", index=True)
 
 
 class InviteCode(SQLModel, table=True):

@@ -1,4 +1,10 @@
-"""The durable outbox: everything a person must receive later is a row here first."""
+"""The durable outbox: everything a person must receive later is a row here first.
+
+Claims: a worker (one id per process, see bot.delivery.sender) takes rows pending → sending
+with claimed_by and claimed_at; while it sends it refreshes claimed_at (`heartbeat`), so a
+row whose claimed_at is older than the stuck limit belongs to a dead process and
+`reclaim_stuck` may put it back (sent at most once more), never a live one's.
+"""
 
 from __future__ import annotations
 
@@ -9,17 +15,41 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select, update
 
-from storage.models import OutboxMessage, Participant, Staff
+from storage.models import Channel, OutboxKind, OutboxMessage, OutboxStatus, Participant, Staff
+
+OPTED_OUT, UNREACHABLE = "opted_out", "unreachable"
+BLOCKED = "blocked the bot"  # last_error of a Telegram message the person refused
+# The SMS opt-out (STOP: "no announcements") is checked when these kinds are queued, and
+# for every kind but reminders when a blocked Telegram message falls back to SMS.
+OPT_OUT_AT_QUEUE = (OutboxKind.broadcast,)
+OPT_OUT_EXEMPT_ON_FALLBACK = (OutboxKind.reminder,)
+
+
+def channel_for(person: Participant | Staff, *, kind: str, fallback: bool = False) -> str:
+    """The one channel choice: telegram, sms, or why neither (opted_out, unreachable).
+
+    Telegram when linked and not blocked; else SMS when there is a phone and the SMS
+    opt-out does not apply to this kind of message.
+    """
+    blocked = isinstance(person, Participant) and person.blocked_bot
+    if person.telegram_user_id and not blocked and not fallback:
+        return Channel.telegram
+    if not person.phone:
+        return UNREACHABLE
+    applies = kind not in OPT_OUT_EXEMPT_ON_FALLBACK if fallback else kind in OPT_OUT_AT_QUEUE
+    if applies and isinstance(person, Participant) and person.sms_opt_out:
+        return OPTED_OUT
+    return Channel.sms
 
 
 def enqueue(*, session: Session, dedupe_key: str, kind: str, text: str, due_at: datetime,
             participant: Participant | None = None, staff: Staff | None = None,
             expires_at: datetime | None = None, payload: dict[str, Any] | None = None,
-            channel: str | None = None) -> OutboxMessage | None:
+            channel: str | None = None, broadcast_id: int | None = None) -> OutboxMessage | None:
     """Queue a message once (a second call with the same dedupe_key does nothing).
 
-    The channel is the person's: Telegram when linked (and not blocked), else SMS when they
-    have a phone. Returns None when the person cannot be reached or the key exists.
+    The channel is `channel_for`'s unless given. Returns None when the person cannot be
+    reached or the key exists.
     """
     if session.exec(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)).first():
         return None
@@ -27,16 +57,15 @@ def enqueue(*, session: Session, dedupe_key: str, kind: str, text: str, due_at: 
     if person is None:
         raise ValueError("enqueue needs a participant or a staff member")
     chat_id = person.telegram_user_id
-    blocked = isinstance(person, Participant) and person.blocked_bot
     if channel is None:
-        channel = "telegram" if chat_id and not blocked else ("sms" if person.phone else None)
-    if channel is None:
+        channel = channel_for(person, kind=kind)
+    if channel not in (Channel.telegram, Channel.sms):
         return None
     message = OutboxMessage(
         dedupe_key=dedupe_key, kind=kind, channel=channel, text=text, payload=payload,
         participant_id=participant.id if participant else None,
         staff_id=staff.id if staff else None, chat_id=chat_id, phone=person.phone,
-        due_at=due_at, next_attempt_at=due_at, expires_at=expires_at)
+        due_at=due_at, next_attempt_at=due_at, expires_at=expires_at, broadcast_id=broadcast_id)
     return message if _insert_once(session, message) else None
 
 
@@ -87,23 +116,71 @@ def claim_due(*, session: Session, now: datetime, worker: str, limit: int = 100)
 
 
 def reclaim_stuck(*, session: Session, now: datetime, older_than: timedelta) -> int:
-    """Put back messages a crashed worker took but never finished (sent at most once more)."""
+    """Put back messages a dead worker took but never finished (sent at most once more).
+
+    A live worker refreshes claimed_at (`heartbeat`) far more often than `older_than`.
+    """
     result = session.exec(update(OutboxMessage)  # type: ignore[call-overload]
-                          .where(OutboxMessage.status == "sending",
+                          .where(OutboxMessage.status == OutboxStatus.sending,
                                  col(OutboxMessage.claimed_at) < now - older_than)
-                          .values(status="pending", claimed_by=None))
+                          .values(status=OutboxStatus.pending, claimed_by=None))
+    return result.rowcount or 0
+
+
+def claimers(*, session: Session) -> list[str]:
+    """The workers holding messages in 'sending'."""
+    return sorted(w for w in session.exec(select(OutboxMessage.claimed_by).distinct().where(
+        OutboxMessage.status == OutboxStatus.sending)) if w)
+
+
+def reclaim_from(*, session: Session, workers: list[str]) -> int:
+    """Put back the messages of workers known to be dead (sent at most once more)."""
+    if not workers:
+        return 0
+    result = session.exec(update(OutboxMessage)  # type: ignore[call-overload]
+                          .where(OutboxMessage.status == OutboxStatus.sending,
+                                 col(OutboxMessage.claimed_by).in_(workers))
+                          .values(status=OutboxStatus.pending, claimed_by=None))
+    return result.rowcount or 0
+
+
+def heartbeat(*, session: Session, worker: str, now: datetime) -> int:
+    """A live worker says its claimed messages are still being sent (claimed_at = now)."""
+    result = session.exec(update(OutboxMessage)  # type: ignore[call-overload]
+                          .where(OutboxMessage.status == OutboxStatus.sending,
+                                 OutboxMessage.claimed_by == worker)
+                          .values(claimed_at=now))
+    return result.rowcount or 0
+
+
+def release(*, session: Session, message_ids: list[int], worker: str) -> int:
+    """Give back claimed messages that were never tried (a graceful stop)."""
+    if not message_ids:
+        return 0
+    result = session.exec(update(OutboxMessage)  # type: ignore[call-overload]
+                          .where(col(OutboxMessage.id).in_(message_ids),
+                                 OutboxMessage.claimed_by == worker,
+                                 OutboxMessage.status == OutboxStatus.sending)
+                          .values(status=OutboxStatus.pending, claimed_by=None,
+                                  attempts=OutboxMessage.attempts - 1))
     return result.rowcount or 0
 
 
 def finish(*, session: Session, message_id: int, status: str, now: datetime,
            error: str | None = None, retry_at: datetime | None = None,
-           provider_id: str | None = None, segments: int | None = None) -> None:
-    """Record what became of a claimed message: sent, failed, dropped, or retry at a time."""
+           provider_id: str | None = None, segments: int | None = None,
+           throttled: bool = False) -> None:
+    """Record what became of a claimed message: sent, failed, dropped, or retry at a time.
+
+    A throttled retry (429) gives the attempt back: the message was refused, not tried.
+    """
     values: dict[str, Any] = {"status": status, "last_error": error[:500] if error else None}
-    if status == "sent":
+    if status == OutboxStatus.sent:
         values.update(sent_at=now, provider_id=provider_id, segments=segments)
     if retry_at is not None:
-        values.update(status="pending", next_attempt_at=retry_at, claimed_by=None)
+        values.update(status=OutboxStatus.pending, next_attempt_at=retry_at, claimed_by=None)
+    if throttled:
+        values.update(attempts=OutboxMessage.attempts - 1)
     session.exec(update(OutboxMessage).where(col(OutboxMessage.id) == message_id)  # type: ignore[call-overload]
                  .values(**values))
 
@@ -117,14 +194,19 @@ def fall_back_to_sms(*, session: Session, message_id: int, now: datetime) -> Out
     if person is None:
         return None
     person.blocked_bot = True
-    if not person.phone or (person.sms_opt_out and message.kind != "reminder"):
+    if channel_for(person, kind=message.kind, fallback=True) != Channel.sms:
         return None
     payload = dict(message.payload or {})
     text = payload.pop("sms_text", message.text)  # a text naming no kind of help
     payload.pop("buttons", None)
-    return enqueue(session=session, dedupe_key=f"{message.dedupe_key}:sms", kind=message.kind,
-                   text=text, due_at=now, participant=person, channel="sms",
-                   expires_at=message.expires_at, payload=payload)
+    payload["fallback"] = True
+    return enqueue(session=session, dedupe_key=f"{message.dedupe_key}{FALLBACK_SUFFIX}",
+                   kind=message.kind, text=text, due_at=now, participant=person,
+                   channel=Channel.sms, expires_at=message.expires_at, payload=payload,
+                   broadcast_id=message.broadcast_id)
+
+
+FALLBACK_SUFFIX = ":sms"
 
 
 @dataclass(frozen=True)
@@ -138,13 +220,15 @@ class Outcome:
     provider_id: str | None = None
     segments: int | None = None
     blocked: bool = False  # Telegram said the person blocked the bot
+    throttled: bool = False  # refused with 429: retried without counting an attempt
 
 
 def finish_many(*, session: Session, outcomes: list[Outcome], now: datetime) -> None:
     """Record several outcomes in one transaction (and fall back to SMS for the blocked)."""
     for o in outcomes:
         finish(session=session, message_id=o.message_id, status=o.status, now=now, error=o.error,
-               retry_at=o.retry_at, provider_id=o.provider_id, segments=o.segments)
+               retry_at=o.retry_at, provider_id=o.provider_id, segments=o.segments,
+               throttled=o.throttled)
         if o.blocked:
             fall_back_to_sms(session=session, message_id=o.message_id, now=now)
 

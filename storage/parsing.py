@@ -1,4 +1,4 @@
-"""Pure parsers for what people type and spreadsheets hold: dates, phones, hours, genders."""
+"""Pure parsers for what people type and spreadsheets hold: dates, phones, amounts, genders."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from decimal import Decimal, InvalidOperation
 
 import phonenumbers
 
-MAX_HOURS = Decimal(1000)  # far above any day, week or month; keeps arithmetic exact
 MAX_AMOUNT = Decimal("99999999.99")  # what Numeric(10, 2) holds
 
 _DATE_FORMATS = (
@@ -58,12 +57,3 @@ def parse_amount(text: str) -> Decimal:
     return value.quantize(Decimal("0.01"))
 
 
-def parse_hours(text: str) -> Decimal:
-    """`4`, `4,5`, `4.5` → Decimal; ValueError unless a positive multiple of half an hour."""
-    try:
-        value = Decimal(text.strip().replace(",", "."))
-    except InvalidOperation:
-        raise ValueError(f"not a number of hours: {text!r}") from None
-    if not value.is_finite() or not 0 < value <= MAX_HOURS or (value * 2) % 1 != 0:
-        raise ValueError(f"hours must be a multiple of 0.5 between 0.5 and {MAX_HOURS}: {text!r}")
-    return value.quantize(Decimal("0.1"))

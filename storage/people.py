@@ -170,11 +170,6 @@ def list_staff(*, session: Session) -> list[Staff]:
     return list(session.exec(select(Staff).order_by(Staff.name)))
 
 
-def staff_with_role(*, session: Session, role: Role) -> list[Staff]:
-    """Active staff having a role."""
-    return [s for s in list_staff(session=session) if s.active and s.has_role(role)]
-
-
 @dataclass(frozen=True)
 class Identity:
     """Who a Telegram user is to the club."""

@@ -14,7 +14,6 @@ from storage.models import (
     Booking,
     BookingStatus,
     ConversationState,
-    Delivery,
     HourEntry,
     InviteCode,
     OutboxMessage,
@@ -42,8 +41,7 @@ def export_person(*, session: Session, participant: Participant) -> dict[str, An
     """Everything kept about a participant (art. 15 RODO), as a JSON-ready dict."""
     pid = participant.id
     tables = {"bookings": Booking, "hour_entries": HourEntry, "waitlist": WaitlistEntry,
-              "workshop_signups": WorkshopSignup, "broadcast_deliveries": Delivery,
-              "messages": OutboxMessage}
+              "workshop_signups": WorkshopSignup, "messages": OutboxMessage}
     data: dict[str, Any] = {"participant": _plain(participant)}
     for name, table in tables.items():
         rows = session.exec(select(table).where(table.participant_id == pid)  # type: ignore[attr-defined]

@@ -58,7 +58,7 @@ def plan(*, session: Session, now: datetime, hours: list[int], tz: ZoneInfo,
             # restart) while still before the consultation, dropped after its start.
             if due <= booking.created_at or due > now + timedelta(minutes=5):
                 continue
-            channel = "telegram" if person.telegram_user_id and not person.blocked_bot else "sms"
+            channel = outbox.channel_for(person, kind="reminder")
             queued = outbox.enqueue(
                 session=session, dedupe_key=reminder_key(booking, lead), kind="reminder",
                 text=reminder_text(booking, channel), due_at=due, participant=person,

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import warnings
 from datetime import time
 from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -15,12 +16,16 @@ class ConfigError(Exception):
     """A setting is missing or malformed; the message is one line for a person."""
 
 
+DEPRECATED = {"broadcast_telegram_rate": "telegram_bulk_rate",
+              "broadcast_concurrency": "send_concurrency", "broadcast_sms_rate": "sms_rate"}
+
+
 class Settings(BaseSettings):
     """Every setting of kisbot; built once in the CLI and passed explicitly."""
 
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
-    # The contract (ARCHITECTURE.md §3).
+    # The contract (../shared/ARCHITECTURE.md §3).
     telegram_bot_token: str | None = None
     telegram_api_url: str = "https://api.telegram.org"
     database_url: str = "sqlite:///kis.db"
@@ -36,9 +41,12 @@ class Settings(BaseSettings):
     # RODO: participants who left are anonymised this many days after leaving.
     retention_days: int = Field(5 * 365, ge=30)
 
-    # Bulk Telegram sends (reminders, summaries) per second, below Telegram's ~30/s so that
-    # replies to people always have room.
-    telegram_bulk_rate: float = Field(25, gt=0)
+    # The outbox sender (reminders, summaries, broadcasts: everything sent in bulk): Telegram
+    # messages per second, evenly spaced below Telegram's ~30/s so replies always have room;
+    # requests in flight at once; SMS per second at the provider.
+    telegram_bulk_rate: float = Field(28, gt=0)
+    send_concurrency: int = Field(16, ge=1, le=64)
+    sms_rate: float = Field(5.0, gt=0, le=1000)
     # Seconds to wait for Telegram's answer before a request counts as timed out (retried).
     telegram_timeout: float = Field(15, gt=0, le=120)
 
@@ -77,10 +85,12 @@ class Settings(BaseSettings):
     psu_places: int = Field(35, ge=0)
     psu_weekly_norm: Decimal = Decimal(10)
 
-    # Broadcasts (/ogloszenie): Telegram allows about 30 messages a second overall.
-    broadcast_telegram_rate: float = Field(28.0, gt=0, le=1000)
-    broadcast_concurrency: int = Field(16, ge=1, le=64)
-    broadcast_sms_rate: float = Field(5.0, gt=0, le=1000)
+    # Broadcasts (/ogloszenie) go through the outbox sender. Deprecated names, still read
+    # when the new one is not set: BROADCAST_TELEGRAM_RATE → TELEGRAM_BULK_RATE,
+    # BROADCAST_CONCURRENCY → SEND_CONCURRENCY, BROADCAST_SMS_RATE → SMS_RATE.
+    broadcast_telegram_rate: float | None = Field(None, gt=0, le=1000)
+    broadcast_concurrency: int | None = Field(None, ge=1, le=64)
+    broadcast_sms_rate: float | None = Field(None, gt=0, le=1000)
     broadcast_progress_seconds: float = Field(2.0, ge=0.5, le=60)
     sms_price_pln: Decimal = Field(Decimal("0.16"), ge=0)
 
@@ -115,6 +125,16 @@ class Settings(BaseSettings):
     @classmethod
     def _no_trailing_slash(cls, value: str | None) -> str | None:
         return value.rstrip("/") if value else value
+
+    @model_validator(mode="after")
+    def _deprecated_names(self) -> Settings:
+        for old, new in DEPRECATED.items():
+            value = getattr(self, old)
+            if value is not None and new not in self.model_fields_set:
+                warnings.warn(f"{old.upper()} is deprecated: use {new.upper()}",
+                              DeprecationWarning, stacklevel=2)
+                setattr(self, new, value)
+        return self
 
     @property
     def tz(self) -> ZoneInfo:

@@ -18,12 +18,6 @@ def list_sites(*, session: Session, active_only: bool = False) -> list[WorkSite]
     return list(session.exec(query))
 
 
-def find_site(*, session: Session, name: str) -> WorkSite | None:
-    """A site by its exact name, ignoring case and surrounding spaces."""
-    wanted = name.strip().casefold()
-    return next((s for s in list_sites(session=session) if s.name.casefold() == wanted), None)
-
-
 def import_sites(*, session: Session, path: Path | str) -> ImportResult:
     """Add or update sites from a CSV (`name[,address]`); all rows or none."""
     result = ImportResult()

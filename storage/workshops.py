@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select, update
 
@@ -14,7 +13,8 @@ from storage import audit, outbox
 from storage.errors import DomainError, NotFound
 from storage.models import (
     Broadcast,
-    Delivery,
+    OutboxMessage,
+    OutboxStatus,
     Participant,
     SignupStatus,
     Workshop,
@@ -157,9 +157,11 @@ def _promote(session: Session, workshop: Workshop, now: datetime, text: str) -> 
 def open_invitation(*, session: Session, participant_id: int, now: datetime) -> Workshop | None:
     """The newest future workshop this person was invited to (for SMS TAK/NIE)."""
     return session.exec(select(Workshop).join(Broadcast, Broadcast.workshop_id == Workshop.id)
-                        .join(Delivery, Delivery.broadcast_id == Broadcast.id)
-                        .where(Delivery.participant_id == participant_id,
-                               Delivery.status == "sent", Workshop.status == WorkshopStatus.planned,
+                        .join(OutboxMessage, OutboxMessage.broadcast_id == Broadcast.id)
+                        .where(OutboxMessage.participant_id == participant_id,
+                               col(OutboxMessage.status).in_((OutboxStatus.sent,
+                                                              OutboxStatus.delivered)),
+                               Workshop.status == WorkshopStatus.planned,
                                Workshop.starts_at > now)
                         .order_by(col(Broadcast.id).desc())).first()
 
@@ -205,33 +207,3 @@ def toggle_attendance(*, session: Session, workshop_id: int, participant_id: int
                  target=f"participant:{participant_id}", workshop=workshop_id,
                  status=signup.status)
     return signup.status
-
-
-def hours_by_participant(*, session: Session, start: date, end: date,
-                         tz: ZoneInfo) -> dict[int, Decimal]:
-    """Workshop hours of attended, held workshops per participant, start..end inclusive."""
-    since = datetime.combine(start, time(0), tzinfo=tz)
-    until = datetime.combine(end + timedelta(days=1), time(0), tzinfo=tz)
-    rows = session.exec(select(WorkshopSignup.participant_id, Workshop.hours)
-                        .join(Workshop, Workshop.id == WorkshopSignup.workshop_id)
-                        .where(WorkshopSignup.status == SignupStatus.attended,
-                               Workshop.status == WorkshopStatus.held, Workshop.starts_at >= since,
-                               Workshop.starts_at < until))
-    totals: dict[int, Decimal] = {}
-    for participant_id, hours in rows:
-        totals[participant_id] = totals.get(participant_id, Decimal(0)) + Decimal(hours)
-    return totals
-
-
-def held_in_period(*, session: Session, start: date, end: date,
-                   tz: ZoneInfo) -> list[tuple[Workshop, int]]:
-    """Held workshops start..end inclusive with how many attended (for the period report)."""
-    since = datetime.combine(start, time(0), tzinfo=tz)
-    until = datetime.combine(end + timedelta(days=1), time(0), tzinfo=tz)
-    held = session.exec(select(Workshop).where(Workshop.status == WorkshopStatus.held,
-                                               Workshop.starts_at >= since,
-                                               Workshop.starts_at < until)
-                        .order_by(Workshop.starts_at)).all()
-    return [(w, len(session.exec(select(WorkshopSignup.id).where(
-        WorkshopSignup.workshop_id == w.id, WorkshopSignup.status == SignupStatus.attended)).all()))
-        for w in held]

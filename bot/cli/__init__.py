@@ -1,4 +1,4 @@
-"""The `kisbot` command line (contract: ARCHITECTURE.md §3); its words are handlers.texts.cli.
+"""The `kisbot` command line (contract: ../shared/ARCHITECTURE.md §3); its words are handlers.texts.cli.
 
 Each group of commands is a module of its own; this one puts them together.
 """

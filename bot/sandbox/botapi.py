@@ -158,10 +158,6 @@ class BotApiStandIn(BotApiMethods):
         """From now on every call writing to this chat answers 403 'bot was blocked'."""
         self.blocked.add(user_id)
 
-    def unblock(self, user_id: int) -> None:
-        """Undo `block`."""
-        self.blocked.discard(user_id)
-
     # ---- updates --------------------------------------------------------------------------
 
     def push_update(self, update: Params) -> int:
@@ -175,6 +171,10 @@ class BotApiStandIn(BotApiMethods):
     async def wait_fetched(self, update_id: int, timeout: float = 5.0) -> None:
         """Wait until a getUpdates answer has carried this update to the bot."""
         await self.wait_for(lambda: self._fetched_upto >= update_id, timeout, f"fetch {update_id}")
+
+    def confirmed(self, update_id: int) -> bool:
+        """Whether the bot confirmed this update (a restarted bot will not get it again)."""
+        return self._confirmed_below > update_id
 
     async def wait_confirmed(self, update_id: int, timeout: float = 5.0) -> None:
         """Wait until the bot confirmed this update with a later getUpdates offset."""

@@ -12,6 +12,7 @@ import holidays
 from sqlmodel import Session
 
 from storage import hours, people, rates, sites
+from storage.clock import local_date
 from storage.db import Database
 from storage.hours_rules import Limits
 from storage.models import Participant, Role, Service, Slot, SlotMode, Staff
@@ -81,17 +82,6 @@ class Seeded:
     participants: list[Participant]
 
 
-def working_days(start: date, count: int, days_off: holidays.HolidayBase) -> list[date]:
-    """The first `count` days from `start` on that are Monday-Friday and not holidays."""
-    found: list[date] = []
-    day = start
-    while len(found) < count:
-        if day.weekday() < 5 and day not in days_off:
-            found.append(day)
-        day += timedelta(days=1)
-    return found
-
-
 def next_week(today: date, days_off: holidays.HolidayBase) -> list[date]:
     """Next calendar week's working days (Monday-Friday without holidays)."""
     monday = today + timedelta(days=7 - today.weekday())
@@ -121,7 +111,7 @@ def seed(db: Database, now: datetime, settings: Settings) -> Seeded:
              for s in STAFF]
     participants = [_add_participant(db, p, now) for p in PARTICIPANTS]
     days_off = holidays.Poland(years=range(now.year - 1, now.year + 2))
-    today = now.astimezone(settings.tz).date()
+    today = local_date(now, settings.tz)
     db.call(_add_slots, staff=staff, starts=slot_starts(next_week(today, days_off), settings.tz),
             now=now)
     days = recent_working_days(today, settings.hours_backdate_days, days_off)

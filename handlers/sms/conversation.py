@@ -20,6 +20,7 @@ from handlers.texts import sms as texts
 from handlers.texts import workshops as workshop_texts
 from handlers.texts.errors import Channel, error_text, sentence
 from storage import consultations, conversation, hours, outbox, workshops
+from storage.clock import local_date
 from storage.errors import DomainError
 from storage.hours_rules import Limits, parse_work_day
 from storage.models import Participant, Service, Source
@@ -61,25 +62,16 @@ async def handle_sms(deps: Deps, phone: str, text: str) -> str | None:
 
 async def _stranger(deps: Deps, phone: str) -> str | None:
     now = deps.clock.now()
-    today = now.astimezone(deps.settings.tz).date().isoformat()
+    today = local_date(now, deps.settings.tz).isoformat()
     key = "sms-unknown:" + _key(phone)[4:]
     state = await deps.db.run(conversation.get_state, key=key, now=now)
     if state.get("day") == today:
         return None
     await deps.db.run(conversation.set_state, key=key, data={"day": today}, now=now,
                       ttl=timedelta(days=1))
-    await deps.db.run(_send_to_number, phone=phone, deps=deps)
+    await deps.db.run(outbox.enqueue_to_number, phone=phone, text=texts.UNKNOWN_NUMBER, now=now,
+                      dedupe_key=f"sms-unknown:{uuid.uuid4().hex}")
     return texts.UNKNOWN_NUMBER
-
-
-def _send_to_number(*, session, phone: str, deps: Deps) -> None:
-    """Queue the one reply an unknown number gets (no person to attach it to)."""
-    from storage.models import OutboxMessage
-
-    now = deps.clock.now()
-    session.add(OutboxMessage(dedupe_key=f"sms-unknown:{uuid.uuid4().hex}", kind="reply",
-                              channel="sms", phone=phone, text=texts.UNKNOWN_NUMBER, due_at=now,
-                              next_attempt_at=now))
 
 
 async def _answer(deps: Deps, person: Participant, phone: str, cmd: SmsCommand) -> str:
@@ -97,7 +89,7 @@ async def _help(deps: Deps, person: Participant, phone: str, cmd: SmsCommand) ->
 
 
 async def _hours(deps: Deps, person: Participant, phone: str, cmd: SmsCommand) -> str:
-    today = deps.clock.now().astimezone(deps.settings.tz).date()
+    today = deps.today()
     try:
         day = today if cmd.day is None else (
             date(cmd.day[2], cmd.day[1], cmd.day[0]) if cmd.day[2]

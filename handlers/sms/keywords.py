@@ -7,6 +7,8 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from storage.hours_rules import in_half_hour_steps
+
 KEYWORDS = {
     "POMOC": "help", "HELP": "help", "?": "help",
     "GODZINY": "hours", "GODZ": "hours", "GODZINA": "hours", "G": "hours",
@@ -106,7 +108,7 @@ def _parse_hours(rest: list[str]) -> SmsCommand:
     hours = _hours(rest[0])
     if hours is None:
         return SmsCommand("error", error="hours_missing")
-    if hours <= 0 or hours > 24 or (hours * 2) % 1 != 0:
+    if not in_half_hour_steps(hours):
         return SmsCommand("error", error="hours_not_half_step")
     day = None
     if len(rest) > 1:

@@ -65,3 +65,19 @@ def fit_sms(text: str, *, max_segments: int = 2, transliterate: bool = True) -> 
         words.pop()
     cut = " ".join(words)
     return cut + "..." if cut else text[: 150 * max_segments]
+
+
+@dataclass(frozen=True)
+class PreparedSms:
+    """An SMS as it will be sent, its segments, and whether it had to be cut."""
+
+    text: str
+    segments: int
+    cut: bool
+
+
+def prepare_sms(text: str, *, max_segments: int, transliterate: bool) -> PreparedSms:
+    """The one SMS preparation (sender and preview): transliterate, fit, count segments."""
+    plain = transliterate_pl(text) if transliterate else text
+    fitted = fit_sms(text, max_segments=max_segments, transliterate=transliterate)
+    return PreparedSms(fitted, count_segments(fitted).segments, fitted != plain)

@@ -14,6 +14,7 @@ from handlers.texts import booking as texts
 from handlers.texts import common, fmt
 from handlers.texts.errors import error_text, sentence
 from storage import consultations as store
+from storage.clock import local_date
 from storage.consultation_rules import parse_clock, parse_slot_request
 from storage.errors import DomainError
 from storage.hours_rules import parse_work_day
@@ -31,8 +32,7 @@ def _staff(context: KisContext) -> Staff:
 
 def _today_start(context: KisContext) -> datetime:
     deps = context.deps
-    today = deps.clock.now().astimezone(deps.settings.tz).date()
-    return datetime.combine(today, time(0), deps.settings.tz)
+    return datetime.combine(deps.today(), time(0), deps.settings.tz)
 
 
 @requires(*CONSULTANTS)
@@ -42,9 +42,8 @@ async def slots_command(update: Update, context: KisContext) -> None:
     if not context.args:
         await _list_slots(update, context)
         return
-    today = deps.clock.now().astimezone(deps.settings.tz).date()
     try:
-        request = parse_slot_request(context.args, today)
+        request = parse_slot_request(context.args, deps.today())
     except (ValueError, IndexError):
         await say(update, common.usage(texts.SLOTS_USAGE))
         return
@@ -71,7 +70,7 @@ async def _list_slots(update: Update, context: KisContext) -> None:
         return
     tz = deps.settings.tz
     lines = [texts.slot_line(i.slot, i.participant, tz) for i in items]
-    buttons: Buttons = [[(f"✖ {fmt.short_day(i.slot.starts_at.astimezone(tz).date())} "
+    buttons: Buttons = [[(f"✖ {fmt.short_day(local_date(i.slot.starts_at, tz))} "
                           f"{fmt.clock_time(i.slot.starts_at, tz)}", f"ag:cx:{i.slot.id}")]
                         for i in items[:30]]
     await say(update, "\n".join(lines), buttons)
@@ -125,7 +124,7 @@ async def agenda_command(update: Update, context: KisContext) -> None:
     lines, buttons, current = [], [], None
     now = deps.clock.now()
     for item in items:
-        day = item.slot.starts_at.astimezone(tz).date()
+        day = local_date(item.slot.starts_at, tz)
         if day != current:
             lines.append(f"\n📅 {fmt.day(day)}")
             current = day
@@ -160,7 +159,7 @@ async def record_command(update: Update, context: KisContext) -> None:
     try:
         number, day_text, clock_text = context.args[0], context.args[1], context.args[2]  # type: ignore[index]
         minutes = int(context.args[3]) if len(context.args) > 3 else deps.settings.consultation_minutes  # type: ignore[arg-type]
-        day = parse_work_day(day_text, deps.clock.now().astimezone(tz).date())
+        day = parse_work_day(day_text, deps.today())
         starts_at = datetime.combine(day, parse_clock(clock_text), tz)
         if not 10 <= minutes <= 240:
             raise ValueError("minutes")

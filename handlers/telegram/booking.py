@@ -14,6 +14,7 @@ from handlers.texts import booking as texts
 from handlers.texts import fmt
 from handlers.texts.errors import error_text, sentence
 from storage import consultations as store
+from storage.clock import local_date
 from storage.errors import DomainError
 from storage.models import Booking, Service, Slot
 
@@ -126,7 +127,7 @@ async def _after_taken(update: Update, context: KisContext, exc: DomainError, sl
     found = await _slot_and_staff(context, slot_id)
     if found is not None:
         slot = found[0]
-        day = slot.starts_at.astimezone(context.deps.settings.tz).date()
+        day = local_date(slot.starts_at, context.deps.settings.tz)
         if await _offer_times(update, context, slot.service, day, prefix, sentence(exc)):
             return
         await _offer_days(update, context, slot.service, day_prefix or f"bk:day:{slot.service}",

@@ -10,17 +10,17 @@ from datetime import date, datetime, time, timedelta
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler, MessageHandler, filters
 
-from bot.broadcasts.runner import start_sending
-from bot.broadcasts.smsport import segments, sms_text
 from handlers.access import EVERYONE, requires
 from handlers.context import KisContext
+from handlers.sms.text import prepare_sms
 from handlers.telegram.common import Buttons, CommandSpec, edit_or_say, say
 from handlers.texts import broadcasts as texts
 from handlers.texts import common, fmt
 from handlers.texts.errors import sentence
-from storage import broadcasts, deliveries, sites, workshops
+from storage import broadcast_outbox, broadcasts, sites, workshops
+from storage.broadcast_outbox import BroadcastTexts
 from storage.errors import DomainError
-from storage.models import Role
+from storage.models import Broadcast, Role
 
 FIRST_HOUR, LAST_HOUR, DAYS_AHEAD = 8, 20, 7
 
@@ -85,19 +85,26 @@ async def show_preview(update: Update, context: KisContext, broadcast_id: int) -
     broadcast = await deps.db.run(broadcasts.get, broadcast_id=broadcast_id)
     counts = await deps.db.run(broadcasts.preview, broadcast=broadcast, now=deps.clock.now(),
                                tz=settings.tz)
-    body = broadcast.text
-    if broadcast.workshop_id is not None:
-        workshop = await deps.db.run(workshops.get, workshop_id=broadcast.workshop_id)
-        body = texts.invitation_sms(body, workshop, settings.tz)
-    parts = segments(sms_text(body, settings.sms_transliterate))
-    text = texts.preview(broadcast.text, broadcast.audience, counts, parts, settings.sms_price_pln,
-                         settings.sms_max_segments)
+    message = await _message(context, broadcast)
+    sms = prepare_sms(message.sms or message.telegram, max_segments=settings.sms_max_segments,
+                      transliterate=settings.sms_transliterate)
+    text = texts.preview(broadcast.text, broadcast.audience, counts, sms.segments,
+                         settings.sms_price_pln, settings.sms_max_segments, cut=sms.cut)
     if counts.telegram + counts.sms == 0:
         await edit_or_say(update, f"{text}\n\n{texts.NOBODY}", audience_buttons(broadcast_id))
         return
     await edit_or_say(update, text, [
         [(texts.SEND_NOW, f"bc:now:{broadcast_id}"), (texts.SCHEDULE, f"bc:plan:{broadcast_id}")],
         [(texts.BACK, f"bc:back:{broadcast_id}"), (texts.CANCEL, f"bc:cancel:{broadcast_id}")]])
+
+
+async def _message(context: KisContext, broadcast: Broadcast) -> BroadcastTexts:
+    """What each recipient gets (an invitation carries the workshop and its buttons)."""
+    deps = context.deps
+    workshop = None
+    if broadcast.workshop_id is not None:
+        workshop = await deps.db.run(workshops.get, workshop_id=broadcast.workshop_id)
+    return texts.message(broadcast.text, workshop, deps.settings.tz)
 
 
 async def choose_audience(update: Update, context: KisContext, broadcast_id: int,
@@ -154,23 +161,24 @@ async def send(update: Update, context: KisContext, broadcast_id: int, stamp: st
     assert staff is not None and chat is not None
     tz = deps.settings.tz
     at = datetime.strptime(stamp, "%Y%m%d%H%M").replace(tzinfo=tz) if stamp else None
+    message = await _message(context, await deps.db.run(broadcasts.get,
+                                                        broadcast_id=broadcast_id))
+    query = update.callback_query
+    preview_id = query.message.message_id if query is not None and query.message else None
     draft = await deps.db.run(broadcasts.confirm, broadcast_id=broadcast_id, staff_id=staff.id,
-                              now=deps.clock.now(), tz=tz, send_at=at, chat_id=chat.id)
+                              now=deps.clock.now(), tz=tz, send_at=at, chat_id=chat.id,
+                              texts=message, message_id=None if at else preview_id)
     if at is None:  # the preview becomes the progress message the sender edits
         await edit_or_say(update, texts.progress(await _report(context, broadcast_id)))
-        query = update.callback_query
-        if query is not None and query.message is not None:
-            await deps.db.run(broadcasts.set_progress_message, broadcast_id=broadcast_id,
-                              chat_id=chat.id, message_id=query.message.message_id)
-        start_sending(context.application, broadcast_id)
+        deps.wake()
         return
     report = await _report(context, broadcast_id)
     await edit_or_say(update, texts.scheduled(at, tz, report.total),
                       [[(texts.CANCEL, f"bc:cancel:{draft.id}")]])
 
 
-async def _report(context: KisContext, broadcast_id: int) -> deliveries.Report:
-    return await context.deps.db.run(deliveries.report, broadcast_id=broadcast_id)
+async def _report(context: KisContext, broadcast_id: int) -> broadcast_outbox.Report:
+    return await context.deps.db.run(broadcast_outbox.report, broadcast_id=broadcast_id)
 
 
 async def cancel(update: Update, context: KisContext, broadcast_id: int) -> None:

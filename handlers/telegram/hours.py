@@ -19,19 +19,13 @@ from handlers.texts.errors import error_text, sentence
 from storage import hours
 from storage.errors import DomainError
 from storage.hours_overview import Overview, overview
-from storage.hours_rules import Limits, choices, left, parse_work_day
+from storage.hours_rules import Limits, choices, left, parse_hours, parse_work_day
 from storage.models import HourStatus
-from storage.parsing import parse_hours
 
 log = logging.getLogger(__name__)
 LOG_DATA = re.compile(r"^hr:log:(\d{4}-\d{2}-\d{2}):(\d{1,2}(?:\.5)?)$")
 ENTRY_DATA = re.compile(r"^hr:(fix|del):(\d{1,12})$")
 SET_DATA = re.compile(r"^hr:set:(\d{1,12}):(\d{1,2}(?:\.5)?)$")
-
-
-def today(context: KisContext) -> date:
-    """The club's today."""
-    return context.deps.clock.now().astimezone(context.deps.settings.tz).date()
 
 
 def parse_args(args: list[str], day: date) -> tuple[Decimal, date]:
@@ -69,7 +63,7 @@ async def show(update: Update, context: KisContext, prefix: str | None = None) -
     """Send the overview (after an optional line saying what just happened)."""
     deps, who = context.deps, context.identity.participant
     assert who is not None
-    view = await deps.db.run(overview, participant_id=who.id, today=today(context),
+    view = await deps.db.run(overview, participant_id=who.id, today=deps.today(),
                              limits=Limits.of(deps.settings),
                              backdate_days=deps.settings.hours_backdate_days)
     if not view.in_psu:
@@ -85,7 +79,7 @@ async def log_and_reply(update: Update, context: KisContext, amount: Decimal, da
     assert who is not None
     try:
         done = await deps.db.run(hours.log_hours, participant_id=who.id, work_date=day,
-                                 hours=amount, today=today(context), limits=Limits.of(deps.settings),
+                                 hours=amount, today=deps.today(), limits=Limits.of(deps.settings),
                                  backdate_days=deps.settings.hours_backdate_days,
                                  now=deps.clock.now())
     except DomainError as exc:
@@ -103,7 +97,7 @@ async def hours_command(update: Update, context: KisContext) -> None:
         await show(update, context)
         return
     try:
-        amount, day = parse_args(context.args, today(context))
+        amount, day = parse_args(context.args, context.deps.today())
     except ValueError:
         await say(update, common.usage(texts.USAGE))
         return

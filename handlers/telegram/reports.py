@@ -68,8 +68,7 @@ def chunks(text: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
 async def report_command(update: Update, context: KisContext) -> None:
     """/raport FROM TO: send the report; without dates, offer the usual periods."""
     if not context.args:
-        today = context.deps.clock.now().astimezone(context.deps.settings.tz).date()
-        await say(update, texts.CHOOSE, presets(today))
+        await say(update, texts.CHOOSE, presets(context.deps.today()))
         return
     try:
         first, last = parse_period(context.args)

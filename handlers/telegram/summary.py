@@ -15,16 +15,14 @@ from handlers.access import requires
 from handlers.context import KisContext
 from handlers.documents.settlement_xlsx import settlement_workbook
 from handlers.telegram.common import Buttons, CommandSpec, edit_or_say, say
-from handlers.telegram.hours import today
 from handlers.texts import common
 from handlers.texts import summary as texts
 from handlers.texts.errors import sentence
 from storage import hours
 from storage.errors import DomainError
-from storage.hours_rules import Limits, month_bounds, parse_work_day
+from storage.hours_rules import Limits, month_bounds, parse_hours, parse_work_day
 from storage.hours_summary import DailySummary, daily_summary
 from storage.models import Role
-from storage.parsing import parse_hours
 from storage.people import get_participant
 from storage.settlement import settlement
 
@@ -61,7 +59,7 @@ async def send_summary(update: Update, context: KisContext, day: date, prefix: s
 @requires(*HOURS_STAFF)
 async def summary_command(update: Update, context: KisContext) -> None:
     """/podsumowanie [DATE]: the day's PSU summary."""
-    now = today(context)
+    now = context.deps.today()
     try:
         day = parse_work_day(context.args[0], now) if context.args else now
         if len(context.args or []) > 1 or day > now:
@@ -115,7 +113,7 @@ async def entry_command(update: Update, context: KisContext) -> None:
     deps, staff = context.deps, context.identity.staff
     assert staff is not None
     try:
-        number, amount, day, reason = parse_entry(context.args or [], today(context))
+        number, amount, day, reason = parse_entry(context.args or [], context.deps.today())
     except ValueError:
         await say(update, common.usage(texts.ENTRY_USAGE))
         return
@@ -123,7 +121,7 @@ async def entry_command(update: Update, context: KisContext) -> None:
     def add(*, session):  # type: ignore[no-untyped-def]
         person = get_participant(session=session, number=number)
         return hours.staff_add(session=session, staff_id=staff.id, participant_id=person.id,
-                               work_date=day, hours=amount, reason=reason, today=today(context),
+                               work_date=day, hours=amount, reason=reason, today=context.deps.today(),
                                limits=Limits.of(deps.settings), now=deps.clock.now())
 
     try:
@@ -160,7 +158,7 @@ def default_month(now: date) -> date:
 @requires(*HOURS_STAFF)
 async def settlement_command(update: Update, context: KisContext) -> None:
     """/rozliczenie [YYYY-MM]: the month's settlement as text and XLSX."""
-    now = today(context)
+    now = context.deps.today()
     args = context.args or []
     match = MONTH_ARG.match(args[0]) if len(args) == 1 else None
     try:
@@ -196,7 +194,7 @@ async def send_settlement(update: Update, context: KisContext, month: date) -> N
     assert chat is not None
     await chat.send_action(ChatAction.UPLOAD_DOCUMENT)
     result = await deps.db.run(settlement, month=month, places=deps.settings.psu_places)
-    await say(update, texts.settlement_text(result), month_buttons(month, today(context)))
+    await say(update, texts.settlement_text(result), month_buttons(month, context.deps.today()))
     await chat.send_document(settlement_workbook(result), filename=texts.settlement_filename(month))
     log.info("settlement %s sent to chat %s", f"{month:%Y-%m}", chat.id)
 

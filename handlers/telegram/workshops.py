@@ -21,8 +21,8 @@ from handlers.texts import workshops as texts
 from handlers.texts.errors import sentence
 from storage import broadcasts, workshops
 from storage.errors import DomainError
+from storage.hours_rules import parse_hours
 from storage.models import Role, SignupStatus, WorkshopStatus
-from storage.parsing import parse_hours
 
 STAFF_ROLES = (Role.coordinator, Role.social_worker)
 _DAY = re.compile(r"^(\d{1,2})\.(\d{1,2})(?:\.(\d{4}))?$")
@@ -65,7 +65,7 @@ async def create_command(update: Update, context: KisContext) -> None:
     raw = (message.text or "").split(maxsplit=1)
     tz = deps.settings.tz
     try:
-        args = parse_args(raw[1] if len(raw) > 1 else "", deps.clock.now().astimezone(tz).date(), tz)
+        args = parse_args(raw[1] if len(raw) > 1 else "", deps.today(), tz)
         workshop = await deps.db.run(workshops.create, title=args.title, starts_at=args.starts_at,
                                      place=args.place, capacity=args.capacity, hours=args.hours,
                                      staff_id=staff.id, now=deps.clock.now())

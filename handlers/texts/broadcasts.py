@@ -7,8 +7,8 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from handlers.texts import fmt
+from storage.broadcast_outbox import BroadcastTexts, Report
 from storage.broadcasts import Preview
-from storage.deliveries import Report
 from storage.models import Workshop
 
 DESCRIPTION = "ogłoszenie do uczestników"
@@ -44,7 +44,7 @@ def cost(sms_count: int, segments: int, price: Decimal) -> str:
 
 
 def preview(text: str, audience: str, counts: Preview, segments: int, price: Decimal,
-            max_segments: int = 10) -> str:
+            max_segments: int = 10, cut: bool = False) -> str:
     """What will go, to how many, and what it costs (counts only, no names)."""
     lines = ["📣 Podgląd ogłoszenia:", "", text, "",
              f"Odbiorcy: {AUDIENCE_LABELS.get(audience, audience)}",
@@ -56,6 +56,8 @@ def preview(text: str, audience: str, counts: Preview, segments: int, price: Dec
         if segments > max_segments:
             lines.append(f"  ⚠️ Zwykle SMS ma najwyżej {max_segments} części: "
                          "może warto skrócić tekst.")
+        elif cut:
+            lines.append(f"  ⚠️ SMS zostanie ucięty do {parts}: może warto skrócić tekst.")
     if counts.opted_out:
         lines.append(f"• Bez wysyłki (rezygnacja z SMS): {counts.opted_out}")
     if counts.unreachable:
@@ -109,3 +111,11 @@ def invitation_sms(text: str, workshop: Workshop, tz: ZoneInfo) -> str:
 def rsvp_buttons(workshop_id: int) -> list[list[tuple[str, str]]]:
     """Będę / Nie będę."""
     return [[(RSVP_YES, f"ws:yes:{workshop_id}"), (RSVP_NO, f"ws:no:{workshop_id}")]]
+
+
+def message(text: str, workshop: Workshop | None, tz: ZoneInfo) -> BroadcastTexts:
+    """What each recipient gets: a notice as it is; an invitation with details and buttons."""
+    if workshop is None:
+        return BroadcastTexts(text)
+    return BroadcastTexts(invitation(text, workshop, tz), invitation_sms(text, workshop, tz),
+                          rsvp_buttons(workshop.id))  # type: ignore[arg-type]

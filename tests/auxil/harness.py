@@ -3,18 +3,21 @@ database. Registered for the whole suite by tests/conftest.py."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
 import pytest
 
 from bot.app import build_application
+from bot.runtime import serve
 from bot.sandbox.botapi import BotApiStandIn
 from bot.scheduler import run_all_once
 from handlers.context import Deps
 from storage import invites
-from storage.clock import ManualClock
+from storage.clock import Clock, ManualClock
 from storage.db import Database
 from storage.models import Booking, Participant, Staff
 from storage.settings import Settings, load_settings
@@ -100,3 +103,20 @@ async def bot(api: BotApiStandIn, db: Database, db_url: str,
     async with running(app, api) as live:
         yield Harness(live=live, api=api, deps=deps, db=db, clock=clock)
         assert live.errors == [], live.errors
+
+
+@asynccontextmanager
+async def serving(settings: Settings, clock: Clock) -> AsyncIterator[None]:
+    """`kisbot run`'s serve() in this event loop, from ready until stopped."""
+    stop, ready = asyncio.Event(), asyncio.Event()
+
+    async def on_ready(_deps: object) -> None:
+        ready.set()
+
+    task = asyncio.create_task(serve(settings, clock=clock, stop=stop, ready=on_ready))
+    try:
+        await asyncio.wait_for(ready.wait(), 15)
+        yield
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 15)

@@ -7,7 +7,7 @@ import`), as staff would load it.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, select
 
 from storage import people, rates, sites
+from storage.annual import AnnualReport, annual_report
 from storage.consultations_import import import_consultations
 from storage.db import Database
 from storage.hours_import import import_hours
@@ -31,8 +32,11 @@ from storage.models import (
     WorkshopStatus,
 )
 from storage.parsing import parse_date
+from storage.reports import PeriodReport, period_report
 
 WARSAW = ZoneInfo("Europe/Warsaw")
+H1 = (date(2021, 1, 1), date(2021, 6, 30))
+PSU_PLACES = 35
 NOW = datetime(2021, 7, 5, 8, 0, tzinfo=UTC)
 
 SITES_CSV = "name,address\nBiblioteka Miejska,ul. Długa 1\nŻłobek nr 1,ul. Krótka 2\n"
@@ -143,3 +147,15 @@ def load_half_year(db: Database, tmp: Path) -> None:
     db.call(import_hours, path=write(tmp, "hours.csv", HOURS_CSV), day_limit=Decimal(8),
             actor="cli", now=NOW)
     db.call(add_bot_records)
+
+
+def half_year_report(db: Database, tmp: Path) -> PeriodReport:
+    """The half-year loaded, and its period report for H1 2021."""
+    load_half_year(db, tmp)
+    return db.call(period_report, date_from=H1[0], date_to=H1[1], tz=WARSAW, psu_places=PSU_PLACES)
+
+
+def annual_2021(db: Database, tmp: Path) -> AnnualReport:
+    """The half-year loaded, and the annual report for 2021."""
+    load_half_year(db, tmp)
+    return db.call(annual_report, year=2021, tz=WARSAW, psu_places=PSU_PLACES)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -10,14 +9,13 @@ import aiohttp
 from sqlmodel import select
 from twilio.request_validator import RequestValidator
 
-from bot.runtime import serve
 from bot.sandbox.botapi import BotApiStandIn
 from storage import outbox
 from storage.clock import ManualClock
 from storage.db import Database
 from storage.models import OutboxMessage
 from tests.auxil.factories import free_port
-from tests.auxil.harness import make_settings
+from tests.auxil.harness import make_settings, serving
 
 AUTH = "twilio-auth-token"
 
@@ -30,18 +28,8 @@ async def running(api: BotApiStandIn, db_url: str, clock: ManualClock,
     settings = make_settings(api, db_url, public_url=public, webhook_port=port,
                              sms_provider=provider, sms_webhook_secret="s3cr3t",
                              smsapi_token="t", twilio_account_sid="AC1", twilio_auth_token=AUTH)
-    stop, ready = asyncio.Event(), asyncio.Event()
-
-    async def on_ready(_deps: object) -> None:
-        ready.set()
-
-    task = asyncio.create_task(serve(settings, clock=clock, stop=stop, ready=on_ready))
-    try:
-        await asyncio.wait_for(ready.wait(), 15)
+    async with serving(settings, clock):
         yield public
-    finally:
-        stop.set()
-        await asyncio.wait_for(task, 15)
 
 
 def replies(db: Database) -> list[OutboxMessage]:

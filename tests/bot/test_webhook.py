@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import aiohttp
 
-from bot.runtime import serve
 from bot.sandbox.botapi import BotApiStandIn
 from bot.webhook import SECRET_HEADER
 from storage.clock import ManualClock
 from tests.auxil.factories import free_port
-from tests.auxil.harness import make_settings
+from tests.auxil.harness import make_settings, serving
 
 
 def start_update(api: BotApiStandIn, user_id: int, text: str) -> dict:
@@ -27,15 +24,7 @@ async def test_webhook_accepts_only_updates_with_the_secret(api: BotApiStandIn, 
     port = free_port()
     settings = make_settings(api, db_url, public_url=f"http://127.0.0.1:{port}",
                              webhook_port=port, webhook_secret="s3cret-Token_1")
-    stop = asyncio.Event()
-    ready = asyncio.Event()
-
-    async def on_ready(_deps: object) -> None:
-        ready.set()
-
-    task = asyncio.create_task(serve(settings, clock=clock, stop=stop, ready=on_ready))
-    try:
-        await asyncio.wait_for(ready.wait(), 15)
+    async with serving(settings, clock):
         [registered] = api.calls("setWebhook")
         assert registered["url"] == f"http://127.0.0.1:{port}/telegram"
         assert registered["secret_token"] == "s3cret-Token_1"
@@ -53,24 +42,13 @@ async def test_webhook_accepts_only_updates_with_the_secret(api: BotApiStandIn, 
                 assert r.status == 200
         await api.wait_for(lambda: api.chat(78), what="the reply to a genuine update")
         assert api.chat(77) == [] and not api.calls("getUpdates")
-    finally:
-        stop.set()
-        await asyncio.wait_for(task, 15)
-
 
 async def test_a_redelivered_update_is_handled_once(api: BotApiStandIn, db_url: str,
                                                     clock: ManualClock) -> None:
     port = free_port()
     settings = make_settings(api, db_url, public_url=f"http://127.0.0.1:{port}",
                              webhook_port=port, webhook_secret="s3cret-Token_1")
-    stop, ready = asyncio.Event(), asyncio.Event()
-
-    async def on_ready(_deps: object) -> None:
-        ready.set()
-
-    task = asyncio.create_task(serve(settings, clock=clock, stop=stop, ready=on_ready))
-    try:
-        await asyncio.wait_for(ready.wait(), 15)
+    async with serving(settings, clock):
         url, headers = f"http://127.0.0.1:{port}/telegram", {SECRET_HEADER: "s3cret-Token_1"}
         update = start_update(api, 78, "/pomoc")
         sentinel = {**start_update(api, 79, "/pomoc"), "update_id": 11}
@@ -79,7 +57,4 @@ async def test_a_redelivered_update_is_handled_once(api: BotApiStandIn, db_url: 
                 async with http.post(url, json=body, headers=headers) as r:
                     assert (r.status, await r.text()) == (200, "ok")
         await api.wait_for(lambda: api.chat(79), what="the reply to the update after the replay")
-    finally:
-        stop.set()
-        await asyncio.wait_for(task, 15)
     assert len(api.chat(78)) == 1  # whatever was queued before the sentinel is handled by now

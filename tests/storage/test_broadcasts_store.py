@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from storage import broadcasts, deliveries, people, workshops
+from storage import broadcast_outbox, broadcasts, outbox, people, workshops
 from storage.clock import ManualClock
 from storage.db import Database
 from storage.errors import DomainError
@@ -70,26 +70,35 @@ def make_broadcast(db: Database, clock: ManualClock, n: int) -> int:
     return draft.id  # type: ignore[return-value]
 
 
-def test_claim_takes_each_delivery_once_and_resume_returns_the_in_flight(
+def claim(db: Database, clock: ManualClock, limit: int, worker: str = "w") -> list[int]:
+    """Claim due outbox rows; their ids."""
+    return [m.id for m in db.call(outbox.claim_due, now=clock.now(), worker=worker, limit=limit)]  # type: ignore[misc]
+
+
+def sent(db: Database, clock: ManualClock, ids: list[int]) -> None:
+    db.call(outbox.finish_many, outcomes=[outbox.Outcome(i, "sent") for i in ids], now=clock.now())
+
+
+def test_claim_takes_each_message_once_and_reclaim_returns_the_in_flight(
         db: Database, clock: ManualClock) -> None:
     bid = make_broadcast(db, clock, 10)
-    first = db.call(deliveries.claim, broadcast_id=bid, channel="telegram", limit=4)
-    second = db.call(deliveries.claim, broadcast_id=bid, channel="telegram", limit=100)
+    first, second = claim(db, clock, 4), claim(db, clock, 100)
     assert len(first) == 4 and len(second) == 6
-    assert not {c.delivery_id for c in first} & {c.delivery_id for c in second}
-    assert db.call(deliveries.claim, broadcast_id=bid, channel="telegram", limit=5) == []
-    for c in first:
-        db.call(deliveries.mark_sent, delivery_ids=[c.delivery_id], now=clock.now())
-    assert db.call(deliveries.resume, broadcast_id=bid) == 6
-    assert db.call(deliveries.report, broadcast_id=bid).open == 6
+    assert not set(first) & set(second)
+    assert claim(db, clock, 5) == []
+    sent(db, clock, first)
+    assert db.call(outbox.reclaim_stuck, now=clock.now(), older_than=timedelta(minutes=1)) == 0
+    clock.advance(timedelta(seconds=61))
+    assert db.call(outbox.reclaim_stuck, now=clock.now(), older_than=timedelta(minutes=1)) == 6
+    report = db.call(broadcast_outbox.report, broadcast_id=bid)
+    assert (report.total, report.open, report.sent_telegram) == (10, 6, 4)
 
 
-def test_concurrent_claims_never_share_a_delivery(pg_db: Database, clock: ManualClock) -> None:
-    bid = make_broadcast(pg_db, clock, 200)
+def test_concurrent_claims_never_share_a_message(pg_db: Database, clock: ManualClock) -> None:
+    make_broadcast(pg_db, clock, 200)
     with ThreadPoolExecutor(8) as pool:
         batches = list(pool.map(
-            lambda _: [c.delivery_id for _ in range(10) for c in pg_db.call(
-                deliveries.claim, broadcast_id=bid, channel="telegram", limit=7)], range(8)))
+            lambda n: [i for _ in range(10) for i in claim(pg_db, clock, 7, f"w{n}")], range(8)))
     taken = [i for batch in batches for i in batch]
     assert len(taken) == len(set(taken)) == 200
 
@@ -119,8 +128,7 @@ def test_sms_answer_goes_to_the_latest_open_invitation(db: Database, clock: Manu
                     workshop_id=wid)
     db.call(broadcasts.set_audience, broadcast_id=draft.id, staff_id=boss, audience="all")
     db.call(broadcasts.confirm, broadcast_id=draft.id, staff_id=boss, now=clock.now(), tz=TZ)
-    for claimed in db.call(deliveries.claim, broadcast_id=draft.id, channel="sms", limit=5):
-        db.call(deliveries.mark_sent, delivery_ids=[claimed.delivery_id], now=clock.now())
+    sent(db, clock, claim(db, clock, 5))
     answer = db.call(workshops.answer_workshop, participant=anna, yes=True, now=clock.now())
     assert (answer.workshop.id, answer.status) == (wid, "going")
     clock.advance(timedelta(days=3))

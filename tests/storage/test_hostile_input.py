@@ -14,7 +14,8 @@ from storage import people, sites
 from storage.clock import ManualClock
 from storage.csvfile import ImportFailed
 from storage.db import Database
-from storage.parsing import parse_amount, parse_date, parse_gender, parse_hours, parse_phone
+from storage.hours_rules import parse_hours
+from storage.parsing import parse_amount, parse_date, parse_gender, parse_phone
 
 NASTY = st.one_of(
     st.text(max_size=300),

@@ -1,4 +1,4 @@
-"""Pure PSU hour rules: limits, the logging window, typed dates, pricing across a rate change."""
+"""Pure PSU hour rules: half-hour steps, limits, the logging window, typed dates, pricing."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from storage.hours_rules import (
     Used,
     breach,
     choices,
+    in_half_hour_steps,
     left,
     month_bounds,
     month_buckets,
@@ -27,6 +28,15 @@ from storage.rates import RatePeriod
 LIMITS = Limits(day=D(8), week=D(10), month=D(40))
 TABLE = [RatePeriod(D("8.70"), date(2021, 1, 1), date(2021, 6, 1)),
          RatePeriod(D("9.00"), date(2021, 6, 1), None)]
+
+
+@pytest.mark.parametrize(("hours", "most", "expected"), [
+    (D("0.5"), D(24), True), (D("4.5"), D(24), True), (D(24), D(24), True), (D("24.5"), D(24), False),
+    (D("0.25"), D(24), False), (D(0), D(24), False), (D(-1), D(24), False), (D("NaN"), D(24), False),
+    (D("Infinity"), D(24), False), (D(500), D(1000), True),
+], ids=str)
+def test_hours_come_in_half_hour_steps(hours: D, most: D, expected: bool) -> None:
+    assert in_half_hour_steps(hours, most) is expected
 
 
 def test_iso_week_and_month_bounds() -> None:

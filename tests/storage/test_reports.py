@@ -15,15 +15,12 @@ from storage.db import Database
 from storage.models import Booking, BookingStatus, HourStatus, Staff
 from storage.periods import ByGender, PricedPart, unpriced_hours
 from storage.reports import PeriodReport, period_report
-from tests.auxil.report_data import NOW, WARSAW, load_half_year
-
-H1 = (date(2021, 1, 1), date(2021, 6, 30))
+from tests.auxil.report_data import NOW, WARSAW, annual_2021, half_year_report, load_half_year
 
 
 @pytest.fixture
 def report(db: Database, tmp_path: Path) -> PeriodReport:
-    load_half_year(db, tmp_path)
-    return db.call(period_report, date_from=H1[0], date_to=H1[1], tz=WARSAW, psu_places=35)
+    return half_year_report(db, tmp_path)
 
 
 def test_referred_in_the_period_only(report: PeriodReport) -> None:
@@ -114,8 +111,7 @@ def test_missing_rate_is_shown_not_guessed(db: Database, tmp_path: Path) -> None
 
 @pytest.fixture
 def annual(db: Database, tmp_path: Path) -> AnnualReport:
-    load_half_year(db, tmp_path)
-    return db.call(annual_report, year=2021, tz=WARSAW, psu_places=35)
+    return annual_2021(db, tmp_path)
 
 
 def test_annual_groups_flows_and_staff(annual: AnnualReport) -> None:

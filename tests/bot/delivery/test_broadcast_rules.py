@@ -1,39 +1,18 @@
-"""Pure rules of broadcasts: pacing, SMS segments and cost, /warsztat arguments."""
+"""Pure rules of broadcasts: SMS segments, fitting and cost, /warsztat arguments."""
 
 from __future__ import annotations
 
-import itertools
 from datetime import date
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.broadcasts.pacing import Pacer
-from bot.broadcasts.smsport import segments, sms_text
+from handlers.sms.text import count_segments, prepare_sms
 from handlers.telegram.workshops import parse_args
 from handlers.texts import broadcasts as texts
 
 TZ = ZoneInfo("Europe/Warsaw")
-
-
-def test_pacer_spaces_sends_and_never_exceeds_the_window() -> None:
-    clock = [0.0]
-    pacer = Pacer(29, now=lambda: clock[0])
-    moments = []
-    for _ in range(100):
-        clock[0] += pacer.reserve()
-        moments.append(clock[0])
-    assert all(b - a == pytest.approx(1 / 29) for a, b in itertools.pairwise(moments))
-    assert max(sum(1 for m in moments if t <= m < t + 1.0) for t in moments) <= 30
-
-
-def test_pacer_pause_holds_the_next_send() -> None:
-    clock = [10.0]
-    pacer = Pacer(10, now=lambda: clock[0])
-    assert pacer.reserve() == 0
-    pacer.pause(3)
-    assert pacer.reserve() == pytest.approx(3)
 
 
 @pytest.mark.parametrize(("text", "parts"), [
@@ -41,13 +20,22 @@ def test_pacer_pause_holds_the_next_send() -> None:
     ("ą" * 70, 1), ("ą" * 71, 2), ("{" * 80, 1), ("{" * 81, 2),
 ])
 def test_segments(text: str, parts: int) -> None:
-    assert segments(text) == parts
+    assert count_segments(text).segments == parts
+    assert prepare_sms(text, max_segments=10, transliterate=False).segments == parts
 
 
 def test_transliteration_keeps_a_polish_sms_in_gsm7() -> None:
-    text = sms_text("Zażółć gęślą jaźń. Łódź", transliterate=True)
-    assert text == "Zazolc gesla jazn. Lodz"
-    assert sms_text("ł", transliterate=False) == "ł"
+    sms = prepare_sms("Zażółć gęślą jaźń. Łódź", max_segments=2, transliterate=True)
+    assert (sms.text, sms.segments, sms.cut) == ("Zazolc gesla jazn. Lodz", 1, False)
+    assert prepare_sms("ł", max_segments=2, transliterate=False).text == "ł"
+
+
+def test_one_preparation_fits_the_segment_limit() -> None:
+    sms = prepare_sms("Zażółć gęślą jaźń. " * 30, max_segments=2, transliterate=True)
+    assert sms.cut and sms.segments == 2 == count_segments(sms.text).segments
+    assert sms.text.endswith("...") and len(sms.text) <= 306
+    ucs2 = prepare_sms("Zażółć gęślą jaźń. " * 30, max_segments=3, transliterate=False)
+    assert ucs2.cut and ucs2.segments == 3 and count_segments(ucs2.text).encoding == "UCS-2"
 
 
 def test_cost_is_formatted_in_zloty() -> None:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
 import time
 from datetime import timedelta
 
 import pytest
 from telegram.error import RetryAfter
 
-from bot.delivery.ratelimit import BULK, KisRateLimiter
+from bot.delivery.ratelimit import BULK, EvenPace, KisRateLimiter
 
 
 async def call(limiter: KisRateLimiter, chat_id: int, kind: str | None, fn=None):
@@ -63,3 +64,30 @@ async def test_gives_up_after_max_retries() -> None:
 
     with pytest.raises(RetryAfter):
         await call(limiter, 1, None, always)
+
+
+def test_even_pace_spaces_requests_and_never_exceeds_the_window() -> None:
+    pace, now, moments = EvenPace(29), 0.0, []
+    for _ in range(100):
+        now += pace.reserve(now)
+        moments.append(now)
+    assert all(b - a == pytest.approx(1 / 29) for a, b in itertools.pairwise(moments))
+    assert max(sum(1 for m in moments if t <= m < t + 1.0) for t in moments) <= 30
+
+
+def test_even_pace_keeps_its_schedule_after_a_late_wake_up() -> None:
+    pace = EvenPace(10)
+    assert pace.reserve(0.0) == 0
+    assert pace.reserve(0.0) == pytest.approx(0.1)  # due at 0.1, woke up late at 0.15:
+    assert pace.reserve(0.15) == pytest.approx(0.05)  # the next is still due at 0.2
+    assert pace.reserve(1.0) == 0  # idle for a while: no burst to catch up
+    assert pace.reserve(1.0) == pytest.approx(0.1)
+
+
+def test_even_pace_lets_late_requests_go_one_gap_apart_and_holds_after_a_429() -> None:
+    pace = EvenPace(10)
+    pace._last = 1.0  # a request left at 1.0
+    assert pace.gap(1.0) == pytest.approx(0.095) and pace.gap(1.2) == 0
+    pace.pause(3.0, now=1.2)
+    assert pace.reserve(1.2) == pytest.approx(3.0)
+    assert pace.gap(4.2) == 0 and pace.gap(4.1) == pytest.approx(0.1)

@@ -14,27 +14,24 @@ from handlers.documents.charts import charts
 from handlers.documents.report_text import annual_text, period_text
 from handlers.documents.report_xlsx import annual_workbook, period_workbook
 from handlers.texts import reports as t
-from storage.annual import AnnualReport, annual_report
+from storage.annual import AnnualReport
 from storage.db import Database
 from storage.periods import ByGender
 from storage.rates import RatePeriod
-from storage.reports import PeriodReport, period_report
-from tests.auxil.report_data import WARSAW, load_half_year
+from storage.reports import PeriodReport
+from tests.auxil.report_data import annual_2021, half_year_report
 
 NBSP = "\xa0"
 
 
 @pytest.fixture
 def report(db: Database, tmp_path: Path) -> PeriodReport:
-    load_half_year(db, tmp_path)
-    return db.call(period_report, date_from=date(2021, 1, 1), date_to=date(2021, 6, 30),
-                   tz=WARSAW, psu_places=35)
+    return half_year_report(db, tmp_path)
 
 
 @pytest.fixture
 def annual(db: Database, tmp_path: Path) -> AnnualReport:
-    load_half_year(db, tmp_path)
-    return db.call(annual_report, year=2021, tz=WARSAW, psu_places=35)
+    return annual_2021(db, tmp_path)
 
 
 def plain(text: str) -> str:

@@ -1,1 +1,0 @@
-"""Broadcasts: the durable, rate-limited sender of coordinators' notices (Telegram and SMS)."""
