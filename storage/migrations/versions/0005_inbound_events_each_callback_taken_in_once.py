@@ -11,7 +11,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = '0005_inbound_events'
-down_revision: str | None = '0003_hours'
+down_revision: str | None = '0004_outbox_broadcasts'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
