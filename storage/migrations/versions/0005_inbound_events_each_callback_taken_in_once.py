@@ -1,7 +1,7 @@
 """Inbound events: each SMS callback, delivery report and Telegram update taken in once.
 
 Revision ID: 0005_inbound_events
-Revises: 0003_hours
+Revises: 0004_outbox_broadcasts
 Create Date: 2026-12-01 22:40:16.803331
 """
 from collections.abc import Sequence
