@@ -20,7 +20,7 @@ rates_app = typer.Typer(help="Stawki godzinowe.", no_args_is_help=True)
 @sites_app.command("import")
 def sites_import(
     file: Annotated[Path | None, typer.Argument(help="Plik CSV (name[,address]); "
-                                                "domyślnie 22 jednostki z raportu klubu w Kędzierzynie-Koźlu.")]
+                                                "domyślnie 22 jednostki z raportu klubu.")]
     = None,
 ) -> None:
     """Wczytaj miejsca prac społecznie użytecznych."""
