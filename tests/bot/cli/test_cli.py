@@ -71,7 +71,7 @@ def test_bad_rows_are_listed_with_line_numbers(kisbot, tmp_path: Path, db: Datab
 
 
 def test_staff_and_rates(kisbot) -> None:
-    result = kisbot("staff", "add", "--name", "Katarzyna S.", "--role", "psychologist",
+    result = kisbot("staff", "add", "--name", "Monika S.", "--role", "psychologist",
                     "--role", "coordinator", "--telegram-id", "5001")
     assert result.exit_code == 0, result.output
     assert "coordinator,psychologist" in kisbot("staff", "list").output
