@@ -46,27 +46,27 @@ class DemoParticipant:
 
 
 STAFF = (
-    DemoStaff("Katarzyna Sowa", (Role.psychologist,), 900001),
+    DemoStaff("Monika Sowa", (Role.psychologist,), 900001),
     DemoStaff("Piotr Wrona", (Role.career_advisor,), 900002),
     DemoStaff("Jan Kos", (Role.coordinator, Role.social_worker), 900003),
 )
-LIBRARY = "Miejska Biblioteka Publiczna"
-GREENERY = "Zakład Usług Komunalnych – tereny zielone"
+CITY_HALL = "Urząd Miasta"
+SPORTS = "Miejski Ośrodek Sportu i Rekreacji"
 PARTICIPANTS = (
-    DemoParticipant("1", "Anna", "Kowalska", "K", "+48500100201", 100001, LIBRARY),
+    DemoParticipant("1", "Anna", "Kowalska", "K", "+48500100201", 100001, CITY_HALL),
     DemoParticipant("2", "Jan", "Nowak", "M", "+48500100202", 100002,
-                    GREENERY),
+                    SPORTS),
     DemoParticipant("3", "Maria", "Wiśniewska", "K", "+48500100203", 100003, None),
     DemoParticipant("4", "Tomasz", "Wójcik", "M", None, 100004, None),
-    DemoParticipant("5", "Ewa", "Kamińska", "K", "+48500100205", 100005, LIBRARY),
+    DemoParticipant("5", "Ewa", "Kamińska", "K", "+48500100205", 100005, CITY_HALL),
     DemoParticipant("6", "Krzysztof", "Lewandowski", "M", "+48500100206", 100006, None),
     DemoParticipant("7", "Agnieszka", "Zielińska", "K", "+48500100207", 100007, None),
     DemoParticipant("8", "Stanisław", "Szymański", "M", "+48500100208", None,
-                    GREENERY),
-    DemoParticipant("9", "Barbara", "Woźniak", "K", "+48500100209", None, LIBRARY),
+                    SPORTS),
+    DemoParticipant("9", "Barbara", "Woźniak", "K", "+48500100209", None, CITY_HALL),
     DemoParticipant("10", "Zbigniew", "Dąbrowski", "M", "+48500100210", None, None),
     DemoParticipant("11", "Halina", "Kozłowska", "K", "+48500100211", None, None),
-    DemoParticipant("12", "Marek", "Jankowski", "M", "+48500100212", None, LIBRARY),
+    DemoParticipant("12", "Marek", "Jankowski", "M", "+48500100212", None, CITY_HALL),
 )
 RATES = (("psu", "9.00", date(2026, 1, 1)), ("psu", "8.70", date(2021, 1, 1)),
          ("psychologist", "60.00", date(2021, 1, 1)),

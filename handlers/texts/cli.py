@@ -44,7 +44,7 @@ CONSULTATIONS_IMPORT = ("Wczytaj historię konsultacji z CSV "
 
 # --- help: arguments and options ---------------------------------------------------------------
 CSV_FILE = "Plik CSV."
-SITES_FILE = "Plik CSV (name[,address]); domyślnie 22 miejsca klubu z Kędzierzyna-Koźla."
+SITES_FILE = "Plik CSV (name[,address]); domyślnie 22 jednostki z raportu klubu."
 NAME = "Imię i nazwisko."
 ROLE = "Rola (można kilka razy): psychologist, career_advisor, social_worker, coordinator, admin."
 TELEGRAM_ID = "Identyfikator konta Telegram."

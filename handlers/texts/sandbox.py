@@ -40,6 +40,6 @@ def staff_label(roles: frozenset[Role]) -> str:
 
 
 def participant_label(gender: str, site: str | None) -> str:
-    """'uczestniczka, PSU: Miejska Biblioteka Publiczna' or 'uczestnik'."""
+    """'uczestniczka, PSU: Urząd Miasta' or 'uczestnik'."""
     who = "uczestniczka" if gender == "K" else "uczestnik"
     return f"{who}, PSU: {site}" if site else who

@@ -13,7 +13,7 @@ LIST_DESCRIPTION = "warsztaty: zapisy, lista, obecność"
 LIST_MENU = "🗓 Warsztaty"
 DEFAULT_TITLE = "Warsztat grupowy"
 USAGE = ('Użycie: /warsztat DZIEŃ GODZINA "MIEJSCE" MIEJSC GODZIN [TYTUŁ]\n'
-         'Na przykład: /warsztat 15.12 10:00 "Sala 2, ul. Judyma 6" 20 3 Gotowanie\n'
+         'Na przykład: /warsztat 15.12 10:00 "Sala 2" 20 3 Gotowanie\n'
          "MIEJSC to liczba miejsc, GODZIN to czas warsztatu w godzinach (np. 2,5).")
 NONE_UPCOMING = "Nie ma zaplanowanych warsztatów. Nowy: /warsztat"
 LIST_BUTTON = "👥 Lista {n}"

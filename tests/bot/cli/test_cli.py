@@ -21,25 +21,38 @@ def test_help_everywhere(kisbot) -> None:
         assert "Usage" in result.output
 
 
-def test_sites_ship_with_the_22_work_sites(kisbot) -> None:
+# The 22 municipal units of the club's H1 2021 report ("Prace społecznie użyteczne są wykonywane
+# w jednostkach organizacyjnych Gminy Kędzierzyn-Koźle: …"), by the names it uses.
+REPORT_UNITS = [
+    "Urząd Miasta", "Miejski Zarząd Budynków Komunalnych", "Miejski Ośrodek Sportu i Rekreacji",
+    "Miejski Zakład Cmentarny", "Środowiskowy Dom Samopomocy „Promyczek”",
+    *(f"Publiczna Szkoła Podstawowa nr {n}" for n in (3, 5, 6, 9, 10, 11, 12, 15, 16, 20)),
+    "Miejski Ośrodek Pomocy Społecznej", "Mieszkania Chronione",
+    *(f"Dom Dziennego Pobytu nr {n}" for n in range(1, 6)),
+]
+
+
+def test_sites_ship_with_the_22_units_of_the_clubs_report(kisbot) -> None:
     result = kisbot("sites", "import")
     assert result.exit_code == 0, result.output
     assert "dodano 22" in result.output
-    assert len(kisbot("sites", "list").output.strip().splitlines()) == 22
+    rows = [line.split("\t") for line in kisbot("sites", "list").output.splitlines() if line]
+    assert sorted(name for _, name, _ in rows) == sorted(REPORT_UNITS)  # none invented or missing
+    assert all(address == "" for *_, address in rows)  # the report gives no addresses
     assert "dodano 0, zmieniono 0" in kisbot("sites", "import").output  # idempotent
 
 
 def test_participants_import_add_list(kisbot, tmp_path: Path) -> None:
     kisbot("sites", "import")
     csv = tmp_path / "p.csv"
-    csv.write_text(HEADER + "1,Anna,Kowalska,K,601234567,2021-01-04,Miejska Biblioteka Publiczna\n")
+    csv.write_text(HEADER + "1,Anna,Kowalska,K,601234567,2021-01-04,Urząd Miasta\n")
     assert kisbot("participants", "import", str(csv)).exit_code == 0
     result = kisbot("participants", "add", "--number", "2", "--first-name", "Jan",
                     "--last-name", "Nowak", "--gender", "M", "--referred-on", "01.02.2021",
                     "--phone", "602 345 678")
     assert result.exit_code == 0, result.output
     listing = kisbot("participants", "list").output
-    assert "Anna Kowalska" in listing and "Miejska Biblioteka Publiczna" in listing
+    assert "Anna Kowalska" in listing and "Urząd Miasta" in listing
     assert "Jan Nowak" in listing and "SMS" in listing
 
 
@@ -58,7 +71,7 @@ def test_bad_rows_are_listed_with_line_numbers(kisbot, tmp_path: Path, db: Datab
 
 
 def test_staff_and_rates(kisbot) -> None:
-    result = kisbot("staff", "add", "--name", "Katarzyna S.", "--role", "psychologist",
+    result = kisbot("staff", "add", "--name", "Monika S.", "--role", "psychologist",
                     "--role", "coordinator", "--telegram-id", "5001")
     assert result.exit_code == 0, result.output
     assert "coordinator,psychologist" in kisbot("staff", "list").output

@@ -14,7 +14,7 @@ from storage.db import Database
 from storage.models import HourEntry
 
 PEOPLE = ("number,first_name,last_name,gender,phone,referred_on,work_site\n"
-          "1,Anna,Kowalska,K,,2021-01-04,Miejska Biblioteka Publiczna\n"
+          "1,Anna,Kowalska,K,,2021-01-04,Urząd Miasta\n"
           "2,Jan,Nowak,M,,2021-01-04,\n")
 
 
@@ -54,7 +54,7 @@ def test_import_is_all_or_nothing_with_every_bad_row(kisbot, tmp_path: Path, db:
 def test_settlement_across_a_rate_change_as_text_and_xlsx(kisbot, tmp_path: Path) -> None:
     good = tmp_path / "h.csv"
     good.write_text("participant,date,hours,work_site\n1,2021-05-31,4,\n1,2021-06-01,4,\n"
-                    "2,2021-06-02,2.5,Żłobek Miejski\n")
+                    "2,2021-06-02,2.5,Miejski Zakład Cmentarny\n")
     result = kisbot("hours", "import", str(good))
     assert result.exit_code == 0, result.output
     assert "dodano 3" in result.output

@@ -51,7 +51,7 @@ def test_the_seed_fills_the_demo_club(db: Database, clock: ManualClock) -> None:
         entries = s.exec(select(HourEntry)).all()
     # Monday 7 December 2026, 9:00: next week is 14-18 December, two people, four hours a day.
     assert len(slots) == 2 * 5 * 4
-    assert {staff[slot.staff_id].name for slot in slots} == {"Katarzyna Sowa", "Piotr Wrona"}
+    assert {staff[slot.staff_id].name for slot in slots} == {"Monika Sowa", "Piotr Wrona"}
     assert slots[0].starts_at == datetime(2026, 12, 14, 9, tzinfo=WARSAW)
     # Logged in the 7-day window (30 Nov - 4 Dec): older ones confirmed by the coordinator.
     assert {e.work_date for e in entries} == {date(2026, 11, 30) + timedelta(days=n)

@@ -96,7 +96,7 @@ async def test_a_participant_chats_and_presses_a_button(page: Page) -> None:
 async def test_staff_see_their_own_chat(page: Page) -> None:
     await page.post("/api/chat/s1/send", {"text": "/start"})
     chat = await page.wait("/api/chat/s1", bot_texts)
-    assert bot_texts(chat)[0].startswith("Dzień dobry, Katarzyna Sowa!")
+    assert bot_texts(chat)[0].startswith("Dzień dobry, Monika Sowa!")
     assert (await page.get("/api/chat/p1"))["messages"] == []
 
 

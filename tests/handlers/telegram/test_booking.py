@@ -14,8 +14,8 @@ from tests.auxil.harness import Harness
 @pytest.fixture
 def club(bot: Harness) -> Harness:
     """A psychologist (5001), a career advisor (5002), Anna (1001) and Jan (1002)."""
-    bot.staff("Katarzyna Sz.", "psychologist", telegram_user_id=5001)
-    bot.staff("Barbara N.", "career_advisor", telegram_user_id=5002)
+    bot.staff("Monika W.", "psychologist", telegram_user_id=5001)
+    bot.staff("Teresa L.", "career_advisor", telegram_user_id=5002)
     bot.participant("12", "Anna", telegram_user_id=1001, phone="+48601234567")
     bot.participant("13", "Jan", telegram_user_id=1002, phone="+48602345678", gender="M")
     return bot
@@ -38,8 +38,8 @@ async def book(user, label: str, day: str, time: str) -> str:
 
 
 @pytest.mark.parametrize(("staff_id", "label", "with_whom"), [
-    (5001, "Psycholog", "z psychologiem (Katarzyna Sz.)"),
-    (5002, "Doradca zawodowy", "z doradcą zawodowym (Barbara N.)"),
+    (5001, "Psycholog", "z psychologiem (Monika W.)"),
+    (5002, "Doradca zawodowy", "z doradcą zawodowym (Teresa L.)"),
 ])
 async def test_book_a_consultation_by_buttons(club: Harness, staff_id: int, label: str,
                                               with_whom: str) -> None:

@@ -19,7 +19,7 @@ async def test_invitation_rsvp_capacity_waiting_list_and_attendance(bot: Harness
               for n, name in ((1, "Anna"), (2, "Basia"), (3, "Celina"))]
     users = [bot.user(1000 + n, p.first_name) for n, p in enumerate(people, 1)]
     social = bot.user(5002, "Socjalna")
-    await social.send('/warsztat 9.12 10:00 "Sala 2, ul. Judyma 6" 2 3 Gotowanie')
+    await social.send('/warsztat 9.12 10:00 "Sala 2, parter" 2 3 Gotowanie')
     assert social.last_text.startswith("✅ Dodano warsztat „Gotowanie”")
     assert "środa, 9 grudnia, godz. 10:00" in social.last_text
     await social.send("/warsztat jutro")
@@ -40,7 +40,7 @@ async def test_invitation_rsvp_capacity_waiting_list_and_attendance(bot: Harness
     await coord.press("Wyślij teraz")
     await deliver_due(bot.live.app)  # after the pass the confirm woke, if still running
     anna, basia, celina = users
-    assert "📍 Sala 2, ul. Judyma 6" in anna.last_text
+    assert "📍 Sala 2, parter" in anna.last_text
     assert anna.buttons() == ["✅ Będę", "❌ Nie będę"]
 
     await anna.press("Będę")
