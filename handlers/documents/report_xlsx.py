@@ -13,6 +13,7 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from handlers.documents.charts import report_months
+from handlers.documents.workbook import workbook_bytes
 from handlers.texts import reports as t
 from handlers.texts import xlsx as h
 from storage.annual import AnnualReport
@@ -112,9 +113,7 @@ def add_psu_sheets(book: Workbook, r: PeriodReport, charts: dict[str, bytes]) ->
 
 def _save(book: Workbook) -> bytes:
     del book[book.sheetnames[0]]  # the default empty sheet
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(book)
 
 
 def period_workbook(report: PeriodReport, charts: dict[str, bytes] | None = None) -> bytes:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import io
 from decimal import Decimal
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.worksheet.worksheet import Worksheet
 
+from handlers.documents.workbook import workbook_bytes
 from handlers.texts import summary as t
 from handlers.texts import xlsx
 from storage.settlement import Settlement
@@ -74,6 +74,4 @@ def settlement_workbook(s: Settlement) -> bytes:
     _header(sheet, s)
     _body(sheet, s)
     _print_setup(sheet)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(book)
