@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from storage.models import Booking, Participant, Staff
+from storage.models import Booking, BookingStatus, Participant, Staff
 from storage.periods import ByGender, local_midnight, minutes_to_hours
 from storage.reports import PeriodReport, by_gender, period_report
 
@@ -105,7 +105,7 @@ def staff_hours(session: Session, start: object, end: object) -> list[StaffRow]:
     """Every active staff member (and anyone with hours), attended minutes per service."""
     rows = session.exec(
         select(Booking.staff_id, Booking.service, func.sum(Booking.minutes), func.count())
-        .where(Booking.status == "attended", Booking.starts_at >= start, Booking.starts_at < end)
+        .where(Booking.status == BookingStatus.attended, Booking.starts_at >= start, Booking.starts_at < end)
         .group_by(Booking.staff_id, Booking.service)).all()
     ids = {r[0] for r in rows if r[0] is not None}
     staff = {s.id: s for s in session.exec(

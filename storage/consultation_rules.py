@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import holidays
 
 from storage.errors import DomainError
-from storage.models import Role, Service
+from storage.models import Role, Service, SlotMode
 
 SERVICE_OF_ROLE = {Role.psychologist: Service.psychologist,
                    Role.career_advisor: Service.career_advisor}
@@ -31,7 +31,7 @@ class SlotRequest:
     start: time
     end: time
     minutes: int | None = None
-    mode: str = "phone"
+    mode: SlotMode = SlotMode.phone
     video_link: str | None = None
     override_holiday: bool = False
 
@@ -76,7 +76,7 @@ def parse_slot_request(args: list[str], today: date) -> SlotRequest:
     if not (match := _RANGE.match(args[1])):
         raise ValueError(f"not a time range: {args[1]!r}")
     start, end = time(int(match[1]), int(match[2])), time(int(match[3]), int(match[4]))
-    minutes, mode, link, override = None, "phone", None, False
+    minutes, mode, link, override = None, SlotMode.phone, None, False
     rest = list(args[2:])
     while rest:
         word = rest.pop(0)
@@ -84,13 +84,13 @@ def parse_slot_request(args: list[str], today: date) -> SlotRequest:
         if word.isdigit():
             minutes = int(word)
         elif low in {"video", "wideo"}:
-            mode = "video"
+            mode = SlotMode.video
             if rest and rest[0].startswith("http"):
                 link = rest.pop(0)
         elif low in {"telefon", "phone", "tel"}:
-            mode = "phone"
+            mode = SlotMode.phone
         elif low.startswith("http"):
-            mode, link = "video", word
+            mode, link = SlotMode.video, word
         elif low in OVERRIDE_WORDS:
             override = True
         else:

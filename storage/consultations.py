@@ -19,9 +19,9 @@ from storage.consultation_rules import (
     slot_starts,
 )
 from storage.errors import DomainError, NotFound
-from storage.models import Booking, Participant, Slot, Staff, WaitlistEntry
+from storage.models import Booking, BookingStatus, Participant, Slot, SlotMode, Source, Staff, WaitlistEntry
 
-LIVE = ("booked", "attended", "no_show")
+LIVE = (BookingStatus.booked, BookingStatus.attended, BookingStatus.no_show)
 
 
 @dataclass(frozen=True)
@@ -110,14 +110,14 @@ def _upcoming_count(session: Session, participant_id: int, service: str, now: da
                     except_id: int | None) -> int:
     query = select(func.count()).select_from(Booking).where(
         Booking.participant_id == participant_id, Booking.service == service,
-        Booking.status == "booked", Booking.starts_at > now)
+        Booking.status == BookingStatus.booked, Booking.starts_at > now)
     if except_id is not None:
         query = query.where(Booking.id != except_id)
     return session.exec(query).one()
 
 
 def book(*, session: Session, participant_id: int, slot_id: int, now: datetime,
-         max_upcoming: int, source: str = "telegram", replacing: int | None = None) -> Booking:
+         max_upcoming: int, source: Source = Source.telegram, replacing: int | None = None) -> Booking:
     """Book a free slot; the database's unique index settles a race (DomainError slot_taken)."""
     slot = session.get(Slot, slot_id)
     if slot is None or slot.cancelled:
@@ -130,7 +130,7 @@ def book(*, session: Session, participant_id: int, slot_id: int, now: datetime,
         raise DomainError("booking_limit", service=slot.service)
     booking = Booking(slot_id=slot.id, participant_id=participant_id, staff_id=slot.staff_id,
                       service=slot.service, starts_at=slot.starts_at, minutes=slot.minutes,
-                      mode=slot.mode, status="booked", source=source, created_at=now)
+                      mode=slot.mode, status=BookingStatus.booked, source=source, created_at=now)
     service = slot.service  # attributes expire when the flush fails
     session.add(booking)
     try:
@@ -148,7 +148,7 @@ def book(*, session: Session, participant_id: int, slot_id: int, now: datetime,
 def own_booking(session: Session, participant_id: int, booking_id: int) -> Booking:
     """A participant's own booking, still booked (NotFound otherwise: no hints about others)."""
     booking = session.get(Booking, booking_id)
-    if booking is None or booking.participant_id != participant_id or booking.status != "booked":
+    if booking is None or booking.participant_id != participant_id or booking.status != BookingStatus.booked:
         raise NotFound("booking_not_found")
     return booking
 
@@ -165,7 +165,7 @@ def cancel_booking(*, session: Session, participant_id: int, booking_id: int, no
 
 
 def _cancel(session: Session, booking: Booking, now: datetime, actor: str) -> None:
-    booking.status, booking.cancelled_at = "cancelled", now
+    booking.status, booking.cancelled_at = BookingStatus.cancelled, now
     outbox.cancel(session=session, key_prefix=f"reminder:{booking.id}:")
     audit.record(session=session, at=now, actor=actor, action="booking_cancel",
                  target=f"booking:{booking.id}")
@@ -190,7 +190,7 @@ def upcoming(*, session: Session, participant_id: int, now: datetime) -> list[tu
     """The participant's booked consultations still ahead, with the staff member's name."""
     rows = session.exec(select(Booking, Staff.name).join(
         Staff, col(Staff.id) == Booking.staff_id, isouter=True).where(
-        Booking.participant_id == participant_id, Booking.status == "booked",
+        Booking.participant_id == participant_id, Booking.status == BookingStatus.booked,
         Booking.starts_at > now - timedelta(hours=4)).order_by(Booking.starts_at))
     return [(b, name or "") for b, name in rows
             if b.starts_at + timedelta(minutes=b.minutes) > now]
@@ -249,7 +249,7 @@ def staff_cancel_slot(*, session: Session, staff_id: int, slot_id: int, now: dat
         raise DomainError("slot_past")
     slot.cancelled = True
     booking = session.exec(select(Booking).where(Booking.slot_id == slot_id,
-                                                 Booking.status == "booked")).first()
+                                                 Booking.status == BookingStatus.booked)).first()
     if booking is not None:
         _cancel(session, booking, now, f"staff:{staff_id}")
         person = session.get(Participant, booking.participant_id)
@@ -265,11 +265,12 @@ def mark(*, session: Session, staff_id: int, booking_id: int, attended: bool,
          now: datetime) -> Booking:
     """Mark an own consultation that has ended as attended or no-show (changeable)."""
     booking = session.get(Booking, booking_id)
-    if booking is None or booking.staff_id != staff_id or booking.status == "cancelled":
+    if booking is None or booking.staff_id != staff_id or booking.status == BookingStatus.cancelled:
         raise NotFound("booking_not_found")
     if booking.starts_at + timedelta(minutes=booking.minutes) > now:
         raise DomainError("not_ended")
-    booking.status, booking.marked_at = ("attended" if attended else "no_show"), now
+    booking.status = BookingStatus.attended if attended else BookingStatus.no_show
+    booking.marked_at = now
     audit.record(session=session, at=now, actor=f"staff:{staff_id}", action="booking_mark",
                  target=f"booking:{booking_id}", status=booking.status)
     return booking
@@ -287,8 +288,8 @@ def record_external(*, session: Session, staff: Staff, number: str, starts_at: d
     if starts_at > now:
         raise DomainError("not_ended")
     booking = Booking(participant_id=person.id, staff_id=staff.id, service=services[0],  # type: ignore[arg-type]
-                      starts_at=starts_at, minutes=minutes, mode="phone", status="attended",
-                      source="staff", created_at=now, marked_at=now)
+                      starts_at=starts_at, minutes=minutes, mode=SlotMode.phone,
+                      status=BookingStatus.attended, source=Source.staff, created_at=now, marked_at=now)
     session.add(booking)
     session.flush()
     audit.record(session=session, at=now, actor=f"staff:{staff.id}", action="booking_record",

@@ -11,12 +11,14 @@ from sqlmodel import Session, select
 from storage import audit
 from storage.consultation_rules import parse_clock, parse_service
 from storage.csvfile import ImportFailed, ImportResult, RowError, read_rows
-from storage.models import Booking, Participant
+from storage.models import Booking, BookingStatus, Participant, SlotMode, Source
 from storage.parsing import parse_date
 
 REQUIRED = ["participant", "service", "date", "start", "minutes"]
-STATUSES = {"": "attended", "attended": "attended", "odbyła się": "attended", "tak": "attended",
-            "no_show": "no_show", "nieobecność": "no_show", "nie": "no_show"}
+STATUSES = {"": BookingStatus.attended, "attended": BookingStatus.attended,
+            "odbyła się": BookingStatus.attended, "tak": BookingStatus.attended,
+            "no_show": BookingStatus.no_show, "nieobecność": BookingStatus.no_show,
+            "nie": BookingStatus.no_show}
 
 
 def _parse(line: int, row: dict[str, str], people: dict[str, int], tz: ZoneInfo,
@@ -45,7 +47,7 @@ def _parse(line: int, row: dict[str, str], people: dict[str, int], tz: ZoneInfo,
         return None
     assert starts is not None and service is not None and pid is not None
     return Booking(participant_id=pid, service=service, starts_at=starts, minutes=minutes,
-                   mode="phone", status=status, source="import")
+                   mode=SlotMode.phone, status=status, source=Source.imported)
 
 
 def import_consultations(*, session: Session, path: Path | str, tz: ZoneInfo, actor: str,

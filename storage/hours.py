@@ -17,9 +17,8 @@ from sqlmodel import Session, col, select
 from storage import audit
 from storage.errors import DomainError, NotFound
 from storage.hours_rules import Limits, Used, breach, month_bounds, week_bounds, window_problem
-from storage.models import HourEntry, Participant
+from storage.models import HourEntry, HourStatus, Participant, Source
 
-SUBMITTED, CONFIRMED, REJECTED = "submitted", "confirmed", "rejected"
 MAX_ENTRY_HOURS = Decimal(24)
 
 
@@ -65,7 +64,7 @@ def used(*, session: Session, participant_id: int, day: date) -> Used:
 
     row = session.exec(select(
         total(when == day), total(when.between(monday, sunday)), total(when.between(first, last)))
-        .where(HourEntry.participant_id == participant_id, HourEntry.status != REJECTED,
+        .where(HourEntry.participant_id == participant_id, HourEntry.status != HourStatus.rejected,
                when.between(min(monday, first), max(sunday, last)))).one()
     return Used(*(Decimal(v) for v in row))
 
@@ -74,7 +73,7 @@ def live_entry(*, session: Session, participant_id: int, day: date) -> HourEntry
     """The day's submitted or confirmed entry."""
     return session.exec(select(HourEntry).where(
         HourEntry.participant_id == participant_id, HourEntry.work_date == day,
-        HourEntry.status != REJECTED)).first()
+        HourEntry.status != HourStatus.rejected)).first()
 
 
 def _fit(session: Session, entry: HourEntry | None, participant_id: int, day: date,
@@ -89,7 +88,7 @@ def _fit(session: Session, entry: HourEntry | None, participant_id: int, day: da
 
 def log_hours(*, session: Session, participant_id: int, work_date: date, hours: Decimal,
               today: date, limits: Limits, backdate_days: int, now: datetime,
-              source: str = "telegram") -> Logged:
+              source: Source = Source.telegram) -> Logged:
     """A participant logs hours for a day in the window, at their site, within the limits."""
     hours = check_hours(hours)
     person = _participant(session, participant_id)
@@ -98,7 +97,7 @@ def log_hours(*, session: Session, participant_id: int, work_date: date, hours: 
     if problem := window_problem(work_date, today, backdate_days):
         raise DomainError(f"hours_{problem}", days=backdate_days)
     entry = live_entry(session=session, participant_id=participant_id, day=work_date)
-    if entry is not None and entry.status == CONFIRMED:
+    if entry is not None and entry.status == HourStatus.confirmed:
         raise DomainError("hours_confirmed", day=work_date)
     _fit(session, entry, participant_id, work_date, hours, limits)
     actor = f"participant:{participant_id}"
@@ -121,9 +120,9 @@ def _own_open_entry(session: Session, participant_id: int, entry_id: int) -> Hou
     """The participant's own entry, still unconfirmed."""
     _participant(session, participant_id)
     entry = session.get(HourEntry, entry_id)
-    if entry is None or entry.participant_id != participant_id or entry.status == REJECTED:
+    if entry is None or entry.participant_id != participant_id or entry.status == HourStatus.rejected:
         raise NotFound("hours_entry_not_found")
-    if entry.status == CONFIRMED:
+    if entry.status == HourStatus.confirmed:
         raise DomainError("hours_confirmed", day=entry.work_date)
     return entry
 
@@ -176,7 +175,7 @@ def staff_add(*, session: Session, staff_id: int, participant_id: int, work_date
     previous = entry.hours if entry is not None else None
     if entry is None:
         entry = HourEntry(participant_id=participant_id, work_site_id=person.work_site_id,
-                          work_date=work_date, hours=hours, source="staff", created_at=now)
+                          work_date=work_date, hours=hours, source=Source.staff, created_at=now)
         session.add(entry)
     _confirm(entry, staff_id, now, hours=hours, reason=reason)
     session.flush()
@@ -188,7 +187,7 @@ def staff_add(*, session: Session, staff_id: int, participant_id: int, work_date
 
 def _confirm(entry: HourEntry, staff_id: int, now: datetime, *, hours: Decimal,
              reason: str | None) -> None:
-    entry.hours, entry.status, entry.reason = hours, CONFIRMED, reason
+    entry.hours, entry.status, entry.reason = hours, HourStatus.confirmed, reason
     entry.confirmed_by, entry.confirmed_at, entry.updated_at = staff_id, now, now
 
 
@@ -207,7 +206,7 @@ def staff_correct(*, session: Session, staff_id: int, entry_id: int, hours: Deci
     if not reason.strip():
         raise DomainError("reason_required")
     entry = _any_entry(session, entry_id)
-    if entry.status == REJECTED:
+    if entry.status == HourStatus.rejected:
         raise DomainError("hours_rejected")
     _fit(session, entry, entry.participant_id, entry.work_date, hours, limits)
     previous = entry.hours
@@ -223,9 +222,9 @@ def staff_reject(*, session: Session, staff_id: int, entry_id: int, reason: str,
     if not reason.strip():
         raise DomainError("reason_required")
     entry = _any_entry(session, entry_id)
-    if entry.status == REJECTED:
+    if entry.status == HourStatus.rejected:
         raise DomainError("hours_rejected")
-    entry.status, entry.reason, entry.updated_at = REJECTED, reason.strip(), now
+    entry.status, entry.reason, entry.updated_at = HourStatus.rejected, reason.strip(), now
     entry.confirmed_by, entry.confirmed_at = staff_id, now
     audit.record(session=session, at=now, actor=f"staff:{staff_id}", action="hours_reject",
                  target=f"hour_entry:{entry.id}", hours=entry.hours, reason=reason)
@@ -235,12 +234,12 @@ def staff_reject(*, session: Session, staff_id: int, entry_id: int, reason: str,
 def confirm(*, session: Session, staff_id: int, now: datetime, up_to: date,
             entry_ids: list[int] | None = None) -> list[int]:
     """Confirm the given submitted entries (None: all submitted up to a day); their ids."""
-    query = update(HourEntry).where(col(HourEntry.status) == SUBMITTED,
+    query = update(HourEntry).where(col(HourEntry.status) == HourStatus.submitted,
                                     col(HourEntry.work_date) <= up_to)
     if entry_ids is not None:
         query = query.where(col(HourEntry.id).in_(entry_ids))
     done = [row[0] for row in session.execute(
-        query.values(status=CONFIRMED, confirmed_by=staff_id, confirmed_at=now, updated_at=now)
+        query.values(status=HourStatus.confirmed, confirmed_by=staff_id, confirmed_at=now, updated_at=now)
         .returning(HourEntry.id))]
     for entry_id in sorted(done):
         audit.record(session=session, at=now, actor=f"staff:{staff_id}", action="hours_confirm",

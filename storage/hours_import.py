@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 
 from storage import audit
 from storage.csvfile import ImportFailed, ImportResult, RowError, read_rows
-from storage.models import HourEntry, Participant, WorkSite
+from storage.models import HourEntry, HourStatus, Participant, Source, WorkSite
 from storage.parsing import parse_date, parse_hours
 
 REQUIRED = ["participant", "date", "hours"]
@@ -40,12 +40,12 @@ def _parse(line: int, row: dict[str, str], people: dict[str, Participant], sites
         return None
     site_id = sites[site_name.casefold()] if site_name else person.work_site_id
     return HourEntry(participant_id=person.id, work_site_id=site_id, work_date=day, hours=hours,
-                     status="confirmed", source="import")
+                     status=HourStatus.confirmed, source=Source.imported)
 
 
 def _taken(session: Session) -> set[tuple[int, date]]:
     rows = session.exec(select(HourEntry.participant_id, HourEntry.work_date)
-                        .where(HourEntry.status != "rejected")).all()
+                        .where(HourEntry.status != HourStatus.rejected)).all()
     return {(pid, day) for pid, day in rows}
 
 

@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from storage.hours import entries, used
 from storage.hours_rules import Limits, Used, left, month_bounds, month_buckets, settle
-from storage.models import HourEntry, Participant, RateKind
+from storage.models import HourEntry, HourStatus, Participant, RateKind
 from storage.periods import Bucket, bucket_index
 from storage.rates import rate_periods
 
@@ -36,7 +36,7 @@ def earned(*, session: Session, participant_id: int, day: date) -> tuple[Decimal
     days = month_buckets(first, last, table)
     inner = select(bucket_index(HourEntry.work_date, [b.until for b in days]).label("bucket"),
                    HourEntry.status, HourEntry.hours).where(
-        HourEntry.participant_id == participant_id, HourEntry.status != "rejected",
+        HourEntry.participant_id == participant_id, HourEntry.status != HourStatus.rejected,
         HourEntry.work_date >= first, HourEntry.work_date <= last).subquery()
     by_bucket: dict[Bucket, Decimal] = {}
     pending = False
@@ -44,7 +44,7 @@ def earned(*, session: Session, participant_id: int, day: date) -> tuple[Decimal
             select(inner.c.bucket, inner.c.status, func.sum(inner.c.hours))
             .group_by(inner.c.bucket, inner.c.status)):
         by_bucket[days[bucket]] = by_bucket.get(days[bucket], Decimal(0)) + Decimal(hours)
-        pending = pending or status == "submitted"
+        pending = pending or status == HourStatus.submitted
     return settle(by_bucket, table)[1], pending
 
 

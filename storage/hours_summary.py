@@ -10,7 +10,7 @@ from sqlalchemy import and_, case, func
 from sqlmodel import Session, col, select
 
 from storage.hours_rules import Limits, Used, left, month_bounds, near_limit, week_bounds
-from storage.models import HourEntry, Participant, WorkSite
+from storage.models import HourEntry, HourStatus, Participant, WorkSite
 
 PENDING_SHOWN = 30
 
@@ -81,7 +81,7 @@ def day_sites(session: Session, day: date) -> list[SiteDay]:
         .join(Participant, col(Participant.id) == HourEntry.participant_id)
         .outerjoin(WorkSite, col(WorkSite.id) == func.coalesce(HourEntry.work_site_id,
                                                                 Participant.work_site_id))
-        .where(HourEntry.work_date == day, HourEntry.status != "rejected")
+        .where(HourEntry.work_date == day, HourEntry.status != HourStatus.rejected)
         .order_by(site, Participant.number)).all()
     grouped: dict[str, list[Line]] = {}
     for entry, person, name in rows:
@@ -93,7 +93,7 @@ def day_sites(session: Session, day: date) -> list[SiteDay]:
 def loads(session: Session, day: date, limits: Limits) -> tuple[list[tuple[str, str]], list[Load]]:
     """(nobody-this-week list, near-a-limit list) from one GROUP BY over the month and week."""
     (monday, _), (first, _) = week_bounds(day), month_bounds(day)
-    counted = (HourEntry.participant_id == Participant.id, HourEntry.status != "rejected",
+    counted = (HourEntry.participant_id == Participant.id, HourEntry.status != HourStatus.rejected,
                HourEntry.work_date >= min(monday, first), HourEntry.work_date <= day)
     in_week = func.coalesce(func.sum(case((HourEntry.work_date >= monday, HourEntry.hours),
                                           else_=0)), 0)
@@ -114,7 +114,7 @@ def loads(session: Session, day: date, limits: Limits) -> tuple[list[tuple[str, 
 
 def pending(session: Session, day: date, shown: int = PENDING_SHOWN) -> tuple[list[Line], int]:
     """Unconfirmed entries up to day (oldest first, at most `shown`) and how many there are."""
-    where = (HourEntry.status == "submitted", HourEntry.work_date <= day)
+    where = (HourEntry.status == HourStatus.submitted, HourEntry.work_date <= day)
     count = session.exec(select(func.count()).select_from(HourEntry).where(*where)).one()
     rows = session.exec(select(HourEntry, Participant)
                         .join(Participant, col(Participant.id) == HourEntry.participant_id)

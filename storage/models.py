@@ -7,8 +7,9 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, Index, Numeric, UniqueConstraint, text
-from sqlmodel import Field, SQLModel
+from sqlalchemy import JSON, BigInteger, Column, Dialect, Index, Numeric, UniqueConstraint, text
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import AutoString, Field, SQLModel
 
 
 def utcnow() -> datetime:
@@ -47,6 +48,76 @@ class Gender(enum.StrEnum):
 
     K = "K"
     M = "M"
+
+
+class BookingStatus(enum.StrEnum):
+    """Where a consultation stands."""
+
+    booked = "booked"
+    cancelled = "cancelled"
+    attended = "attended"
+    no_show = "no_show"
+
+
+class HourStatus(enum.StrEnum):
+    """Where a day's PSU hours stand."""
+
+    submitted = "submitted"
+    confirmed = "confirmed"
+    rejected = "rejected"
+
+
+class WorkshopStatus(enum.StrEnum):
+    """Where a workshop stands."""
+
+    planned = "planned"
+    held = "held"
+    cancelled = "cancelled"
+
+
+class SignupStatus(enum.StrEnum):
+    """A participant's answer to a workshop invitation, then their attendance."""
+
+    going = "going"
+    waiting = "waiting"
+    declined = "declined"
+    attended = "attended"
+    absent = "absent"
+
+
+class SlotMode(enum.StrEnum):
+    """How a consultation happens."""
+
+    phone = "phone"
+    video = "video"
+
+
+class Source(enum.StrEnum):
+    """Where a booking or an hours entry came from."""
+
+    telegram = "telegram"
+    sms = "sms"
+    staff = "staff"
+    imported = "import"
+
+
+class EnumText(TypeDecorator[enum.StrEnum]):
+    """A StrEnum stored as its plain string (VARCHAR, no database enum); read back as the enum."""
+
+    impl = AutoString
+    cache_ok = True
+
+    def __init__(self, kind: type[enum.StrEnum], length: int = 16) -> None:
+        super().__init__(length=length)
+        self.kind = kind
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
+        """Only the enum's values get in."""
+        return None if value is None else str(self.kind(value))
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> enum.StrEnum | None:
+        """The stored string as the enum."""
+        return None if value is None else self.kind(value)
 
 
 def money() -> Any:
@@ -144,7 +215,7 @@ class Slot(SQLModel, table=True):
     service: str = Field(max_length=32, description="a Service")
     starts_at: datetime = Field(index=True)
     minutes: int = 60
-    mode: str = Field(default="phone", max_length=16, description="phone or video")
+    mode: SlotMode = Field(default=SlotMode.phone, sa_type=EnumText(SlotMode))
     video_link: str | None = Field(default=None, max_length=500)
     cancelled: bool = False
     created_at: datetime = Field(default_factory=utcnow)
@@ -173,10 +244,10 @@ class Booking(SQLModel, table=True):
     service: str = Field(max_length=32, description="a Service")
     starts_at: datetime
     minutes: int = 60
-    mode: str = Field(default="phone", max_length=16)
-    status: str = Field(default="booked", max_length=16, index=True,
-                        description="booked, cancelled, attended, no_show")
-    source: str = Field(default="telegram", max_length=16)
+    mode: SlotMode = Field(default=SlotMode.phone, sa_type=EnumText(SlotMode))
+    status: BookingStatus = Field(default=BookingStatus.booked, index=True,
+                                  sa_type=EnumText(BookingStatus))
+    source: Source = Field(default=Source.telegram, sa_type=EnumText(Source))
     created_at: datetime = Field(default_factory=utcnow)
     cancelled_at: datetime | None = None
     marked_at: datetime | None = None
@@ -203,7 +274,7 @@ class Workshop(SQLModel, table=True):
     place: str = Field(max_length=200)
     capacity: int = 20
     hours: Decimal = Field(sa_column=hours_column())
-    status: str = Field(default="planned", max_length=16, description="planned, held, cancelled")
+    status: WorkshopStatus = Field(default=WorkshopStatus.planned, sa_type=EnumText(WorkshopStatus))
     created_by: int | None = Field(default=None, foreign_key="staff.id")
     created_at: datetime = Field(default_factory=utcnow)
 
@@ -216,8 +287,7 @@ class WorkshopSignup(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     workshop_id: int = Field(foreign_key="workshops.id", index=True)
     participant_id: int = Field(foreign_key="participants.id")
-    status: str = Field(default="going", max_length=16,
-                        description="going, waiting, declined, attended, absent")
+    status: SignupStatus = Field(default=SignupStatus.going, sa_type=EnumText(SignupStatus))
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -244,9 +314,9 @@ class HourEntry(SQLModel, table=True):
     work_site_id: int | None = Field(default=None, foreign_key="work_sites.id")
     work_date: date
     hours: Decimal = Field(sa_column=hours_column())
-    status: str = Field(default="submitted", max_length=16, index=True,
-                        description="submitted, confirmed, rejected")
-    source: str = Field(default="telegram", max_length=16)
+    status: HourStatus = Field(default=HourStatus.submitted, index=True,
+                               sa_type=EnumText(HourStatus))
+    source: Source = Field(default=Source.telegram, sa_type=EnumText(Source))
     reason: str | None = Field(default=None, max_length=500)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)

@@ -12,6 +12,7 @@ from sqlmodel import Session, SQLModel, col, delete, select, update
 from storage import audit
 from storage.models import (
     Booking,
+    BookingStatus,
     ConversationState,
     Delivery,
     HourEntry,
@@ -68,7 +69,7 @@ def anonymize(*, session: Session, participant: Participant, actor: str, now: da
     session.exec(delete(ConversationState).where(or_(*keys)))
     mine = col(OutboxMessage.participant_id) == pid
     session.exec(update(OutboxMessage).where(mine, col(OutboxMessage.status) == "pending")  # type: ignore[call-overload]
-                 .values(status="cancelled"))
+                 .values(status=BookingStatus.cancelled))
     session.exec(update(OutboxMessage).where(mine)  # type: ignore[call-overload]
                  .values(text=ERASED, phone=None, chat_id=None, payload=None))
     audit.record(session=session, at=now, actor=actor, action="participant_erase",

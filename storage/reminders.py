@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, func, select
 
 from storage import outbox
-from storage.models import Booking, HourEntry, OutboxMessage, Participant, Staff
+from storage.models import Booking, BookingStatus, HourEntry, HourStatus, OutboxMessage, Participant, Staff
 
 
 def reminder_due(starts_at: datetime, hours: int, tz: ZoneInfo) -> datetime:
@@ -48,7 +48,7 @@ def plan(*, session: Session, now: datetime, hours: list[int], tz: ZoneInfo,
     reminders = 0
     for booking, person in session.exec(
             select(Booking, Participant).join(Participant, col(Participant.id) == Booking.participant_id)
-            .where(Booking.status == "booked", Booking.starts_at > now,
+            .where(Booking.status == BookingStatus.booked, Booking.starts_at > now,
                    Booking.starts_at < horizon)):
         if person.reminders_opt_out:
             continue
@@ -77,7 +77,7 @@ def _prompts(session: Session, now: datetime,
             select(Booking, Participant, Staff)
             .join(Participant, col(Participant.id) == Booking.participant_id)
             .join(Staff, col(Staff.id) == Booking.staff_id)
-            .where(Booking.status == "booked", Booking.starts_at <= now,
+            .where(Booking.status == BookingStatus.booked, Booking.starts_at <= now,
                    Booking.starts_at > now - timedelta(days=7),
                    col(Staff.telegram_user_id).is_not(None))):
         if booking.starts_at + timedelta(minutes=booking.minutes) > now:
@@ -103,7 +103,7 @@ def stale_ids(*, session: Session, messages: list[OutboxMessage], now: datetime)
     for message in messages:
         if message.id in about:
             booking = bookings.get(about[message.id])
-            if booking is None or booking.status != "booked" or (
+            if booking is None or booking.status != BookingStatus.booked or (
                     "starts_at" in message.payload  # type: ignore[operator]
                     and booking.starts_at.isoformat() != message.payload["starts_at"]):  # type: ignore[index]
                 out[message.id] = "no longer applies"
@@ -116,7 +116,7 @@ def below_weekly_norm(*, session: Session, monday: date, today: date,
     logged = dict(session.exec(
         select(HourEntry.participant_id, func.sum(HourEntry.hours))
         .where(HourEntry.work_date >= monday, HourEntry.work_date <= today,
-               HourEntry.status != "rejected").group_by(HourEntry.participant_id)).all())
+               HourEntry.status != HourStatus.rejected).group_by(HourEntry.participant_id)).all())
     people = session.exec(select(Participant).where(
         col(Participant.work_site_id).is_not(None), Participant.referred_on <= today,
         col(Participant.left_on).is_(None) | (Participant.left_on >= today),

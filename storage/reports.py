@@ -13,7 +13,16 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import distinct, func
 from sqlmodel import Session, col, select
 
-from storage.models import Booking, HourEntry, Participant, RateKind, Service, WorkSite
+from storage.models import (
+    Booking,
+    BookingStatus,
+    HourEntry,
+    HourStatus,
+    Participant,
+    RateKind,
+    Service,
+    WorkSite,
+)
 from storage.periods import (
     Bucket,
     ByGender,
@@ -31,7 +40,7 @@ from storage.rates import RatePeriod, rate_periods
 from storage.workshop_report import WorkshopReport, workshop_report
 
 SERVICES = (Service.psychologist, Service.career_advisor)
-NOT_COUNTED = ("no_show", "cancelled", "booked")
+NOT_COUNTED = (BookingStatus.no_show, BookingStatus.cancelled, BookingStatus.booked)
 
 
 @dataclass(frozen=True)
@@ -150,7 +159,7 @@ def consultations(session: Session, days: list[Bucket], tz: ZoneInfo,
             select(Booking.status, Booking.starts_at, Booking.service, func.sum(Booking.minutes),
                    func.count()).where(Booking.starts_at >= start, Booking.starts_at < ends[-1])
             .group_by(Booking.status, Booking.starts_at, Booking.service)):
-        if status == "attended":
+        if status == BookingStatus.attended:
             minutes[service][days[bisect_right(ends, starts_at)]] += int(total)
             sessions[service] += int(n)
         elif status in NOT_COUNTED:
@@ -179,7 +188,8 @@ def people_by_service(session: Session, start: Any, end: Any) -> dict[str, ByGen
     for service, gender, n in session.exec(
             select(Booking.service, Participant.gender, func.count(distinct(Booking.participant_id)))
             .join(Participant, col(Participant.id) == Booking.participant_id)
-            .where(Booking.status == "attended", Booking.starts_at >= start, Booking.starts_at < end)
+            .where(Booking.status == BookingStatus.attended, Booking.starts_at >= start,
+                   Booking.starts_at < end)
             .group_by(Booking.service, Participant.gender)):
         rows[service].append((gender, n))
     return {s: ByGender.of(r) for s, r in rows.items()}
@@ -197,11 +207,11 @@ def psu(session: Session, days: list[Bucket], table: list[RatePeriod], places: i
     for day, status, hours in session.exec(
             select(HourEntry.work_date, HourEntry.status, func.sum(HourEntry.hours))
             .where(*in_period).group_by(HourEntry.status, HourEntry.work_date)):
-        if status == "confirmed":
+        if status == HourStatus.confirmed:
             confirmed[days[bisect_right(ends, _as_date(day))]] += Decimal(hours)
         else:
             other[status] += Decimal(hours)
-    worked = select(HourEntry.participant_id).where(HourEntry.status == "confirmed", *in_period)
+    worked = select(HourEntry.participant_id).where(HourEntry.status == HourStatus.confirmed, *in_period)
     people = by_gender(session, select(Participant.gender, func.count())
                        .where(col(Participant.id).in_(worked)).group_by(Participant.gender))
     return PsuReport(places=places, people=people, hours=sum(confirmed.values(), Decimal(0)),
@@ -219,7 +229,7 @@ def psu_sites(session: Session, first: date, last: date) -> list[SiteRow]:
     per_person = select(HourEntry.participant_id.label("pid"),  # type: ignore[attr-defined]
                         HourEntry.work_site_id.label("ws"),  # type: ignore[attr-defined]
                         func.sum(HourEntry.hours).label("h")).where(
-        HourEntry.status == "confirmed", HourEntry.work_date >= first,
+        HourEntry.status == HourStatus.confirmed, HourEntry.work_date >= first,
         HourEntry.work_date <= last).group_by(HourEntry.participant_id,
                                               HourEntry.work_site_id).subquery()
     site = func.coalesce(per_person.c.ws, Participant.work_site_id)

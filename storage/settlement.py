@@ -10,7 +10,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from storage.hours_rules import month_bounds, month_buckets, settle
-from storage.models import HourEntry, Participant, RateKind, WorkSite
+from storage.models import HourEntry, HourStatus, Participant, RateKind, WorkSite
 from storage.periods import Bucket, PricedPart, rates_in
 from storage.rates import RatePeriod, rate_periods
 
@@ -82,7 +82,7 @@ def _grouped(session: Session, days: list[Bucket]) -> dict[tuple[int, int | None
     for bucket in days:
         for pid, site_id, hours in session.exec(
                 select(HourEntry.participant_id, HourEntry.work_site_id, func.sum(HourEntry.hours))
-                .where(HourEntry.status == "confirmed", HourEntry.work_date >= bucket.since,
+                .where(HourEntry.status == HourStatus.confirmed, HourEntry.work_date >= bucket.since,
                        HourEntry.work_date < bucket.until)
                 .group_by(HourEntry.participant_id, HourEntry.work_site_id)):
             out.setdefault((pid, site_id), {})[bucket] = Decimal(hours)
@@ -91,7 +91,7 @@ def _grouped(session: Session, days: list[Bucket]) -> dict[tuple[int, int | None
 
 def _unconfirmed(session: Session, first: date, last: date) -> Decimal:
     total = session.exec(select(func.coalesce(func.sum(HourEntry.hours), 0)).where(
-        HourEntry.status == "submitted", HourEntry.work_date >= first,
+        HourEntry.status == HourStatus.submitted, HourEntry.work_date >= first,
         HourEntry.work_date <= last)).one()
     return Decimal(total)
 

@@ -35,8 +35,8 @@ def import_sites(*, session: Session, path: Path | str) -> ImportResult:
         if len(name) > 200:
             result.errors.append(RowError(line, "too_long", {"column": "name", "max": 200}))
         elif name.casefold() in seen:
-            result.errors.append(RowError(line, "duplicate", {"column": "name",
-                                                              "first_line": seen[name.casefold()]}))
+            result.errors.append(RowError(line, "duplicate", {
+                "column": "name", "value": name, "first_line": seen[name.casefold()]}))
         else:
             seen[name.casefold()] = line
             rows.append((name, row.get("address") or None))

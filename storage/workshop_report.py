@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import distinct, func
 from sqlmodel import Session, col, select
 
-from storage.models import Participant, Workshop, WorkshopSignup
+from storage.models import Participant, SignupStatus, Workshop, WorkshopSignup, WorkshopStatus
 from storage.periods import (
     Bucket,
     ByGender,
@@ -51,7 +51,7 @@ def workshop_report(*, session: Session, days: list[Bucket], tz: ZoneInfo,
     window = (Workshop.starts_at >= start, Workshop.starts_at < ends[-1])
     inner = select(bucket_index(Workshop.starts_at, ends).label("bucket"), Workshop.status,
                    Workshop.hours).where(*window).subquery()
-    count = {"planned": 0, "held": 0, "cancelled": 0}
+    count = dict.fromkeys(WorkshopStatus, 0)
     hours = {k: Decimal(0) for k in count}
     held: dict[Bucket, Decimal] = {}
     for bucket, status, n, h in session.exec(
@@ -61,9 +61,10 @@ def workshop_report(*, session: Session, days: list[Bucket], tz: ZoneInfo,
             continue
         count[status] += int(n)
         hours[status] += Decimal(h)
-        if status == "held":
+        if status == WorkshopStatus.held:
             held[days[bucket]] = Decimal(h)
-    attended = (WorkshopSignup.status == "attended", Workshop.status == "held", *window)
+    attended = (WorkshopSignup.status == SignupStatus.attended,
+                Workshop.status == WorkshopStatus.held, *window)
     joined = select(func.count()).select_from(WorkshopSignup).join(
         Workshop, col(Workshop.id) == WorkshopSignup.workshop_id).where(*attended)
     people = ByGender.of(session.exec(
@@ -73,7 +74,8 @@ def workshop_report(*, session: Session, days: list[Bucket], tz: ZoneInfo,
         .where(*attended).group_by(Participant.gender)))
     return WorkshopReport(
         planned=sum(count.values()), planned_hours=sum(hours.values(), Decimal(0)),
-        held=count["held"], held_hours=hours["held"], cancelled=count["cancelled"],
-        cancelled_hours=hours["cancelled"], attendances=int(session.exec(joined).one()),
+        held=count[WorkshopStatus.held], held_hours=hours[WorkshopStatus.held],
+        cancelled=count[WorkshopStatus.cancelled], cancelled_hours=hours[WorkshopStatus.cancelled],
+        attendances=int(session.exec(joined).one()),
         people=people, parts=price(held, table),
         rates=rates_in(table, days[0].since, days[-1].last_day))

@@ -12,9 +12,17 @@ from sqlmodel import Session, col, select, update
 
 from storage import audit, outbox
 from storage.errors import DomainError, NotFound
-from storage.models import Broadcast, Delivery, Participant, Workshop, WorkshopSignup
+from storage.models import (
+    Broadcast,
+    Delivery,
+    Participant,
+    SignupStatus,
+    Workshop,
+    WorkshopSignup,
+    WorkshopStatus,
+)
 
-OPEN = ("going", "waiting")
+OPEN = (SignupStatus.going, SignupStatus.waiting)
 MAX_CAPACITY = 500
 
 
@@ -60,13 +68,14 @@ def listing(*, session: Session, now: datetime, past_days: int = 14) -> list[Wor
     """Planned and recently held workshops, soonest first, with sign-up counts."""
     since = now - timedelta(days=past_days)
     found = list(session.exec(select(Workshop).where(
-        Workshop.starts_at >= since, Workshop.status != "cancelled").order_by(Workshop.starts_at)))
+        Workshop.starts_at >= since, Workshop.status != WorkshopStatus.cancelled,
+    ).order_by(Workshop.starts_at)))
     result = []
     for workshop in found:
         counts = Counter(session.exec(select(WorkshopSignup.status).where(
             WorkshopSignup.workshop_id == workshop.id)))
-        result.append(WorkshopCounts(workshop, counts["going"], counts["waiting"],
-                                     counts["declined"], counts["attended"]))
+        result.append(WorkshopCounts(workshop, counts[SignupStatus.going], counts[SignupStatus.waiting],
+                                     counts[SignupStatus.declined], counts[SignupStatus.attended]))
     return result
 
 
@@ -97,46 +106,46 @@ def answer(*, session: Session, workshop_id: int, participant_id: int, yes: bool
            now: datetime, promoted_text: str = "") -> Answer:
     """Będę / Nie będę: going within capacity, else waiting; a decline promotes the next."""
     workshop = _lock(session, workshop_id)
-    if workshop.status != "planned" or workshop.starts_at <= now:
+    if workshop.status != WorkshopStatus.planned or workshop.starts_at <= now:
         raise DomainError("workshop_closed")
     signup = session.exec(select(WorkshopSignup).where(
         WorkshopSignup.workshop_id == workshop_id,
         WorkshopSignup.participant_id == participant_id)).first()
     if signup is None:
         signup = WorkshopSignup(workshop_id=workshop_id, participant_id=participant_id,
-                                status="declined", created_at=now)
+                                status=SignupStatus.declined, created_at=now)
         session.add(signup)
     was = signup.status
     if not yes:
-        signup.status = "declined"
+        signup.status = SignupStatus.declined
         session.flush()
-        promoted = _promote(session, workshop, now, promoted_text) if was == "going" else None
-        return Answer(workshop, "declined", promoted=promoted)
+        promoted = _promote(session, workshop, now, promoted_text) if was == SignupStatus.going else None
+        return Answer(workshop, SignupStatus.declined, promoted=promoted)
     if was in OPEN:
         return Answer(workshop, was, _position(session, workshop_id, signup))
     signup.created_at = now  # a changed mind joins the end of the queue
-    going = len(_queue(session, workshop_id, "going"))
-    signup.status = "going" if going < workshop.capacity else "waiting"
+    going = len(_queue(session, workshop_id, SignupStatus.going))
+    signup.status = SignupStatus.going if going < workshop.capacity else SignupStatus.waiting
     session.flush()
     return Answer(workshop, signup.status, _position(session, workshop_id, signup))
 
 
 def _position(session: Session, workshop_id: int, signup: WorkshopSignup) -> int:
-    if signup.status != "waiting":
+    if signup.status != SignupStatus.waiting:
         return 0
-    queue = [s.id for s in _queue(session, workshop_id, "waiting")]
+    queue = [s.id for s in _queue(session, workshop_id, SignupStatus.waiting)]
     return queue.index(signup.id) + 1
 
 
 def _promote(session: Session, workshop: Workshop, now: datetime, text: str) -> int | None:
     """Move the first waiting person to going and queue a message for them."""
-    if len(_queue(session, workshop.id, "going")) >= workshop.capacity:  # type: ignore[arg-type]
+    if len(_queue(session, workshop.id, SignupStatus.going)) >= workshop.capacity:  # type: ignore[arg-type]
         return None
-    waiting = _queue(session, workshop.id, "waiting")  # type: ignore[arg-type]
+    waiting = _queue(session, workshop.id, SignupStatus.waiting)  # type: ignore[arg-type]
     if not waiting:
         return None
     first = waiting[0]
-    first.status = "going"
+    first.status = SignupStatus.going
     person = session.get(Participant, first.participant_id)
     if person is not None and text:
         outbox.enqueue(session=session, dedupe_key=f"workshop:{workshop.id}:promoted:{person.id}",
@@ -150,7 +159,7 @@ def open_invitation(*, session: Session, participant_id: int, now: datetime) -> 
     return session.exec(select(Workshop).join(Broadcast, Broadcast.workshop_id == Workshop.id)
                         .join(Delivery, Delivery.broadcast_id == Broadcast.id)
                         .where(Delivery.participant_id == participant_id,
-                               Delivery.status == "sent", Workshop.status == "planned",
+                               Delivery.status == "sent", Workshop.status == WorkshopStatus.planned,
                                Workshop.starts_at > now)
                         .order_by(col(Broadcast.id).desc())).first()
 
@@ -168,7 +177,8 @@ def answer_workshop(*, session: Session, participant: Participant, yes: bool, no
 
 def people(*, session: Session, workshop_id: int) -> list[tuple[WorkshopSignup, Participant]]:
     """Sign-ups with their participants: going/attended first, then waiting, by time."""
-    order = {"going": 0, "attended": 0, "absent": 1, "waiting": 2, "declined": 3}
+    order = {SignupStatus.going: 0, SignupStatus.attended: 0, SignupStatus.absent: 1,
+             SignupStatus.waiting: 2, SignupStatus.declined: 3}
     rows = session.exec(select(WorkshopSignup, Participant)
                         .join(Participant, Participant.id == WorkshopSignup.participant_id)
                         .where(WorkshopSignup.workshop_id == workshop_id)
@@ -185,11 +195,12 @@ def toggle_attendance(*, session: Session, workshop_id: int, participant_id: int
     signup = session.exec(select(WorkshopSignup).where(
         WorkshopSignup.workshop_id == workshop_id,
         WorkshopSignup.participant_id == participant_id)).first()
-    if signup is None or signup.status in ("declined", "waiting"):
+    if signup is None or signup.status in (SignupStatus.declined, SignupStatus.waiting):
         raise NotFound("signup_not_found")
-    signup.status = "absent" if signup.status == "attended" else "attended"
-    if workshop.status == "planned":
-        workshop.status = "held"
+    signup.status = (SignupStatus.absent if signup.status == SignupStatus.attended
+                     else SignupStatus.attended)
+    if workshop.status == WorkshopStatus.planned:
+        workshop.status = WorkshopStatus.held
     audit.record(session=session, at=now, actor=f"staff:{staff_id}", action="workshop_attendance",
                  target=f"participant:{participant_id}", workshop=workshop_id,
                  status=signup.status)
@@ -203,8 +214,9 @@ def hours_by_participant(*, session: Session, start: date, end: date,
     until = datetime.combine(end + timedelta(days=1), time(0), tzinfo=tz)
     rows = session.exec(select(WorkshopSignup.participant_id, Workshop.hours)
                         .join(Workshop, Workshop.id == WorkshopSignup.workshop_id)
-                        .where(WorkshopSignup.status == "attended", Workshop.status == "held",
-                               Workshop.starts_at >= since, Workshop.starts_at < until))
+                        .where(WorkshopSignup.status == SignupStatus.attended,
+                               Workshop.status == WorkshopStatus.held, Workshop.starts_at >= since,
+                               Workshop.starts_at < until))
     totals: dict[int, Decimal] = {}
     for participant_id, hours in rows:
         totals[participant_id] = totals.get(participant_id, Decimal(0)) + Decimal(hours)
@@ -216,10 +228,10 @@ def held_in_period(*, session: Session, start: date, end: date,
     """Held workshops start..end inclusive with how many attended (for the period report)."""
     since = datetime.combine(start, time(0), tzinfo=tz)
     until = datetime.combine(end + timedelta(days=1), time(0), tzinfo=tz)
-    held = session.exec(select(Workshop).where(Workshop.status == "held",
+    held = session.exec(select(Workshop).where(Workshop.status == WorkshopStatus.held,
                                                Workshop.starts_at >= since,
                                                Workshop.starts_at < until)
                         .order_by(Workshop.starts_at)).all()
     return [(w, len(session.exec(select(WorkshopSignup.id).where(
-        WorkshopSignup.workshop_id == w.id, WorkshopSignup.status == "attended")).all()))
+        WorkshopSignup.workshop_id == w.id, WorkshopSignup.status == SignupStatus.attended)).all()))
         for w in held]

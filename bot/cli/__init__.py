@@ -1,4 +1,4 @@
-"""The `kisbot` command line (contract: ARCHITECTURE.md §3). Messages for the admin, in Polish.
+"""The `kisbot` command line (contract: ARCHITECTURE.md §3); its words are handlers.texts.cli.
 
 Each group of commands is a module of its own; this one puts them together.
 """
@@ -18,24 +18,25 @@ from bot.cli.hours import hours_app, settlement, summary
 from bot.cli.people import audit_log, invite, participants_app, staff_app
 from bot.cli.reports import report
 from bot.logs import setup_logging
+from handlers.texts import cli as texts
 
-app = typer.Typer(help="kisbot: czatbot klubu (Telegram + SMS).", no_args_is_help=True,
+app = typer.Typer(help=texts.APP, no_args_is_help=True,
                   pretty_exceptions_enable=False, add_completion=False)
-db_app = typer.Typer(help="Baza danych.", no_args_is_help=True)
+db_app = typer.Typer(help=texts.DB, no_args_is_help=True)
 for sub, name in ((db_app, "db"), (staff_app, "staff"), (participants_app, "participants"),
                   (sites_app, "sites"), (rates_app, "rates"), (hours_app, "hours"),
                   (consultations_app, "consultations")):
     app.add_typer(sub, name=name)
-app.command("audit")(audit_log)
-app.command("invite")(invite)
-app.command("report")(report)
-app.command("summary")(summary)
-app.command("settlement")(settlement)
+app.command("audit", help=texts.AUDIT)(audit_log)
+app.command("invite", help=texts.INVITE)(invite)
+app.command("report", help=texts.REPORT)(report)
+app.command("summary", help=texts.SUMMARY)(summary)
+app.command("settlement", help=texts.SETTLEMENT)(settlement)
 
 
-@app.command()
+@app.command(help=texts.RUN)
 def run() -> None:
-    """Uaktualnij bazę i uruchom bota (bez TELEGRAM_BOT_TOKEN: lokalna piaskownica)."""
+    """Upgrade the database, then run the bot (no token: the local sandbox)."""
     cfg = settings()
     setup_logging(secrets=cfg.secrets())
     if cfg.sandbox:
@@ -52,14 +53,14 @@ def run() -> None:
     try:
         asyncio.run(serve(cfg))
     except OperationalError as exc:
-        fail(f"baza danych niedostępna: {exc.orig}")
+        fail(texts.DB_DOWN.format(reason=exc.orig))
 
 
-@db_app.command("upgrade")
+@db_app.command("upgrade", help=texts.DB_UPGRADE)
 def db_upgrade() -> None:
-    """Uaktualnij schemat bazy do najnowszej wersji."""
+    """Upgrade the schema to the newest revision."""
     database()
-    typer.echo("Baza danych jest aktualna.")
+    typer.echo(texts.DB_CURRENT)
 
 
 def main() -> None:

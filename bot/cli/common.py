@@ -7,7 +7,8 @@ from typing import NoReturn
 
 import typer
 
-from handlers.texts import common as texts
+from handlers.texts import cli as texts
+from handlers.texts.errors import Channel, row_sentence, sentence
 from storage.clock import SystemClock
 from storage.csvfile import ImportFailed
 from storage.db import Database, DatabaseUrlError
@@ -22,7 +23,7 @@ DATA_DIR = Path(__file__).parent.parent / "data"
 
 def fail(message: str, code: int = 2) -> NoReturn:
     """Print one line to stderr and exit."""
-    typer.secho(f"Błąd: {message}", err=True, fg=typer.colors.RED)
+    typer.secho(texts.ERROR.format(message=message), err=True, fg=typer.colors.RED)
     raise typer.Exit(code)
 
 
@@ -55,10 +56,9 @@ def now():
 def report_import(result_or_error: object) -> None:
     """Print an import's outcome; exit 1 listing every bad row if it failed."""
     if isinstance(result_or_error, ImportFailed):
-        typer.secho(f"Nic nie zapisano: {len(result_or_error.errors)} błędnych wierszy.",
-                    err=True, fg=typer.colors.RED)
+        typer.secho(texts.nothing_saved(len(result_or_error.errors)), err=True, fg=typer.colors.RED)
         for error in result_or_error.errors:
-            typer.echo("  " + texts.row_error(error), err=True)
+            typer.echo("  " + row_sentence(error), err=True)
         raise typer.Exit(1)
 
 
@@ -70,7 +70,7 @@ def run_import(fn, path: Path, **kwargs) -> None:
         report_import(exc)
         return
     except DomainError as exc:
-        fail(texts.domain_error(exc))
-    typer.echo(f"Zaimportowano: dodano {result.created}, zmieniono {result.updated}.")
+        fail(sentence(exc, Channel.cli))
+    typer.echo(texts.imported(result.created, result.updated))
 
 

@@ -11,7 +11,9 @@ import typer
 
 from bot.cli.common import CLI_ACTOR, database, fail, now, run_import, settings
 from handlers.documents.settlement_xlsx import settlement_workbook
+from handlers.texts import cli as texts
 from handlers.texts import summary as t
+from handlers.texts.errors import Channel, error_text
 from storage.clock import SystemClock, local_today
 from storage.hours_import import import_hours
 from storage.hours_rules import Limits
@@ -20,7 +22,7 @@ from storage.parsing import parse_date
 from storage.settings import Settings
 from storage.settlement import settlement as compute_settlement
 
-hours_app = typer.Typer(help="Godziny prac społecznie użytecznych.", no_args_is_help=True)
+hours_app = typer.Typer(help=texts.HOURS, no_args_is_help=True)
 MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 
 
@@ -37,37 +39,36 @@ def parse_month(text: str) -> date:
     return date(int(match[1]), int(match[2]), 1)
 
 
-@hours_app.command("import")
-def hours_import(file: Annotated[Path, typer.Argument(help="Plik CSV.")]) -> None:
-    """Wczytaj historię godzin z CSV (participant,date,hours[,work_site]) jako potwierdzone."""
+@hours_app.command("import", help=texts.HOURS_IMPORT)
+def hours_import(file: Annotated[Path, typer.Argument(help=texts.CSV_FILE)]) -> None:
+    """Import past hours from a CSV file, as confirmed."""
     run_import(import_hours, file, day_limit=settings().hours_day_limit, actor=CLI_ACTOR,
                now=now())
 
 
 def summary(
-    day: Annotated[str | None, typer.Option("--date", help="Dzień (RRRR-MM-DD); domyślnie dziś.")]
-    = None,
+    day: Annotated[str | None, typer.Option("--date", help=texts.SUMMARY_DATE)] = None,
 ) -> None:
-    """Wypisz dzienne podsumowanie godzin PSU."""
+    """Print the daily PSU hours summary."""
     cfg = settings()
     try:
         when = parse_date(day) if day else local_today(SystemClock(), cfg.tz)
     except ValueError:
-        fail(f"nieczytelna data {day!r} (RRRR-MM-DD lub DD.MM.RRRR)")
+        fail(error_text("bad_date", Channel.cli, value=day))
     result = database(cfg).call(daily_summary, day=when, limits=limits(cfg))
     typer.echo(t.summary_text(result))
 
 
 def settlement(
-    month: Annotated[str, typer.Option(help="Miesiąc RRRR-MM, np. 2021-06.")],
-    out: Annotated[Path | None, typer.Option(help="Zapisz też XLSX do tego pliku.")] = None,
+    month: Annotated[str, typer.Option(help=texts.MONTH)],
+    out: Annotated[Path | None, typer.Option(help=texts.SETTLEMENT_OUT)] = None,
 ) -> None:
-    """Rozliczenie miesiąca PSU: osoby, godziny, stawki, kwoty (tekst; XLSX z --out)."""
+    """The month's PSU settlement as text (and XLSX with --out)."""
     cfg = settings()
     try:
         first = parse_month(month)
     except ValueError:
-        fail(f"nieczytelny miesiąc {month!r} (RRRR-MM)")
+        fail(texts.BAD_MONTH.format(value=month))
     result = database(cfg).call(compute_settlement, month=first, places=cfg.psu_places)
     typer.echo(t.settlement_text(result))
     for row in result.rows:
@@ -75,4 +76,4 @@ def settlement(
         typer.echo(f"{row.number}\t{row.name}\t{row.site}\t{row.hours}\t{rate}\t{row.amount}")
     if out is not None:
         out.write_bytes(settlement_workbook(result))
-        typer.echo(f"Zapisano {out}.")
+        typer.echo(texts.SAVED.format(path=out))

@@ -11,66 +11,66 @@ import typer
 from sqlmodel import Session
 
 from bot.cli.common import CLI_ACTOR, SANDBOX_BOT_USERNAME, database, fail, now, run_import, settings
-from handlers.texts import common as texts
+from handlers.texts import cli as texts
+from handlers.texts.errors import Channel, error_text, sentence
 from storage import audit, invites, people, privacy, sites
 from storage.errors import DomainError
 from storage.models import Participant
 from storage.parsing import parse_date, parse_gender, parse_phone
 from storage.settings import Settings
 
-staff_app = typer.Typer(help="Pracownicy.", no_args_is_help=True)
-participants_app = typer.Typer(help="Uczestnicy.", no_args_is_help=True)
+staff_app = typer.Typer(help=texts.STAFF, no_args_is_help=True)
+participants_app = typer.Typer(help=texts.PARTICIPANTS, no_args_is_help=True)
 
 
-@staff_app.command("add")
+@staff_app.command("add", help=texts.STAFF_ADD)
 def staff_add(
-    name: Annotated[str, typer.Option(help="Imię i nazwisko.")],
-    role: Annotated[list[str], typer.Option(help="Rola (można kilka razy): psychologist, "
-                                            "career_advisor, social_worker, coordinator, admin.")],
-    telegram_id: Annotated[int | None, typer.Option(help="Identyfikator konta Telegram.")] = None,
-    phone: Annotated[str | None, typer.Option(help="Telefon.")] = None,
+    name: Annotated[str, typer.Option(help=texts.NAME)],
+    role: Annotated[list[str], typer.Option(help=texts.ROLE)],
+    telegram_id: Annotated[int | None, typer.Option(help=texts.TELEGRAM_ID)] = None,
+    phone: Annotated[str | None, typer.Option(help=texts.PHONE)] = None,
 ) -> None:
-    """Dodaj pracownika."""
+    """Add a member of staff."""
     try:
         e164 = parse_phone(phone) if phone else None
     except ValueError:
-        fail(f"nieprawidłowy numer telefonu {phone!r}")
+        fail(error_text("bad_phone", Channel.cli, value=phone))
     try:
         member = database().call(people.add_staff, name=name, roles=role,
                                  telegram_user_id=telegram_id, phone=e164, actor=CLI_ACTOR,
                                  now=now())
     except DomainError as exc:
-        fail(texts.domain_error(exc))
-    typer.echo(f"Dodano pracownika nr {member.id}: {member.name} ({member.roles}).")
+        fail(sentence(exc, Channel.cli))
+    typer.echo(texts.staff_added(member.id, member.name, member.roles))
 
 
-@staff_app.command("list")
+@staff_app.command("list", help=texts.STAFF_LIST)
 def staff_list() -> None:
-    """Wypisz pracowników."""
+    """List the staff."""
     for m in database().call(people.list_staff):
-        state = "" if m.active else " [nieaktywny]"
+        state = "" if m.active else texts.INACTIVE
         tg = m.telegram_user_id or "-"
         typer.echo(f"{m.id}\t{m.name}\t{m.roles}\ttelegram: {tg}{state}")
 
 
-@participants_app.command("import")
-def participants_import(file: Annotated[Path, typer.Argument(help="Plik CSV.")]) -> None:
-    """Wczytaj uczestników z CSV (number,first_name,last_name,gender,phone,referred_on,work_site)."""
+@participants_app.command("import", help=texts.PARTICIPANTS_IMPORT)
+def participants_import(file: Annotated[Path, typer.Argument(help=texts.CSV_FILE)]) -> None:
+    """Import participants from a CSV file."""
     run_import(people.import_participants, file, actor=CLI_ACTOR, now=now())
 
 
-@participants_app.command("add")
+@participants_app.command("add", help=texts.PARTICIPANTS_ADD)
 def participants_add(
-    number: Annotated[str, typer.Option(help="Numer w klubie.")],
-    first_name: Annotated[str, typer.Option(help="Imię.")],
-    last_name: Annotated[str, typer.Option(help="Nazwisko.")],
-    gender: Annotated[str, typer.Option(help="K lub M.")],
-    referred_on: Annotated[str, typer.Option(help="Data skierowania (RRRR-MM-DD lub DD.MM.RRRR).")],
-    phone: Annotated[str | None, typer.Option(help="Telefon.")] = None,
-    work_site: Annotated[str | None, typer.Option(help="Miejsce PSU (puste: poza PSU).")] = None,
-    group_code: Annotated[str | None, typer.Option(help="Grupa z art. 1 ust. 2.")] = None,
+    number: Annotated[str, typer.Option(help=texts.NUMBER)],
+    first_name: Annotated[str, typer.Option(help=texts.FIRST_NAME)],
+    last_name: Annotated[str, typer.Option(help=texts.LAST_NAME)],
+    gender: Annotated[str, typer.Option(help=texts.GENDER)],
+    referred_on: Annotated[str, typer.Option(help=texts.REFERRED_ON)],
+    phone: Annotated[str | None, typer.Option(help=texts.PHONE)] = None,
+    work_site: Annotated[str | None, typer.Option(help=texts.WORK_SITE)] = None,
+    group_code: Annotated[str | None, typer.Option(help=texts.GROUP_CODE)] = None,
 ) -> None:
-    """Dodaj jednego uczestnika."""
+    """Add one participant."""
     try:
         new = people.NewParticipant(
             number=number.strip(), first_name=first_name.strip(), last_name=last_name.strip(),
@@ -82,28 +82,27 @@ def participants_add(
     try:
         added = database().call(people.add_participant, new=new, actor=CLI_ACTOR, now=now())
     except DomainError as exc:
-        fail(texts.domain_error(exc))
-    typer.echo(f"Dodano uczestnika {added.number}: {added.first_name} {added.last_name}.")
+        fail(sentence(exc, Channel.cli))
+    typer.echo(texts.participant_added(added.number, added.first_name, added.last_name))
 
 
-@participants_app.command("list")
+@participants_app.command("list", help=texts.PARTICIPANTS_LIST)
 def participants_list() -> None:
-    """Wypisz uczestników."""
+    """List the participants."""
     db = database()
     site_names = {s.id: s.name for s in db.call(sites.list_sites)}
     for p in db.call(people.list_participants):
         tg = "telegram" if p.telegram_user_id else ("SMS" if p.phone else "-")
-        site = site_names.get(p.work_site_id, "")
-        left = f" (odszedł {p.left_on:%d.%m.%Y})" if p.left_on else ""
-        typer.echo(f"{p.number}\t{p.first_name} {p.last_name}\t{p.gender}\t{tg}\t{site}{left}")
+        site = site_names.get(p.work_site_id, "") + texts.left_on(p.left_on)
+        typer.echo(f"{p.number}\t{p.first_name} {p.last_name}\t{p.gender}\t{tg}\t{site}")
 
 
-@participants_app.command("export")
+@participants_app.command("export", help=texts.PARTICIPANTS_EXPORT)
 def participants_export(
-    number: Annotated[str, typer.Argument(help="Numer uczestnika w klubie.")],
-    out: Annotated[Path | None, typer.Option(help="Plik JSON (domyślnie: na ekran).")] = None,
+    number: Annotated[str, typer.Argument(help=texts.PARTICIPANT_NUMBER)],
+    out: Annotated[Path | None, typer.Option(help=texts.EXPORT_OUT)] = None,
 ) -> None:
-    """Wszystkie dane o uczestniku (RODO, art. 15), jako JSON."""
+    """Everything stored about a participant (GDPR art. 15), as JSON."""
 
     def gather(*, session: Session) -> Any:
         person = people.get_participant(session=session, number=number)
@@ -114,27 +113,27 @@ def participants_export(
     try:
         data = database().call(gather)
     except DomainError as exc:
-        fail(texts.domain_error(exc))
+        fail(sentence(exc, Channel.cli))
     text = json.dumps(data, ensure_ascii=False, indent=2)
     if out is None:
         typer.echo(text)
     else:
         out.write_text(text, encoding="utf-8")
-        typer.echo(f"Zapisano {out}.")
+        typer.echo(texts.SAVED.format(path=out))
 
 
-@participants_app.command("erase")
+@participants_app.command("erase", help=texts.PARTICIPANTS_ERASE)
 def participants_erase(
-    number: Annotated[str, typer.Argument(help="Numer uczestnika w klubie.")],
-    yes: Annotated[bool, typer.Option("--yes", help="Bez pytania o potwierdzenie.")] = False,
+    number: Annotated[str, typer.Argument(help=texts.PARTICIPANT_NUMBER)],
+    yes: Annotated[bool, typer.Option("--yes", help=texts.YES)] = False,
 ) -> None:
-    """Zanonimizuj uczestnika (RODO, art. 17); statystyki do sprawozdań zostają."""
+    """Anonymise a participant (GDPR art. 17), keeping the statistics."""
     db = database()
     try:
         person = db.call(people.get_participant, number=number)
     except DomainError as exc:
-        fail(texts.domain_error(exc))
-    if not yes and not typer.confirm(f"Usunąć dane osobowe uczestnika {number}? Tego nie można cofnąć"):
+        fail(sentence(exc, Channel.cli))
+    if not yes and not typer.confirm(texts.erase_question(number)):
         raise typer.Exit(1)
 
     def erase(*, session: Session) -> Any:
@@ -142,14 +141,14 @@ def participants_erase(
         privacy.anonymize(session=session, participant=row, actor=CLI_ACTOR, now=now())
 
     db.call(erase)
-    typer.echo(f"Dane uczestnika {number} zostały zanonimizowane (nowy numer: anon-{person.id}).")
+    typer.echo(texts.erased(number, person.id))
 
 
 def audit_log(
-    limit: Annotated[int, typer.Option(help="Ile ostatnich wpisów.")] = 50,
-    target: Annotated[str | None, typer.Option(help="Tylko o tym, np. participant:12.")] = None,
+    limit: Annotated[int, typer.Option(help=texts.AUDIT_LIMIT)] = 50,
+    target: Annotated[str | None, typer.Option(help=texts.AUDIT_TARGET)] = None,
 ) -> None:
-    """Dziennik zdarzeń: kto, co i kiedy zrobił."""
+    """The audit log: who did what, when."""
     db = database()
     entries = db.call(audit.about, target=target) if target else db.call(audit.recent, limit=limit)
     for e in entries:
@@ -157,8 +156,8 @@ def audit_log(
         typer.echo(f"{e.at:%Y-%m-%d %H:%M:%S}\t{e.actor}\t{e.action}\t{e.target or ''}\t{details}")
 
 
-def invite(number: Annotated[str, typer.Argument(help="Numer uczestnika w klubie.")]) -> None:
-    """Wydrukuj jednorazowy link do Telegrama dla uczestnika."""
+def invite(number: Annotated[str, typer.Argument(help=texts.PARTICIPANT_NUMBER)]) -> None:
+    """Print a participant's one-time Telegram link."""
     cfg = settings()
     username = bot_username(cfg)
     db = database(cfg)
@@ -171,9 +170,9 @@ def invite(number: Annotated[str, typer.Argument(help="Numer uczestnika w klubie
     try:
         code = db.call(make)
     except DomainError as exc:
-        fail(texts.domain_error(exc))
+        fail(sentence(exc, Channel.cli))
     typer.echo(f"https://t.me/{username}?start={code}")
-    typer.echo(f"Link jest jednorazowy i ważny {cfg.invite_ttl_days} dni.", err=True)
+    typer.echo(texts.invite_valid(cfg.invite_ttl_days), err=True)
 
 
 def bot_username(cfg: Settings) -> str:
@@ -192,4 +191,4 @@ def bot_username(cfg: Settings) -> str:
     try:
         return asyncio.run(ask())
     except TelegramError as exc:
-        fail(f"nie udało się zapytać Telegrama o nazwę bota ({exc}); ustaw BOT_USERNAME")
+        fail(texts.BOT_NAME_UNKNOWN.format(reason=exc))

@@ -12,7 +12,8 @@ from bot.cli.common import database, fail, settings
 from handlers.documents.charts import charts
 from handlers.documents.report_text import annual_text, period_text
 from handlers.documents.report_xlsx import annual_workbook, period_workbook
-from handlers.texts import reports as t
+from handlers.texts import cli as t
+from handlers.texts.errors import Channel, error_text
 from storage.annual import annual_report
 from storage.parsing import parse_date
 from storage.reports import period_report
@@ -21,46 +22,45 @@ FORMATS = ("text", "xlsx")
 
 
 def report(
-    date_from: Annotated[str | None, typer.Option("--from", help="Pierwszy dzień (RRRR-MM-DD).")] = None,
-    date_to: Annotated[str | None, typer.Option("--to", help="Ostatni dzień (RRRR-MM-DD).")] = None,
-    year: Annotated[int | None, typer.Option(help="Sprawozdanie roczne dla wojewody za rok.")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="text albo xlsx.")] = "text",
-    out: Annotated[Path | None, typer.Option(help="Plik wynikowy (xlsx: domyślnie "
-                                             "raport_OD_DO.xlsx).")] = None,
+    date_from: Annotated[str | None, typer.Option("--from", help=t.REPORT_FROM)] = None,
+    date_to: Annotated[str | None, typer.Option("--to", help=t.REPORT_TO)] = None,
+    year: Annotated[int | None, typer.Option(help=t.REPORT_YEAR)] = None,
+    fmt: Annotated[str, typer.Option("--format", help=t.REPORT_FORMAT)] = "text",
+    out: Annotated[Path | None, typer.Option(help=t.REPORT_OUT)] = None,
 ) -> None:
-    """Raport za okres (--from, --to) albo sprawozdanie roczne (--year); tekst lub XLSX."""
+    """The period report (--from, --to) or the annual one (--year), as text or XLSX."""
     if fmt not in FORMATS:
-        fail(t.CLI_BAD_FORMAT.format(value=fmt))
+        fail(t.BAD_FORMAT.format(value=fmt))
     cfg = settings()
     if year is not None:
         if date_from or date_to:
-            fail(t.CLI_YEAR_OR_PERIOD)
+            fail(t.YEAR_OR_PERIOD)
         if not 2000 <= year <= 2100:
-            fail(t.CLI_BAD_YEAR.format(value=year))
+            fail(t.BAD_YEAR.format(value=year))
         result = database(cfg).call(annual_report, year=year, tz=cfg.tz, psu_places=cfg.psu_places)
         body = annual_workbook(result, charts(result.period)) if fmt == "xlsx" else annual_text(result)
-        write(body, out, f"sprawozdanie_roczne_{year}.xlsx")
+        write(body, out, t.ANNUAL_FILE.format(year=year))
         return
     first, last = period(date_from, date_to, fail)
     result = database(cfg).call(period_report, date_from=first, date_to=last, tz=cfg.tz,
                                 psu_places=cfg.psu_places)
     body = period_workbook(result, charts(result)) if fmt == "xlsx" else period_text(result)
-    write(body, out, f"raport_{first:%Y-%m-%d}_{last:%Y-%m-%d}.xlsx")
+    write(body, out, t.REPORT_FILE.format(first=first, last=last))
 
 
 def period(date_from: str | None, date_to: str | None, fail) -> tuple[date, date]:  # type: ignore[no-untyped-def]
     """The parsed, ordered period, or a one-line error."""
     if not date_from or not date_to:
-        fail(t.CLI_YEAR_OR_PERIOD)
+        fail(t.YEAR_OR_PERIOD)
     days = []
     for value in (date_from, date_to):
         try:
             days.append(parse_date(value))
         except ValueError:
-            fail(t.CLI_BAD_DATE.format(value=value))
+            fail(error_text("bad_date", Channel.cli, value=value))
     first, last = days
     if last < first:
-        fail(t.CLI_BACKWARDS)
+        fail(t.BACKWARDS)
     return first, last
 
 
@@ -74,4 +74,4 @@ def write(body: str | bytes, out: Path | None, default_name: str) -> None:
         path.write_text(body, encoding="utf-8")
     else:
         path.write_bytes(body)
-    typer.echo(t.CLI_SAVED.format(path=path))
+    typer.echo(t.SAVED.format(path=path))

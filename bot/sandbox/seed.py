@@ -14,7 +14,7 @@ from sqlmodel import Session
 from storage import hours, people, rates, sites
 from storage.db import Database
 from storage.hours_rules import Limits
-from storage.models import Participant, Role, Service, Slot, Staff
+from storage.models import Participant, Role, Service, Slot, SlotMode, Staff
 from storage.settings import Settings
 
 SITES_CSV = Path(__file__).resolve().parent.parent / "data" / "work_sites_kedzierzyn_kozle.csv"
@@ -156,7 +156,7 @@ def _add_slots(*, session: Session, staff: list[Staff], starts: list[datetime],
         for role, service in SERVICE_OF.items():
             if member.has_role(role):
                 session.add_all(Slot(staff_id=member.id, service=service.value, starts_at=start,
-                                     minutes=60, mode="phone", created_at=now)
+                                     minutes=60, mode=SlotMode.phone, created_at=now)
                                 for start in starts)
 
 

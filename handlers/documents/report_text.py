@@ -5,6 +5,7 @@ from __future__ import annotations
 from handlers.texts import fmt
 from handlers.texts import reports as t
 from storage.annual import AnnualReport
+from storage.models import BookingStatus
 from storage.periods import half_year_label, unpriced_hours
 from storage.reports import PeriodReport, PsuReport, ServiceReport
 from storage.workshop_report import WorkshopReport
@@ -32,8 +33,9 @@ def service_section(s: ServiceReport, where: str) -> str:
                                  s.parts)]
     if s.unpriced_hours:
         lines.append(t.missing_rate(s.unpriced_hours, s.parts))
-    if skipped := t.not_counted(s.not_counted.get("no_show", 0), s.not_counted.get("cancelled", 0),
-                                s.not_counted.get("booked", 0)):
+    if skipped := t.not_counted(s.not_counted.get(BookingStatus.no_show, 0),
+                                s.not_counted.get(BookingStatus.cancelled, 0),
+                                s.not_counted.get(BookingStatus.booked, 0)):
         lines.append(skipped)
     return "\n".join(lines)
 

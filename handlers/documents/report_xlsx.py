@@ -16,10 +16,11 @@ from handlers.documents.charts import report_months
 from handlers.texts import reports as t
 from handlers.texts import xlsx as h
 from storage.annual import AnnualReport
+from storage.models import BookingStatus, HourStatus
 from storage.periods import ByGender, PricedPart
 from storage.reports import PeriodReport
 
-MONEY = '#,##0.00 "zł"'
+MONEY = h.MONEY_FORMAT
 HOURS = "0.##"
 DATE = "DD.MM.YYYY"
 CHART_CONSULTATIONS = "konsultacje_miesiecznie.png"
@@ -68,8 +69,8 @@ def add_period_sheets(book: Workbook, r: PeriodReport, charts: dict[str, bytes])
     people["B2"].number_format = people["B3"].number_format = DATE
     table(book, h.CONSULTATIONS, h.CONSULTATIONS_HEADER, [
         [t.SERVICE_LABELS[s.service], hours(s.hours), s.sessions, *gender_cells(s.people), s.cost,
-         s.not_counted.get("no_show", 0), s.not_counted.get("cancelled", 0),
-         s.not_counted.get("booked", 0), hours(s.unpriced_hours)] for s in r.services],
+         s.not_counted.get(BookingStatus.no_show, 0), s.not_counted.get(BookingStatus.cancelled, 0),
+         s.not_counted.get(BookingStatus.booked, 0), hours(s.unpriced_hours)] for s in r.services],
         {1: HOURS, 6: MONEY, 10: HOURS})
     parts = [*((t.SERVICE_LABELS[s.service], p) for s in r.services for p in s.parts),
              *((h.WORKSHOPS_KIND, p) for p in r.workshops.parts),
@@ -101,8 +102,8 @@ def add_psu_sheets(book: Workbook, r: PeriodReport, charts: dict[str, bytes]) ->
     sheet = table(book, h.PSU, h.VALUE_HEADER, [
         [h.PSU_PLACES, p.places], [h.PSU_PEOPLE, p.people.total], [h.WOMEN, p.people.women],
         [h.MEN, p.people.men], [h.PSU_HOURS, p.hours], [h.PSU_COST, p.cost],
-        [h.PSU_SUBMITTED, p.other_hours.get("submitted", Decimal(0))],
-        [h.PSU_REJECTED, p.other_hours.get("rejected", Decimal(0))]])
+        [h.PSU_SUBMITTED, p.other_hours.get(HourStatus.submitted, Decimal(0))],
+        [h.PSU_REJECTED, p.other_hours.get(HourStatus.rejected, Decimal(0))]])
     sheet["B7"].number_format = MONEY
     sites = table(book, h.SITES, h.SITES_HEADER,
                   [[s.name or t.NO_SITE, s.hours, s.people] for s in p.sites], {1: HOURS})

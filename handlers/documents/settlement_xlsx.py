@@ -10,9 +10,10 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.worksheet.worksheet import Worksheet
 
 from handlers.texts import summary as t
+from handlers.texts import xlsx
 from storage.settlement import Settlement
 
-MONEY = '#,##0.00 "zł"'
+MONEY = xlsx.MONEY_FORMAT
 RATE = '#,##0.00'
 HOURS = "0.0"
 WIDTHS = [6, 8, 32, 40, 14, 16, 16]

@@ -11,21 +11,32 @@ import logging
 import uuid
 from datetime import date, timedelta
 from decimal import Decimal
+from enum import StrEnum
 
 from handlers.context import Deps
 from handlers.sms.keywords import SmsCommand, parse_sms
 from handlers.texts import booking as booking_texts
-from handlers.texts import hours as hour_texts
 from handlers.texts import sms as texts
 from handlers.texts import workshops as workshop_texts
+from handlers.texts.errors import Channel, error_text, sentence
 from storage import consultations, conversation, hours, outbox, workshops
 from storage.errors import DomainError
 from storage.hours_rules import Limits, parse_work_day
-from storage.models import Participant, Service
+from storage.models import Participant, Service, Source
 from storage.parsing import parse_phone
 
 log = logging.getLogger(__name__)
 SERVICES = [Service.psychologist, Service.career_advisor]
+
+
+class Step(StrEnum):
+    """Where a numbered SMS menu stands (kept in the conversation state)."""
+
+    service = "service"
+    day = "day"
+    time = "time"
+    confirm = "confirm"
+    mine = "mine"
 
 
 def _key(phone: str) -> str:
@@ -75,7 +86,7 @@ async def _answer(deps: Deps, person: Participant, phone: str, cmd: SmsCommand) 
     handler = {"help": _help, "hours": _hours, "book": _book, "mine": _mine, "cancel": _cancel,
                "stop": _stop, "start": _start, "choice": _choice, "yes": _yes, "no": _no}.get(cmd.kind)
     if cmd.kind == "error":
-        return texts.ERRORS.get(cmd.error or "", texts.NOT_UNDERSTOOD)
+        return error_text(cmd.error or "", Channel.sms)
     if handler is None:
         return texts.NOT_UNDERSTOOD
     return await handler(deps, person, phone, cmd)
@@ -92,15 +103,15 @@ async def _hours(deps: Deps, person: Participant, phone: str, cmd: SmsCommand) -
             date(cmd.day[2], cmd.day[1], cmd.day[0]) if cmd.day[2]
             else parse_work_day(f"{cmd.day[0]}.{cmd.day[1]}", today))
     except ValueError:
-        return texts.ERRORS["bad_date"]
+        return error_text("bad_date", Channel.sms)
     try:
         done = await deps.db.run(hours.log_hours, participant_id=person.id, work_date=day,
                                  hours=Decimal(cmd.hours or 0), today=today,
                                  limits=Limits.of(deps.settings),
                                  backdate_days=deps.settings.hours_backdate_days,
-                                 now=deps.clock.now(), source="sms")
+                                 now=deps.clock.now(), source=Source.sms)
     except DomainError as exc:
-        return hour_texts.error(exc)
+        return sentence(exc, Channel.sms)
     return texts.logged(done.entry.hours, day, done.previous)
 
 
@@ -113,24 +124,24 @@ async def _save(deps: Deps, phone: str, data: dict) -> None:
 
 
 async def _book(deps: Deps, person: Participant, phone: str, cmd: SmsCommand) -> str:
-    await _save(deps, phone, {"step": "service"})
+    await _save(deps, phone, {"step": Step.service})
     return texts.SERVICES
 
 
 async def _choice(deps: Deps, person: Participant, phone: str, cmd: SmsCommand) -> str:
     state, n = await _state(deps, phone), (cmd.number or 0) - 1
     options = state.get("options", [])
-    if state.get("step") == "service" and 0 <= n < len(SERVICES):
+    if state.get("step") == Step.service and 0 <= n < len(SERVICES):
         return await _offer_days(deps, phone, str(SERVICES[n]))
     if not 0 <= n < len(options):
         return texts.MENU_EXPIRED if not state else texts.NOT_UNDERSTOOD
-    if state.get("step") == "day":
+    if state.get("step") == Step.day:
         return await _offer_times(deps, phone, state["service"], date.fromisoformat(options[n]))
-    if state.get("step") == "time":
+    if state.get("step") == Step.time:
         slot = await deps.db.run(consultations.slot_with_staff, slot_id=options[n])
         if slot is None:
             return texts.MENU_EXPIRED
-        await _save(deps, phone, {"step": "confirm", "slot": options[n]})
+        await _save(deps, phone, {"step": Step.confirm, "slot": options[n]})
         return texts.confirm(slot[0].starts_at, deps.settings.tz)
     return texts.NOT_UNDERSTOOD
 
@@ -141,7 +152,7 @@ async def _offer_days(deps: Deps, phone: str, service: str) -> str:
     if not days:
         return texts.NO_FREE
     days = days[:6]
-    await _save(deps, phone, {"step": "day", "service": service,
+    await _save(deps, phone, {"step": Step.day, "service": service,
                               "options": [d.isoformat() for d in days]})
     return texts.days(days)
 
@@ -151,7 +162,7 @@ async def _offer_times(deps: Deps, phone: str, service: str, day: date) -> str:
                                now=deps.clock.now(), tz=deps.settings.tz))[:8]
     if not slots:
         return await _offer_days(deps, phone, service)
-    await _save(deps, phone, {"step": "time", "service": service, "options": [s.id for s in slots]})
+    await _save(deps, phone, {"step": Step.time, "service": service, "options": [s.id for s in slots]})
     return texts.times([s.starts_at for s in slots], deps.settings.tz)
 
 
@@ -168,23 +179,21 @@ async def _workshop(deps: Deps, person: Participant, yes: bool) -> str:
 
 async def _yes(deps: Deps, person: Participant, phone: str, cmd: SmsCommand) -> str:
     state = await _state(deps, phone)
-    if state.get("step") != "confirm":
+    if state.get("step") != Step.confirm:
         return await _workshop(deps, person, yes=True)
     await _save(deps, phone, {})
     try:
         booking = await deps.db.run(consultations.book, participant_id=person.id,
                                     slot_id=state["slot"], now=deps.clock.now(),
                                     max_upcoming=deps.settings.max_upcoming_per_service,
-                                    source="sms")
+                                    source=Source.sms)
     except DomainError as exc:
-        if exc.code == "booking_limit":
-            return texts.ALREADY_BOOKED
-        return texts.TAKEN
+        return sentence(exc, Channel.sms)
     return texts.booked(booking, deps.settings.tz)
 
 
 async def _no(deps: Deps, person: Participant, phone: str, cmd: SmsCommand) -> str:
-    if (await _state(deps, phone)).get("step") != "confirm":
+    if (await _state(deps, phone)).get("step") != Step.confirm:
         return await _workshop(deps, person, yes=False)
     await _save(deps, phone, {})
     return texts.KEPT
@@ -195,7 +204,7 @@ async def _mine(deps: Deps, person: Participant, phone: str, cmd: SmsCommand) ->
                              now=deps.clock.now())
     if not rows:
         return texts.NOTHING_BOOKED
-    await _save(deps, phone, {"step": "mine", "bookings": [b.id for b, _ in rows]})
+    await _save(deps, phone, {"step": Step.mine, "bookings": [b.id for b, _ in rows]})
     return texts.mine([b for b, _ in rows], deps.settings.tz)
 
 
@@ -211,7 +220,7 @@ async def _cancel(deps: Deps, person: Participant, phone: str, cmd: SmsCommand) 
                                     until_hours=deps.settings.cancel_until_hours,
                                     waitlist_text=booking_texts.WAITLIST_SMS_SAFE)
     except DomainError as exc:
-        return booking_texts.error(exc)
+        return sentence(exc, Channel.sms)
     return texts.cancelled(booking, deps.settings.tz)
 
 

@@ -12,6 +12,7 @@ from handlers.context import KisContext
 from handlers.telegram.common import Buttons, CommandSpec, edit_or_say, say
 from handlers.texts import booking as texts
 from handlers.texts import common, fmt
+from handlers.texts.errors import error_text, sentence
 from storage import consultations as store
 from storage.consultation_rules import parse_clock, parse_slot_request
 from storage.errors import DomainError
@@ -52,7 +53,7 @@ async def slots_command(update: Update, context: KisContext) -> None:
                                  now=deps.clock.now(), tz=deps.settings.tz,
                                  default_minutes=deps.settings.consultation_minutes)
     except DomainError as exc:
-        await say(update, texts.error(exc))
+        await say(update, sentence(exc))
         return
     if done.created:
         await deps.db.run(store.notify_waitlist, service=done.created[0].service,
@@ -84,7 +85,7 @@ async def ask_cancel_slot(update: Update, context: KisContext) -> None:
                               until=deps.clock.now() + timedelta(days=365))
     item = next((i for i in items if i.slot.id == slot_id), None)
     if item is None:
-        await edit_or_say(update, texts.ERRORS["slot_not_found"])
+        await edit_or_say(update, error_text("slot_not_found"))
         return
     await edit_or_say(update, texts.cancel_slot_question(item.slot, item.participant,
                                                          deps.settings.tz),
@@ -100,7 +101,7 @@ async def cancel_slot(update: Update, context: KisContext) -> None:
                           slot_id=int(context.match[1]), now=deps.clock.now(),  # type: ignore[index]
                           tell=lambda booking: texts.slot_cancelled_by_staff(booking, tz))
     except DomainError as exc:
-        await edit_or_say(update, texts.error(exc))
+        await edit_or_say(update, sentence(exc))
         return
     await edit_or_say(update, texts.SLOT_CANCELLED)
 
@@ -146,7 +147,7 @@ async def mark(update: Update, context: KisContext) -> None:
                                     booking_id=int(context.match[2]),  # type: ignore[index]
                                     attended=attended, now=deps.clock.now())
     except DomainError as exc:
-        await say(update, texts.error(exc))
+        await say(update, sentence(exc))
         return
     assert update.callback_query is not None
     await update.callback_query.answer(texts.MARKED[booking.status])
@@ -170,18 +171,15 @@ async def record_command(update: Update, context: KisContext) -> None:
         await deps.db.run(store.record_external, staff=_staff(context), number=number,
                           starts_at=starts_at, minutes=minutes, now=deps.clock.now())
     except DomainError as exc:
-        await say(update, texts.error(exc))
+        await say(update, sentence(exc))
         return
     await say(update, texts.recorded(number, fmt.when(starts_at, tz), minutes))
 
 
 COMMANDS = [
-    CommandSpec("terminy", slots_command,
-                "dodaj terminy (np. /terminy 08.12 10:00-13:00) lub zobacz swoje",
-                aliases=("slots",)),
-    CommandSpec("agenda", agenda_command, "moje wizyty na najbliższe dni", menu_label="🗓 Agenda"),
-    CommandSpec("konsultacja", record_command, "zapisz konsultację spoza bota",
-                aliases=("record",)),
+    CommandSpec("terminy", slots_command, texts.SLOTS_DESCRIPTION, aliases=("slots",)),
+    CommandSpec("agenda", agenda_command, texts.AGENDA_DESCRIPTION, menu_label=texts.AGENDA_MENU),
+    CommandSpec("konsultacja", record_command, texts.RECORD_DESCRIPTION, aliases=("record",)),
 ]
 
 HANDLERS = [

@@ -12,6 +12,7 @@ from handlers.context import KisContext
 from handlers.telegram.common import Buttons, CommandSpec, edit_or_say, say
 from handlers.texts import booking as texts
 from handlers.texts import fmt
+from handlers.texts.errors import error_text, sentence
 from storage import consultations as store
 from storage.errors import DomainError
 from storage.models import Booking, Service, Slot
@@ -94,7 +95,7 @@ async def choose_day(update: Update, context: KisContext) -> None:
     day = date(int(raw[:4]), int(raw[4:6]), int(raw[6:]))
     if not await _offer_times(update, context, service, day, "bk:t"):
         await _offer_days(update, context, service, f"bk:day:{service}",
-                          texts.ERRORS["slot_gone"])
+                          error_text("slot_gone"))
 
 
 async def _slot_and_staff(context: KisContext, slot_id: int) -> tuple[Slot, str] | None:
@@ -115,7 +116,7 @@ async def choose_time(update: Update, context: KisContext) -> None:
 
 
 async def _restart(update: Update, context: KisContext) -> None:
-    await edit_or_say(update, texts.ERRORS["slot_gone"],
+    await edit_or_say(update, error_text("slot_gone"),
                       [[(texts.SERVICE_BUTTON[s], f"bk:svc:{s}")] for s in Service])
 
 
@@ -126,10 +127,10 @@ async def _after_taken(update: Update, context: KisContext, exc: DomainError, sl
     if found is not None:
         slot = found[0]
         day = slot.starts_at.astimezone(context.deps.settings.tz).date()
-        if await _offer_times(update, context, slot.service, day, prefix, texts.error(exc)):
+        if await _offer_times(update, context, slot.service, day, prefix, sentence(exc)):
             return
         await _offer_days(update, context, slot.service, day_prefix or f"bk:day:{slot.service}",
-                          texts.error(exc))
+                          sentence(exc))
         return
     await _restart(update, context)
 
@@ -199,7 +200,7 @@ async def ask_cancel(update: Update, context: KisContext) -> None:
     """Ask before cancelling a booking."""
     booking = await _own(context, int(context.match[1]))  # type: ignore[index]
     if booking is None:
-        await edit_or_say(update, texts.ERRORS["booking_not_found"])
+        await edit_or_say(update, error_text("booking_not_found"))
         return
     await edit_or_say(update, texts.cancel_question(booking, context.deps.settings.tz),
                       [[(texts.YES_CANCEL, f"bk:cxok:{booking.id}"), (texts.KEEP, "bk:keep")]])
@@ -215,7 +216,7 @@ async def do_cancel(update: Update, context: KisContext) -> None:
             booking_id=int(context.match[1]), now=deps.clock.now(),  # type: ignore[index]
             until_hours=deps.settings.cancel_until_hours, waitlist_text=texts.WAITLIST_SMS_SAFE)
     except DomainError as exc:
-        await edit_or_say(update, texts.error(exc))
+        await edit_or_say(update, sentence(exc))
         return
     await edit_or_say(update, texts.cancelled(booking, deps.settings.tz))
 
@@ -231,7 +232,7 @@ async def move_start(update: Update, context: KisContext) -> None:
     """Change: offer the free days of the same service."""
     booking = await _own(context, int(context.match[1]))  # type: ignore[index]
     if booking is None:
-        await edit_or_say(update, texts.ERRORS["booking_not_found"])
+        await edit_or_say(update, error_text("booking_not_found"))
         return
     await _offer_days(update, context, booking.service, f"bk:md:{booking.id}")
 
@@ -242,12 +243,12 @@ async def move_day(update: Update, context: KisContext) -> None:
     booking = await _own(context, int(context.match[1]))  # type: ignore[index]
     raw = context.match[2]  # type: ignore[index]
     if booking is None:
-        await edit_or_say(update, texts.ERRORS["booking_not_found"])
+        await edit_or_say(update, error_text("booking_not_found"))
         return
     day = date(int(raw[:4]), int(raw[4:6]), int(raw[6:]))
     if not await _offer_times(update, context, booking.service, day, f"bk:mt:{booking.id}"):
         await _offer_days(update, context, booking.service, f"bk:md:{booking.id}",
-                          texts.ERRORS["slot_gone"])
+                          error_text("slot_gone"))
 
 
 @requires(PARTICIPANT)
@@ -266,16 +267,16 @@ async def move_time(update: Update, context: KisContext) -> None:
             await _after_taken(update, context, exc, slot_id, f"bk:mt:{booking_id}",
                                f"bk:md:{booking_id}")
         else:
-            await edit_or_say(update, texts.error(exc))
+            await edit_or_say(update, sentence(exc))
         return
     await edit_or_say(update, texts.moved(booking, deps.settings.tz))
 
 
 COMMANDS = [
-    CommandSpec("wizyta", book_command, "umów rozmowę z psychologiem lub doradcą",
-                aliases=("book",), menu_label="📅 Umów wizytę"),
-    CommandSpec("moje", mine_command, "moje wizyty: zmień lub odwołaj", aliases=("mine",),
-                menu_label="🗂 Moje wizyty"),
+    CommandSpec("wizyta", book_command, texts.BOOK_DESCRIPTION, aliases=("book",),
+                menu_label=texts.BOOK_MENU),
+    CommandSpec("moje", mine_command, texts.MINE_DESCRIPTION, aliases=("mine",),
+                menu_label=texts.MINE_MENU),
 ]
 
 HANDLERS = [

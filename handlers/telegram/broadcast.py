@@ -17,6 +17,7 @@ from handlers.context import KisContext
 from handlers.telegram.common import Buttons, CommandSpec, edit_or_say, say
 from handlers.texts import broadcasts as texts
 from handlers.texts import common, fmt
+from handlers.texts.errors import sentence
 from storage import broadcasts, deliveries, sites, workshops
 from storage.errors import DomainError
 from storage.models import Role
@@ -58,7 +59,7 @@ async def _take_text(update: Update, context: KisContext, broadcast_id: int, tex
         await deps.db.run(broadcasts.set_text, broadcast_id=broadcast_id, staff_id=staff.id,
                           text=text)
     except DomainError as exc:
-        await say(update, texts.error(exc), [[(texts.CANCEL, f"bc:cancel:{broadcast_id}")]])
+        await say(update, sentence(exc), [[(texts.CANCEL, f"bc:cancel:{broadcast_id}")]])
         return
     await say(update, texts.ASK_AUDIENCE, audience_buttons(broadcast_id))
 
@@ -205,7 +206,7 @@ async def broadcast_button(update: Update, context: KisContext) -> None:
         else:
             raise ValueError(action)
     except DomainError as exc:
-        await query.answer(texts.error(exc), show_alert=True)
+        await query.answer(sentence(exc), show_alert=True)
     except (IndexError, ValueError):
         await query.answer(common.STALE_BUTTON, show_alert=True)
 
@@ -223,7 +224,7 @@ async def _back(update: Update, context: KisContext, broadcast_id: int) -> None:
 
 COMMANDS = [
     CommandSpec("ogloszenie", broadcast_command, texts.DESCRIPTION, aliases=("broadcast",),
-                menu_label="📣 Ogłoszenie"),
+                menu_label=texts.MENU_LABEL),
 ]
 
 HANDLERS = [

@@ -15,10 +15,12 @@ from handlers.context import KisContext
 from handlers.telegram.common import Buttons, CommandSpec, edit_or_say, say
 from handlers.texts import common, fmt
 from handlers.texts import hours as texts
+from handlers.texts.errors import error_text, sentence
 from storage import hours
 from storage.errors import DomainError
 from storage.hours_overview import Overview, overview
 from storage.hours_rules import Limits, choices, left, parse_work_day
+from storage.models import HourStatus
 from storage.parsing import parse_hours
 
 log = logging.getLogger(__name__)
@@ -45,7 +47,7 @@ def overview_buttons(view: Overview) -> Buttons:
     options = [(f"{h} h", f"hr:log:{view.today:%Y-%m-%d}:{h}") for h in choices(room)]
     rows: list[list[tuple[str, str]]] = [options[i:i + 4] for i in range(0, len(options), 4)]
     for entry in view.recent:
-        if entry.status == "submitted":
+        if entry.status == HourStatus.submitted:
             label = f"{entry.work_date:%d.%m}"
             rows.append([(f"{texts.FIX} {label}", f"hr:fix:{entry.id}"),
                          (f"{texts.DELETE} {label}", f"hr:del:{entry.id}")])
@@ -71,7 +73,7 @@ async def show(update: Update, context: KisContext, prefix: str | None = None) -
                              limits=Limits.of(deps.settings),
                              backdate_days=deps.settings.hours_backdate_days)
     if not view.in_psu:
-        await say(update, texts.NOT_IN_PSU)
+        await say(update, error_text("not_in_psu"))
         return
     text = overview_text(view)
     await say(update, f"{prefix}\n\n{text}" if prefix else text, overview_buttons(view))
@@ -87,7 +89,7 @@ async def log_and_reply(update: Update, context: KisContext, amount: Decimal, da
                                  backdate_days=deps.settings.hours_backdate_days,
                                  now=deps.clock.now())
     except DomainError as exc:
-        await say(update, texts.error(exc))
+        await say(update, sentence(exc))
         return
     log.info("participant %s logged hours for %s", who.id, day)
     await say(update, texts.logged(day, done.entry.hours, done.previous,
@@ -136,14 +138,14 @@ async def entry_action(update: Update, context: KisContext, action: str, entry_i
             gone = await deps.db.run(hours.delete, participant_id=who.id, entry_id=entry_id,
                                      now=deps.clock.now())
         except DomainError as exc:
-            await say(update, texts.error(exc))
+            await say(update, sentence(exc))
             return
         await show(update, context, texts.deleted(gone.work_date, gone.hours))
         return
     try:
         entry = await deps.db.run(hours.open_entry, participant_id=who.id, entry_id=entry_id)
     except DomainError as exc:
-        await say(update, texts.error(exc))
+        await say(update, sentence(exc))
         return
     options = [(f"{h} h", f"hr:set:{entry_id}:{h}") for h in choices(deps.settings.hours_day_limit)]
     await edit_or_say(update, texts.EDIT_PROMPT.format(day=fmt.day(entry.work_date)),
@@ -158,7 +160,7 @@ async def set_hours(update: Update, context: KisContext, entry_id: int, amount: 
         done = await deps.db.run(hours.correct, participant_id=who.id, entry_id=entry_id,
                                  hours=amount, limits=Limits.of(deps.settings), now=deps.clock.now())
     except DomainError as exc:
-        await say(update, texts.error(exc))
+        await say(update, sentence(exc))
         return
     await say(update, texts.logged(done.entry.work_date, done.entry.hours, done.previous,
                                    left(Limits.of(deps.settings), done.used)))

@@ -13,6 +13,7 @@ from handlers.context import KisContext
 from handlers.telegram.common import Buttons, CommandSpec, say
 from handlers.telegram.scopes import publish_commands_for
 from handlers.texts import common as texts
+from handlers.texts.errors import sentence
 from storage.invites import redeem_invite
 from storage.people import Identity
 
@@ -60,10 +61,7 @@ async def _join(update: Update, context: KisContext, code: str) -> None:
         lockout=timedelta(minutes=deps.settings.invite_lockout_minutes))
     if outcome.error is not None:
         log.info("invite refused: %s", outcome.error.code)
-        if outcome.error.code == "invite_locked":
-            await say(update, texts.invite_locked(**outcome.error.params))
-        else:
-            await say(update, texts.INVITE_ERRORS[outcome.error.code])
+        await say(update, sentence(outcome.error))
         return
     participant = outcome.participant
     assert participant is not None
@@ -115,8 +113,8 @@ async def stale_button(update: Update, context: KisContext) -> None:
 
 
 COMMANDS = [
-    CommandSpec("start", start, "początek i menu"),
-    CommandSpec("pomoc", help_command, "co mogę zrobić", aliases=("help",)),
+    CommandSpec("start", start, texts.START_DESCRIPTION),
+    CommandSpec("pomoc", help_command, texts.HELP_DESCRIPTION, aliases=("help",)),
 ]
 
 FALLBACKS: list[BaseHandler] = [

@@ -17,8 +17,8 @@ from handlers.documents.settlement_xlsx import settlement_workbook
 from handlers.telegram.common import Buttons, CommandSpec, edit_or_say, say
 from handlers.telegram.hours import today
 from handlers.texts import common
-from handlers.texts import hours as hour_texts
 from handlers.texts import summary as texts
+from handlers.texts.errors import sentence
 from storage import hours
 from storage.errors import DomainError
 from storage.hours_rules import Limits, month_bounds, parse_work_day
@@ -129,7 +129,7 @@ async def entry_command(update: Update, context: KisContext) -> None:
     try:
         done = await deps.db.run(add)
     except DomainError as exc:
-        await say(update, hour_texts.error(exc))
+        await say(update, sentence(exc))
         return
     await say(update, texts.entry_saved(number, day, done.entry.hours, done.previous))
 
@@ -147,7 +147,7 @@ async def reject_command(update: Update, context: KisContext) -> None:
         entry = await deps.db.run(hours.staff_reject, staff_id=staff.id, entry_id=int(args[0]),
                                   reason=" ".join(args[1:])[:500], now=deps.clock.now())
     except DomainError as exc:
-        await say(update, hour_texts.error(exc))
+        await say(update, sentence(exc))
         return
     await say(update, texts.rejected(entry.id, entry.work_date, entry.hours))  # type: ignore[arg-type]
 

@@ -18,9 +18,10 @@ from handlers.telegram.common import Buttons, CommandSpec, edit_or_say, say
 from handlers.texts import broadcasts as bc_texts
 from handlers.texts import common, fmt
 from handlers.texts import workshops as texts
+from handlers.texts.errors import sentence
 from storage import broadcasts, workshops
 from storage.errors import DomainError
-from storage.models import Role
+from storage.models import Role, SignupStatus, WorkshopStatus
 from storage.parsing import parse_hours
 
 STAFF_ROLES = (Role.coordinator, Role.social_worker)
@@ -72,7 +73,7 @@ async def create_command(update: Update, context: KisContext) -> None:
         await say(update, texts.USAGE)
         return
     except DomainError as exc:
-        await say(update, f"{texts.error(exc)}\n\n{texts.USAGE}")
+        await say(update, f"{sentence(exc)}\n\n{texts.USAGE}")
         return
     await say(update, texts.created(workshop, tz))
 
@@ -84,7 +85,7 @@ def list_buttons(items: list[workshops.WorkshopCounts], coordinator: bool) -> Bu
         wid = item.workshop.id
         row = [(texts.LIST_BUTTON.format(n=n), f"ws:list:{wid}"),
                (texts.ATTENDANCE_BUTTON.format(n=n), f"ws:att:{wid}")]
-        if coordinator and item.workshop.status == "planned":
+        if coordinator and item.workshop.status == WorkshopStatus.planned:
             row.append((texts.INVITE_BUTTON.format(n=n), f"ws:inv:{wid}"))
         rows.append(row)
     return rows
@@ -110,7 +111,7 @@ async def show_attendance(update: Update, context: KisContext, workshop_id: int)
     if workshop.starts_at > deps.clock.now():
         raise DomainError("workshop_not_started")
     rows = [(s, p) for s, p in await deps.db.run(workshops.people, workshop_id=workshop_id)
-            if s.status in ("going", "attended", "absent")]
+            if s.status in (SignupStatus.going, SignupStatus.attended, SignupStatus.absent)]
     if not rows:
         await edit_or_say(update, texts.NOBODY_SIGNED)
         return
@@ -158,7 +159,7 @@ async def staff_button(update: Update, context: KisContext) -> None:
         else:
             raise ValueError(action)
     except DomainError as exc:
-        await query.answer(texts.error(exc), show_alert=True)
+        await query.answer(sentence(exc), show_alert=True)
     except (IndexError, ValueError):
         await query.answer(common.STALE_BUTTON, show_alert=True)
 
@@ -179,7 +180,7 @@ async def rsvp_button(update: Update, context: KisContext) -> None:
                                    now=deps.clock.now(),
                                    promoted_text=texts.promoted(workshop, tz))
     except DomainError as exc:
-        await query.answer(texts.error(exc), show_alert=True)
+        await query.answer(sentence(exc), show_alert=True)
         return
     except ValueError:
         await query.answer(common.STALE_BUTTON, show_alert=True)
@@ -190,7 +191,7 @@ async def rsvp_button(update: Update, context: KisContext) -> None:
 COMMANDS = [
     CommandSpec("warsztat", create_command, texts.CREATE_DESCRIPTION, aliases=("workshop",)),
     CommandSpec("warsztaty", list_command, texts.LIST_DESCRIPTION, aliases=("workshops",),
-                menu_label="🗓 Warsztaty"),
+                menu_label=texts.LIST_MENU),
 ]
 
 HANDLERS = [

@@ -6,14 +6,17 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from handlers.texts import fmt
-from storage.errors import DomainError
-from storage.models import Booking, Participant, Slot
+from storage.models import Booking, BookingStatus, Participant, Slot, SlotMode
 
 SERVICE = {"psychologist": "Psycholog", "career_advisor": "Doradca zawodowy"}
 SERVICE_BUTTON = {"psychologist": "🧠 Psycholog", "career_advisor": "💼 Doradca zawodowy"}
 # "z psychologiem" – only in the person's own chat, never in anything that may go by SMS.
 WITH = {"psychologist": "z psychologiem", "career_advisor": "z doradcą zawodowym"}
 
+BOOK_DESCRIPTION = "umów rozmowę z psychologiem lub doradcą"
+BOOK_MENU = "📅 Umów wizytę"
+MINE_DESCRIPTION = "moje wizyty: zmień lub odwołaj"
+MINE_MENU = "🗂 Moje wizyty"
 CHOOSE_SERVICE = "Z kim chcesz porozmawiać? Rozmowy są przez telefon albo przez internet."
 CHOOSE_DAY = "Wybierz dzień:"
 NO_FREE = ("Niestety, w najbliższych dniach nie ma wolnych terminów.\n"
@@ -37,9 +40,9 @@ def choose_time(day_text: str) -> str:
     return f"{day_text} – wybierz godzinę:"
 
 
-def how(mode: str, link: str | None) -> str:
+def how(mode: SlotMode, link: str | None) -> str:
     """How the consultation happens, in plain words (a sentence of its own)."""
-    if mode == "video":
+    if mode == SlotMode.video:
         return f"Rozmowa wideo: {link}" if link else "Rozmowa wideo (link dostaniesz przed rozmową)"
     return "Rozmowa telefoniczna – zadzwonimy na Twój numer"
 
@@ -99,32 +102,11 @@ def slot_cancelled_by_staff(booking: Booking, tz: ZoneInfo) -> str:
             "Umów nowy termin: /wizyta w czacie albo WIZYTA w SMS.")
 
 
-ERRORS = {
-    "slot_gone": "Tego terminu już nie ma. Wybierz inny:",
-    "slot_past": "Ten termin już minął. Wybierz inny:",
-    "slot_taken": "Ktoś właśnie zajął ten termin. Oto inne wolne godziny:",
-    "booking_not_found": "Tej wizyty już nie ma na liście. Zobacz aktualne: /moje",
-    "not_ended": "Tę wizytę można oznaczyć dopiero po jej zakończeniu.",
-    "slot_not_found": "Tego terminu już nie ma.",
-    "participant_not_found": "Nie ma uczestnika o numerze {number}.",
-    "not_a_consultant": "Terminy konsultacji dodają psycholog i doradca zawodowy.",
-    "slots_in_past": "Ten czas już minął – podaj przyszły dzień lub godzinę.",
-    "slots_none_fit": "W tym przedziale nie mieści się żadna wizyta. Sprawdź godziny i długość.",
-}
-
-
-def error(exc: DomainError) -> str:
-    """A booking rule that was not met, in Polish."""
-    if exc.code == "cancel_too_late":
-        return (f"Wizytę można odwołać najpóźniej {exc.params['hours']} h przed jej "
-                "początkiem. Jeśli nie możesz przyjść, zadzwoń do klubu.")
-    if exc.code == "slots_holiday":
-        return (f"{exc.params['holiday']} to dzień wolny od pracy. Jeśli mimo to chcesz dodać "
-                "terminy, dopisz na końcu polecenia słowo: święto")
-    return ERRORS.get(exc.code, ERRORS["slot_gone"]).format(**exc.params)
-
-
 # --- staff ---------------------------------------------------------------------------------
+SLOTS_DESCRIPTION = "dodaj terminy (np. /terminy 08.12 10:00-13:00) lub zobacz swoje"
+AGENDA_DESCRIPTION = "moje wizyty na najbliższe dni"
+AGENDA_MENU = "🗓 Agenda"
+RECORD_DESCRIPTION = "zapisz konsultację spoza bota"
 SLOTS_USAGE = ("/terminy DZIEŃ GG:MM-GG:MM [MINUTY] [wideo LINK] [święto]\n"
                "np. /terminy 08.12 10:00-13:00  albo  /terminy 08.12 9:00-11:00 45 wideo https://…")
 RECORD_USAGE = "/konsultacja NUMER_UCZESTNIKA DZIEŃ GG:MM [MINUTY], np. /konsultacja 12 03.12 10:00 60"
@@ -156,9 +138,9 @@ def agenda_line(slot: Slot, booking: Booking | None, person: Participant | None,
     start = fmt.clock_time(slot.starts_at, tz)
     if booking is None or person is None:
         return f"{start} – {FREE}"
-    status = {"attended": " ✅", "no_show": " ❌"}.get(booking.status, "")
-    reach = f"tel. {person.phone}" if slot.mode == "phone" and person.phone else (
-        "wideo" if slot.mode == "video" else "brak telefonu!")
+    status = {BookingStatus.attended: " ✅", BookingStatus.no_show: " ❌"}.get(booking.status, "")
+    reach = f"tel. {person.phone}" if slot.mode == SlotMode.phone and person.phone else (
+        "wideo" if slot.mode == SlotMode.video else "brak telefonu!")
     return f"{start} – {person.first_name} {person.last_name} ({person.number}), {reach}{status}"
 
 
@@ -172,7 +154,8 @@ def cancel_slot_question(slot: Slot, booked_by: Participant | None, tz: ZoneInfo
 
 
 SLOT_CANCELLED = "Termin usunięty."
-MARKED = {"attended": "Zapisano: wizyta odbyła się ✅", "no_show": "Zapisano: osoba nie przyszła ❌"}
+MARKED = {BookingStatus.attended: "Zapisano: wizyta odbyła się ✅",
+          BookingStatus.no_show: "Zapisano: osoba nie przyszła ❌"}
 
 
 def recorded(person_number: str, when_text: str, minutes: int) -> str:

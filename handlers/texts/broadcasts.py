@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 from handlers.texts import fmt
 from storage.broadcasts import Preview
 from storage.deliveries import Report
-from storage.errors import DomainError
 from storage.models import Workshop
 
 DESCRIPTION = "ogłoszenie do uczestników"
+MENU_LABEL = "📣 Ogłoszenie"
 ASK_TEXT = ("📣 Napisz treść ogłoszenia jedną wiadomością (do 1000 znaków).\n"
             "Możesz też od razu: /ogloszenie Treść ogłoszenia")
 ASK_TEXT_WORKSHOP = ("📣 Zaproszenie na warsztat: {title}, {when}.\n"
@@ -37,27 +37,6 @@ CANCELLED = "Ogłoszenie anulowane. Nic nie zostało wysłane."
 NOBODY = "Do tej grupy nie da się nic wysłać (nikt nie ma Telegrama ani telefonu)."
 RSVP_YES = "✅ Będę"
 RSVP_NO = "❌ Nie będę"
-
-ERRORS = {
-    "broadcast_not_found": "Nie znalazłem tego ogłoszenia.",
-    "broadcast_not_draft": "To ogłoszenie jest już wysłane, zaplanowane albo anulowane.",
-    "broadcast_not_cancellable": "Tego ogłoszenia nie da się już anulować: jest wysyłane "
-                                 "albo wysłane.",
-    "broadcast_incomplete": "Najpierw napisz treść i wybierz odbiorców.",
-    "empty_text": "Ogłoszenie nie może być puste. Napisz treść jedną wiadomością.",
-    "bad_audience": "Nie znam takiej grupy odbiorców.",
-    "site_not_found": "Nie znalazłem tego miejsca pracy.",
-    "send_at_past": "Ten termin już minął. Wybierz późniejszy.",
-    "workshop_not_found": "Nie znalazłem tego warsztatu.",
-}
-
-
-def error(exc: DomainError) -> str:
-    """A store error in Polish."""
-    if exc.code == "text_too_long":
-        return f"Za długie: {exc.params['length']} znaków (najwyżej {exc.params['limit']})."
-    return ERRORS.get(exc.code, "Nie udało się. Spróbuj jeszcze raz od /ogloszenie.")
-
 
 def cost(sms_count: int, segments: int, price: Decimal) -> str:
     """'1,60 zł' for sms_count messages of `segments` parts each."""

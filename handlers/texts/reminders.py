@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from handlers.texts import fmt
 from handlers.texts.booking import WITH, how
-from storage.models import Booking, Participant
+from storage.models import Booking, Participant, SlotMode
 
 Buttons = list[list[list[str]]]
 
@@ -17,7 +17,7 @@ def reminder(booking: Booking, channel: str, tz: ZoneInfo) -> str:
     """A consultation reminder; by SMS it never names the kind of help."""
     when = fmt.when(booking.starts_at, tz)
     if channel == "sms":
-        kind = "rozmowa wideo" if booking.mode == "video" else "rozmowa telefoniczna"
+        kind = "rozmowa wideo" if booking.mode == SlotMode.video else "rozmowa telefoniczna"
         return f"Przypomnienie: {when} – {kind}. Twoje terminy i odwołanie: MOJE"
     return (f"⏰ Przypomnienie: rozmowa {WITH[booking.service]} – {when}.\n"
             f"{how(booking.mode, None)}.\nZmiana lub odwołanie: /moje")

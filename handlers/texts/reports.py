@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from handlers.texts import fmt
+from storage.models import HourStatus
 from storage.periods import ByGender, PricedPart
 from storage.rates import RatePeriod
 
@@ -232,10 +233,10 @@ SITES_HEADER = "Miejsca wykonywania prac:"
 def psu_not_counted(other: dict[str, Decimal]) -> str:
     """Hours not yet confirmed or rejected: listed, not paid."""
     pieces = []
-    if other.get("submitted"):
-        pieces.append(f"{fmt.number(other['submitted'])} niepotwierdzonych")
-    if other.get("rejected"):
-        pieces.append(f"{fmt.number(other['rejected'])} odrzuconych")
+    if other.get(HourStatus.submitted):
+        pieces.append(f"{fmt.number(other[HourStatus.submitted])} niepotwierdzonych")
+    if other.get(HourStatus.rejected):
+        pieces.append(f"{fmt.number(other[HourStatus.rejected])} odrzuconych")
     return f"Nie wliczono godzin: {', '.join(pieces)}." if pieces else ""
 
 # --- annual report -----------------------------------------------------------------------
@@ -262,11 +263,3 @@ MONTHS = ("sty", "lut", "mar", "kwi", "maj", "cze", "lip", "sie", "wrz", "paź",
 def month_label(month: date) -> str:
     """'sty 2021'."""
     return f"{MONTHS[month.month - 1]} {month.year}"
-
-# --- command line ------------------------------------------------------------------------
-CLI_BAD_FORMAT = "nieznany format {value!r} (text albo xlsx)"
-CLI_YEAR_OR_PERIOD = "podaj --from i --to (raport za okres) albo samo --year (sprawozdanie roczne)"
-CLI_BAD_DATE = "nieprawidłowa data {value!r} (RRRR-MM-DD lub DD.MM.RRRR)"
-CLI_BAD_YEAR = "nieprawidłowy rok {value}"
-CLI_BACKWARDS = "data --to jest wcześniejsza niż --from"
-CLI_SAVED = "Zapisano: {path}"

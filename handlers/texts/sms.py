@@ -7,7 +7,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from handlers.texts import fmt
-from storage.models import Booking
+from storage.models import Booking, SlotMode
 
 HELP = ("Polecenia: GODZINY 4 (lub GODZINY 4 03.12) - wpis godzin; WIZYTA - umów rozmowę; "
         "MOJE - Twoje terminy; ANULUJ 1 - odwołaj; STOP / START - ogłoszenia.")
@@ -23,12 +23,6 @@ STOPPED = ("Nie będziemy wysyłać ogłoszeń. Przypomnienia o Twoich rozmowach
            "(wyłączysz je: STOP PRZYPOMNIENIA). Powrót: START")
 STOPPED_REMINDERS = "Nie bedziemy wysyłać przypomnień ani ogloszen. Powrót: START"
 STARTED = "Włączone: ogłoszenia i przypomnienia. Wyłączenie: STOP"
-ERRORS = {
-    "hours_missing": "Podaj liczbę godzin, np. GODZINY 4 albo GODZINY 4 03.12",
-    "hours_not_half_step": "Godziny wpisz co pół godziny, np. GODZINY 4 albo GODZINY 4,5",
-    "bad_date": "Nie rozumiem daty. Napisz np. GODZINY 4 03.12",
-    "cancel_missing_number": "Napisz, który termin odwołać, np. ANULUJ 1 (lista: MOJE)",
-}
 
 
 def numbered(items: list[str], tail: str) -> str:
@@ -53,7 +47,7 @@ def confirm(starts_at: datetime, tz: ZoneInfo) -> str:
 
 def booked(booking: Booking, tz: ZoneInfo) -> str:
     """After booking by SMS."""
-    kind = "rozmowa wideo" if booking.mode == "video" else "rozmowa telefoniczna (zadzwonimy)"
+    kind = "rozmowa wideo" if booking.mode == SlotMode.video else "rozmowa telefoniczna (zadzwonimy)"
     return f"Umówione: {fmt.when(booking.starts_at, tz)}, {kind}. Odwołanie: MOJE"
 
 
@@ -73,5 +67,3 @@ def logged(hours: Decimal, day: date, previous: Decimal | None) -> str:
         return (f"Zmieniono wpis za {fmt.numeric_date(day)}: było {fmt.hours(previous)}, "
                 f"jest {fmt.hours(hours)}.")
     return f"Zapisano {fmt.hours(hours)} za {fmt.numeric_date(day)}. Dziękujemy!"
-TAKEN = "Ten termin ktoś właśnie zajął. Napisz WIZYTA, aby wybrać inny."
-ALREADY_BOOKED = "Masz już umówioną rozmowę. Zobacz: MOJE (tam też odwołanie)."

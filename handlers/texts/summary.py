@@ -9,6 +9,7 @@ from babel.dates import format_date
 
 from handlers.texts import fmt
 from storage.hours_summary import DailySummary, Line
+from storage.models import HourStatus
 from storage.settlement import Settlement
 
 SUMMARY_DESCRIPTION = "podsumowanie godzin PSU za dzień"
@@ -25,7 +26,7 @@ CONFIRM_ALL = "✅ Potwierdź wszystkie ({n})"
 CONFIRMED = "Potwierdzono: {n}."
 NOTHING_TO_CONFIRM = "Nie ma nic do potwierdzenia."
 REJECT_HINT = "Aby odrzucić wpis nr {id}, napisz: /odrzuc {id} powód"
-STATUS = {"submitted": "do potwierdzenia", "confirmed": "potwierdzone"}
+STATUS = {HourStatus.submitted: "do potwierdzenia", HourStatus.confirmed: "potwierdzone"}
 
 
 def month_name(month: date) -> str:
@@ -36,7 +37,7 @@ def month_name(month: date) -> str:
 def line(item: Line, with_date: bool = False) -> str:
     """'12 Anna Kowalska – 4 godziny (do potwierdzenia)'."""
     when = f"{fmt.short_day(item.work_date)}: " if with_date else ""
-    state = " ✅" if item.status == "confirmed" else ""
+    state = " ✅" if item.status == HourStatus.confirmed else ""
     return f"{when}{item.number} {item.name} – {fmt.hours(item.hours)}{state} [nr {item.entry_id}]"
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from handlers.texts import fmt
-from storage.errors import DomainError
-from storage.models import Participant, Workshop, WorkshopSignup
+from storage.models import Participant, SignupStatus, Workshop, WorkshopSignup
 from storage.workshops import Answer, WorkshopCounts
 
 CREATE_DESCRIPTION = "nowy warsztat grupowy"
 LIST_DESCRIPTION = "warsztaty: zapisy, lista, obecność"
+LIST_MENU = "🗓 Warsztaty"
 DEFAULT_TITLE = "Warsztat grupowy"
 USAGE = ('Użycie: /warsztat DZIEŃ GODZINA "MIEJSCE" MIEJSC GODZIN [TYTUŁ]\n'
          'Na przykład: /warsztat 15.12 10:00 "Sala 2, ul. Judyma 6" 20 3 Gotowanie\n'
@@ -21,24 +21,7 @@ ATTENDANCE_BUTTON = "✅ Obecność {n}"
 INVITE_BUTTON = "📣 Zaproś {n}"
 ATTENDANCE_HINT = "Zaznacz obecnych (naciśnij jeszcze raz, aby cofnąć):"
 NOBODY_SIGNED = "Nikt się jeszcze nie zapisał."
-MARKS = {"attended": "✅", "absent": "❌", "going": "⬜"}
-
-ERRORS = {
-    "workshop_in_past": "Ten termin już minął. Podaj przyszłą datę.",
-    "bad_capacity": "Liczba miejsc musi być od 1 do {limit}.",
-    "bad_place": "Podaj miejsce w cudzysłowie, np. \"Sala 2\".",
-    "workshop_not_found": "Nie znalazłem tego warsztatu.",
-    "workshop_closed": "Zapisy na ten warsztat są już zamknięte.",
-    "workshop_not_started": "Obecność zaznaczysz po rozpoczęciu warsztatu.",
-    "signup_not_found": "Ta osoba nie jest zapisana na warsztat.",
-    "no_open_invitation": "Nie masz teraz otwartego zaproszenia na warsztat.",
-}
-
-
-def error(exc: DomainError) -> str:
-    """A store error in Polish."""
-    return ERRORS.get(exc.code, "Nie udało się. Spróbuj jeszcze raz.").format(**exc.params)
-
+MARKS = {SignupStatus.attended: "✅", SignupStatus.absent: "❌", SignupStatus.going: "⬜"}
 
 def created(workshop: Workshop, tz: ZoneInfo) -> str:
     """Confirmation of /warsztat."""
@@ -61,8 +44,8 @@ def listing(items: list[WorkshopCounts], tz: ZoneInfo) -> str:
 def people_list(workshop: Workshop, rows: list[tuple[WorkshopSignup, Participant]],
                 tz: ZoneInfo) -> str:
     """Who comes (for catering) and who waits."""
-    going = [p for s, p in rows if s.status in ("going", "attended")]
-    waiting = [p for s, p in rows if s.status == "waiting"]
+    going = [p for s, p in rows if s.status in (SignupStatus.going, SignupStatus.attended)]
+    waiting = [p for s, p in rows if s.status == SignupStatus.waiting]
     lines = [f"👥 {workshop.title}, {fmt.when(workshop.starts_at, tz)}",
              f"Będą ({len(going)}/{workshop.capacity}):"]
     lines += [f"{n}. {p.first_name} {p.last_name}" for n, p in enumerate(going, 1)] or ["–"]
@@ -80,10 +63,10 @@ def attendance_label(signup: WorkshopSignup, person: Participant) -> str:
 def answered(answer: Answer, tz: ZoneInfo) -> str:
     """The reply to Będę / Nie będę."""
     w = answer.workshop
-    if answer.status == "going":
+    if answer.status == SignupStatus.going:
         return (f"Dziękujemy! Masz miejsce na warsztacie „{w.title}”.\n"
                 f"📅 {fmt.when(w.starts_at, tz)}\n📍 {w.place}\nDo zobaczenia!")
-    if answer.status == "waiting":
+    if answer.status == SignupStatus.waiting:
         return ("Dziękujemy! Wszystkie miejsca są już zajęte. Jesteś na liście rezerwowej "
                 f"(miejsce {answer.position}). Napiszemy, gdy zwolni się miejsce.")
     return "Dziękujemy za odpowiedź. Może następnym razem!"

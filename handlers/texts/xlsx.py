@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+MONEY_FORMAT = '#,##0.00 "zł"'  # Excel number format of złoty amounts
 PEOPLE = "Uczestnicy"
 CONSULTATIONS = "Konsultacje"
 RATES = "Stawki i kwoty"

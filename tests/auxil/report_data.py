@@ -18,7 +18,18 @@ from storage import people, rates, sites
 from storage.consultations_import import import_consultations
 from storage.db import Database
 from storage.hours_import import import_hours
-from storage.models import Booking, HourEntry, Participant, Workshop, WorkshopSignup
+from storage.models import (
+    Booking,
+    BookingStatus,
+    HourEntry,
+    HourStatus,
+    Participant,
+    Service,
+    SignupStatus,
+    Workshop,
+    WorkshopSignup,
+    WorkshopStatus,
+)
 from storage.parsing import parse_date
 
 WARSAW = ZoneInfo("Europe/Warsaw")
@@ -92,17 +103,20 @@ def set_rates(db: Database) -> None:
 def add_bot_records(*, session: Session) -> None:
     """What the bot itself records: a cancellation, unconfirmed hours, workshops."""
     ids = {p.number: p.id for p in session.exec(select(Participant))}
-    session.add(Booking(participant_id=ids["P2"], service="psychologist", status="cancelled",
+    session.add(Booking(participant_id=ids["P2"], service=Service.psychologist,
+                        status=BookingStatus.cancelled,
                         starts_at=datetime(2021, 5, 11, 8, 0, tzinfo=UTC), created_at=NOW))
-    for number, day, hours, status in (("P2", 10, "3", "submitted"), ("P4", 11, "2", "rejected")):
+    for number, day, hours, status in (("P2", 10, "3", HourStatus.submitted),
+                                       ("P4", 11, "2", HourStatus.rejected)):
         session.add(HourEntry(participant_id=ids[number], work_date=datetime(2021, 6, day).date(),
                               hours=Decimal(hours), status=status, created_at=NOW, updated_at=NOW))
+    held, came = WorkshopStatus.held, SignupStatus.attended
     workshops = (  # (Warsaw start, hours, status, {participant: signup status})
-        (datetime(2021, 2, 5, 10, 0), "2", "held", {"P1": "attended", "P2": "attended",
-                                                    "P4": "absent"}),
-        (datetime(2021, 3, 5, 10, 0), "2", "cancelled", {"P1": "going"}),
-        (datetime(2021, 6, 30, 23, 0), "3", "held", {"P1": "attended", "P5": "attended"}),
-        (datetime(2021, 7, 1, 0, 30), "2", "held", {"P3": "attended"}),
+        (datetime(2021, 2, 5, 10, 0), "2", held, {"P1": came, "P2": came,
+                                                  "P4": SignupStatus.absent}),
+        (datetime(2021, 3, 5, 10, 0), "2", WorkshopStatus.cancelled, {"P1": SignupStatus.going}),
+        (datetime(2021, 6, 30, 23, 0), "3", held, {"P1": came, "P5": came}),
+        (datetime(2021, 7, 1, 0, 30), "2", held, {"P3": came}),
     )
     for start, hours, status, signups in workshops:
         workshop = Workshop(title="Warsztaty", place="Klub", hours=Decimal(hours), status=status,

@@ -18,7 +18,7 @@ from bot.sandbox.botapi import BotApiStandIn
 from storage import consultations, people
 from storage.consultation_rules import parse_slot_request
 from storage.db import Database
-from storage.models import Booking, HourEntry, WorkSite
+from storage.models import Booking, BookingStatus, HourEntry, HourStatus, WorkSite
 
 WAW = ZoneInfo("Europe/Warsaw")
 
@@ -110,5 +110,5 @@ async def test_acknowledged_actions_survive_kill_9(api: BotApiStandIn, db_url: s
         entries = s.exec(select(HourEntry)).all()
         bookings = s.exec(select(Booking)).all()
     db.dispose()
-    assert [(e.hours, e.status) for e in entries] == [(6, "submitted")]  # one entry, never half
-    assert [(b.slot_id, b.status) for b in bookings] == [(slot_id, "booked")]
+    assert [(e.hours, e.status) for e in entries] == [(6, HourStatus.submitted)]  # one entry, never half
+    assert [(b.slot_id, b.status) for b in bookings] == [(slot_id, BookingStatus.booked)]

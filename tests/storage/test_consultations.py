@@ -14,7 +14,7 @@ from storage.clock import ManualClock
 from storage.consultation_rules import SlotRequest, parse_slot_request, slot_starts
 from storage.db import Database
 from storage.errors import DomainError
-from storage.models import Booking, OutboxMessage, Participant, Staff
+from storage.models import Booking, BookingStatus, OutboxMessage, Participant, SlotMode, Staff
 from tests.auxil.factories import Factory
 
 WAW = ZoneInfo("Europe/Warsaw")
@@ -24,9 +24,9 @@ TODAY = date(2026, 12, 7)
 def test_parse_slot_request_forgiving_and_strict() -> None:
     r = parse_slot_request(["08.12", "10:00-12:00"], TODAY)
     assert (r.day, r.start, r.end, r.minutes, r.mode) == (date(2026, 12, 8), time(10), time(12),
-                                                           None, "phone")
+                                                           None, SlotMode.phone)
     r = parse_slot_request(["8.12", "9.30-11.00", "45", "wideo", "https://meet.example/x"], TODAY)
-    assert (r.minutes, r.mode, r.video_link) == (45, "video", "https://meet.example/x")
+    assert (r.minutes, r.mode, r.video_link) == (45, SlotMode.video, "https://meet.example/x")
     assert parse_slot_request(["03.01", "10:00-11:00"], TODAY).day == date(2027, 1, 3)
     assert parse_slot_request(["24.12", "10:00-11:00", "święto"], TODAY).override_holiday
     for bad in (["08.12"], ["31.02", "10:00-11:00"], ["08.12", "12:00-10:00"],
@@ -111,11 +111,11 @@ def test_move_keeps_the_old_booking_when_the_new_slot_is_taken(db: Database,
         db.call(c.move_booking, participant_id=anna.id, booking_id=old.id, slot_id=s2.id,
                 now=clock.now(), until_hours=2, max_upcoming=1, waitlist_text="x")
     with db.session() as s:
-        assert s.get(Booking, old.id).status == "booked"  # type: ignore[union-attr]
+        assert s.get(Booking, old.id).status == BookingStatus.booked  # type: ignore[union-attr]
     new = db.call(c.move_booking, participant_id=anna.id, booking_id=old.id, slot_id=s3.id,
                   now=clock.now(), until_hours=2, max_upcoming=1, waitlist_text="x")
     with db.session() as s:
-        assert s.get(Booking, old.id).status == "cancelled"  # type: ignore[union-attr]
+        assert s.get(Booking, old.id).status == BookingStatus.cancelled  # type: ignore[union-attr]
         assert s.get(Booking, new.id).slot_id == s3.id  # type: ignore[union-attr]
 
 
@@ -134,7 +134,7 @@ def test_staff_cancel_tells_the_participant_and_marking_after_the_end(db: Databa
         db.call(c.mark, staff_id=kasia.id, booking_id=b2.id, attended=True, now=clock.now())
     clock.set(datetime(2026, 12, 8, 11, 0, tzinfo=UTC))  # 12:00 Warsaw
     assert db.call(c.mark, staff_id=kasia.id, booking_id=b2.id, attended=False,
-                   now=clock.now()).status == "no_show"
+                   now=clock.now()).status == BookingStatus.no_show
     other = staff(db, clock, "career_advisor", 5003)
     with pytest.raises(DomainError, match="booking_not_found"):
         db.call(c.mark, staff_id=other.id, booking_id=b2.id, attended=True, now=clock.now())

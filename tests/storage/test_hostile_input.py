@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
-from handlers.texts import common as texts
+from handlers.texts.errors import row_sentence
 from storage import broadcasts, outbox, people, sites
 from storage.clock import ManualClock
 from storage.csvfile import ImportFailed
@@ -64,7 +64,7 @@ def test_participant_import_fails_cleanly_and_saves_nothing(db: Database, tmp_pa
             result = db.call(people.import_participants, path=path, actor="cli", now=clock.now())
         except ImportFailed as failed:
             assert failed.errors
-            assert all(texts.row_error(e) for e in failed.errors)  # every error renders
+            assert all(row_sentence(e) for e in failed.errors)  # every error renders
         else:
             assert result.created <= len(rows)
         with db.session() as s:  # clean up what a valid fuzz file added
@@ -81,7 +81,7 @@ def test_sites_import_never_crashes(db: Database, tmp_path: Path, raw: bytes) ->
     try:
         db.call(sites.import_sites, path=path)
     except ImportFailed as failed:
-        assert all(texts.row_error(e) for e in failed.errors)
+        assert all(row_sentence(e) for e in failed.errors)
 
 
 def test_control_characters_never_reach_a_table(db: Database, make) -> None:

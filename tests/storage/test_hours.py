@@ -14,7 +14,7 @@ from storage.db import Database
 from storage.errors import DomainError
 from storage.hours_rules import Limits
 from storage.hours_summary import daily_summary
-from storage.models import AuditLog, HourEntry, Participant
+from storage.models import AuditLog, HourEntry, HourStatus, Participant, Source
 from storage.settlement import settlement
 from tests.auxil.factories import Factory
 
@@ -134,7 +134,7 @@ def test_staff_correct_reject_confirm_are_audited(db: Database, clock: ManualClo
             now=clock.now())
     fixed = db.call(hours.staff_correct, staff_id=staff.id, entry_id=a.id, hours=D(5),
                     reason="lista obecności", limits=LIMITS, now=clock.now())
-    assert fixed.entry.status == "confirmed" and fixed.entry.confirmed_by == staff.id
+    assert fixed.entry.status == HourStatus.confirmed and fixed.entry.confirmed_by == staff.id
     # After a rejection the day is free again: the person may log it anew.
     assert log(db, anna, "2", TODAY - timedelta(days=1), clock).previous is None
     assert db.call(hours.confirm, staff_id=staff.id, now=clock.now(), up_to=TODAY) == [b.id + 1]
@@ -187,7 +187,7 @@ def test_settlement_across_the_june_2021_rate_change(db: Database, clock: Manual
     # A settlement period spanning the change: May-June hours at their own rates.
     with db.session() as s:
         s.add(HourEntry(participant_id=anna.id, work_site_id=None, work_date=date(2021, 5, 31),
-                        hours=D(2), status="confirmed", source="import"))
+                        hours=D(2), status=HourStatus.confirmed, source=Source.imported))
     may = db.call(settlement, month=date(2021, 5, 1), places=35)
     assert may.rows[0].amount == D("104.40") and may.rates[0].amount == D("8.70")
 

@@ -15,7 +15,7 @@ from bot.cli import app
 from storage import invites, outbox, people, privacy
 from storage.clock import ManualClock
 from storage.db import Database
-from storage.models import HourEntry, InviteCode, OutboxMessage, Participant
+from storage.models import HourEntry, HourStatus, InviteCode, OutboxMessage, Participant
 
 
 def add_anna(db: Database, clock: ManualClock, left_on: date | None = None) -> Participant:
@@ -26,7 +26,7 @@ def add_anna(db: Database, clock: ManualClock, left_on: date | None = None) -> P
         row = s.get(Participant, anna.id)
         row.telegram_user_id, row.left_on = 1001, left_on  # type: ignore[union-attr]
         s.add(HourEntry(participant_id=anna.id, work_date=date(2021, 2, 1), hours=Decimal("4.5"),  # type: ignore[arg-type]
-                        status="confirmed"))
+                        status=HourStatus.confirmed))
         outbox.enqueue(session=s, dedupe_key="n:1", kind="notice", text="Jutro 10:00 rozmowa",
                        due_at=clock.now() + timedelta(days=1), participant=row)
     db.call(invites.create_invite, participant=anna, now=clock.now(), ttl_days=14, actor="cli")

@@ -12,7 +12,7 @@ from sqlmodel import select
 from storage import people
 from storage.annual import AnnualReport, annual_report
 from storage.db import Database
-from storage.models import Booking, Staff
+from storage.models import Booking, BookingStatus, HourStatus, Staff
 from storage.periods import ByGender, PricedPart, unpriced_hours
 from storage.reports import PeriodReport, period_report
 from tests.auxil.report_data import NOW, WARSAW, load_half_year
@@ -45,7 +45,8 @@ def test_psychologist_attended_only_priced_by_day_in_warsaw(report: PeriodReport
     assert [p.cost for p in psych.parts] == [Decimal("150.00"), Decimal("192.50")]
     assert psych.cost == Decimal("342.50") and psych.unpriced_hours == 0
     assert psych.people == ByGender(women=2, men=2)  # P1, P2; P4, P5
-    assert psych.not_counted == {"no_show": 1, "cancelled": 1, "booked": 0}
+    assert psych.not_counted == {BookingStatus.no_show: 1, BookingStatus.cancelled: 1,
+                                 BookingStatus.booked: 0}
     assert psych.monthly_minutes == {date(2021, 1, 1): 60, date(2021, 3, 1): 90,
                                      date(2021, 4, 1): 60, date(2021, 6, 1): 105}
 
@@ -56,7 +57,8 @@ def test_career_advisor(report: PeriodReport) -> None:
     assert advisor.hours == 4 and advisor.sessions == 3
     assert advisor.cost == Decimal("240.00")
     assert advisor.people == ByGender(women=1, men=1)  # P2; P4 twice
-    assert advisor.not_counted == {"no_show": 1, "cancelled": 0, "booked": 0}
+    assert advisor.not_counted == {BookingStatus.no_show: 1, BookingStatus.cancelled: 0,
+                                   BookingStatus.booked: 0}
 
 
 def test_workshops(report: PeriodReport) -> None:
@@ -82,7 +84,7 @@ def test_psu_confirmed_hours_rate_change_and_sites(report: PeriodReport) -> None
     assert psu.cost == Decimal("197.85")
     assert [(s.name, s.hours, s.people) for s in psu.sites] == [
         ("Biblioteka Miejska", Decimal(12), 1), ("Żłobek nr 1", Decimal("10.5"), 3)]
-    assert psu.other_hours == {"submitted": Decimal(3), "rejected": Decimal(2)}
+    assert psu.other_hours == {HourStatus.submitted: Decimal(3), HourStatus.rejected: Decimal(2)}
 
 
 def test_one_day_periods_follow_warsaw_midnight(db: Database, tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlmodel import select
 
 from storage.db import Database
-from storage.models import Booking
+from storage.models import Booking, BookingStatus, Service
 
 PEOPLE = ("number,first_name,last_name,gender,phone,referred_on,work_site\n"
           "12,Anna,Kowalska,K,,2021-01-04,\n13,Jan,Nowak,M,,2021-01-04,\n")
@@ -27,7 +27,8 @@ def test_import_consultations(kisbot, tmp_path: Path, db: Database) -> None:
     with db.session() as s:
         rows = s.exec(select(Booking).order_by(Booking.id)).all()
     assert [(b.service, b.status, b.minutes) for b in rows] == [
-        ("psychologist", "attended", 60), ("career_advisor", "no_show", 45)]
+        (Service.psychologist, BookingStatus.attended, 60),
+        (Service.career_advisor, BookingStatus.no_show, 45)]
     assert rows[0].starts_at == datetime(2021, 3, 4, 9, 0, tzinfo=UTC)  # 10:00 Warsaw (CET)
 
 

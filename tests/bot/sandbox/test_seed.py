@@ -13,7 +13,7 @@ from bot.sandbox.seed import next_week, recent_working_days, seed, slot_starts
 from storage import rates
 from storage.clock import ManualClock
 from storage.db import Database
-from storage.models import HourEntry, Participant, Slot, Staff, WorkSite
+from storage.models import HourEntry, HourStatus, Participant, Slot, Staff, WorkSite
 from storage.settings import load_settings
 
 WARSAW = ZoneInfo("Europe/Warsaw")
@@ -56,9 +56,9 @@ def test_the_seed_fills_the_demo_club(db: Database, clock: ManualClock) -> None:
     # Logged in the 7-day window (30 Nov - 4 Dec): older ones confirmed by the coordinator.
     assert {e.work_date for e in entries} == {date(2026, 11, 30) + timedelta(days=n)
                                              for n in range(5)}
-    assert {e.status for e in entries if e.work_date <= date(2026, 12, 2)} == {"confirmed"}
-    assert {e.status for e in entries if e.work_date > date(2026, 12, 2)} == {"submitted"}
-    assert {e.confirmed_by for e in entries if e.status == "confirmed"} == {
+    assert {e.status for e in entries if e.work_date <= date(2026, 12, 2)} == {HourStatus.confirmed}
+    assert {e.status for e in entries if e.work_date > date(2026, 12, 2)} == {HourStatus.submitted}
+    assert {e.confirmed_by for e in entries if e.status == HourStatus.confirmed} == {
         next(m.id for m in staff.values() if m.name == "Jan Kos")}
     days = [(e.participant_id, e.work_date) for e in entries]
     assert len(days) == len(set(days))  # one entry per person and day

@@ -11,7 +11,7 @@ from bot.delivery.sender import deliver_due
 from handlers.sms.conversation import handle_sms
 from storage import consultations
 from storage.consultation_rules import parse_slot_request
-from storage.models import Booking, HourEntry, OutboxMessage, Participant, WorkSite
+from storage.models import Booking, BookingStatus, HourEntry, OutboxMessage, Participant, Source, WorkSite
 from tests.auxil.harness import Harness
 
 PHONE = "+48601234567"
@@ -49,7 +49,7 @@ async def test_help_hours_and_corrections(phone: Harness) -> None:
     assert "z wyprzedzeniem" in await sms(phone, "godziny 2 09.12")
     with phone.db.session() as s:
         assert sorted(e.hours for e in s.exec(select(HourEntry))) == [3, 4.5]
-        assert {e.source for e in s.exec(select(HourEntry))} == {"sms"}
+        assert {e.source for e in s.exec(select(HourEntry))} == {Source.sms}
 
 
 async def test_book_by_numbers_then_see_and_cancel(phone: Harness) -> None:
@@ -63,7 +63,7 @@ async def test_book_by_numbers_then_see_and_cancel(phone: Harness) -> None:
     assert "1 - wtorek, 8 grudnia, godz. 11:00" in await sms(phone, "MOJE")
     assert (await sms(phone, "ANULUJ 1")).startswith("Odwolano rozmowe")
     with phone.db.session() as s:
-        assert s.exec(select(Booking.status)).all() == ["cancelled"]
+        assert s.exec(select(Booking.status)).all() == [BookingStatus.cancelled]
     assert "Nie masz umowionych" in await sms(phone, "ANULUJ 1")
 
 

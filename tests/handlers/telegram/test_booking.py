@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlmodel import select
 
-from storage.models import Booking, OutboxMessage
+from storage.models import Booking, BookingStatus, OutboxMessage, Service, Source
 from tests.auxil.harness import Harness
 
 
@@ -107,7 +107,7 @@ async def test_mine_change_and_cancel(club: Harness) -> None:
     await anna.press("Tak, odwołaj")
     assert anna.last_text.startswith("Odwołano wizytę")
     with club.db.session() as s:
-        assert sorted(b.status for b in s.exec(select(Booking))) == ["cancelled", "cancelled"]
+        assert sorted(b.status for b in s.exec(select(Booking))) == [BookingStatus.cancelled] * 2
     await anna.press_data("bk:cxok:1", message=anna.last_message)  # an old button again
     assert "Tej wizyty już nie ma" in anna.last_text
 
@@ -156,7 +156,7 @@ async def test_staff_agenda_marking_and_withdrawing(club: Harness) -> None:
     await kasia.press("Tak, odwołaj")
     assert kasia.last_text == "Termin usunięty."
     with club.db.session() as s:
-        assert s.exec(select(Booking.status)).all() == ["attended"]
+        assert s.exec(select(Booking.status)).all() == [BookingStatus.attended]
 
 
 async def test_withdrawn_booked_slot_tells_the_participant(club: Harness) -> None:
@@ -190,4 +190,5 @@ async def test_record_a_consultation_held_outside_the_bot(club: Harness) -> None
     assert "Użycie" in await publish(club, 5002, "/konsultacja 12")
     with club.db.session() as s:
         [b] = s.exec(select(Booking)).all()
-    assert (b.service, b.status, b.minutes, b.source) == ("career_advisor", "attended", 45, "staff")
+    assert (b.service, b.status, b.minutes, b.source) == (Service.career_advisor, BookingStatus.attended, 45,
+                                                             Source.staff)

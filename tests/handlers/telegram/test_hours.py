@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from sqlmodel import select
 
-from storage.models import HourEntry
+from storage.models import HourEntry, HourStatus
 from tests.auxil.harness import Harness
 
 
@@ -88,7 +88,7 @@ async def test_correct_and_delete_until_confirmed(bot: Harness) -> None:
     assert "• dziś: 0 godzin" in anna.last_text
     with bot.db.session() as s:
         entry = s.exec(select(HourEntry)).one()
-        entry.status = "confirmed"
+        entry.status = HourStatus.confirmed
     for data in (f"hr:del:{entry.id}", f"hr:fix:{entry.id}", f"hr:set:{entry.id}:1"):
         await anna.press_data(data)
         assert "są już potwierdzone. Zmianę zgłoś w klubie." in anna.last_text, data

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from sqlmodel import select
 
 from storage import rates
-from storage.models import AuditLog, HourEntry, Participant
+from storage.models import AuditLog, HourEntry, HourStatus, Participant, Source
 from tests.auxil.harness import Harness
 
 
@@ -39,7 +39,7 @@ async def test_summary_confirm_one_then_all(bot: Harness) -> None:
     await anna.send("/godziny")
     assert "✅ pon. 07.12 – 4 godziny" in anna.last_text and "✏️" not in "".join(anna.buttons())
     with bot.db.session() as s:
-        assert {e.status for e in s.exec(select(HourEntry))} == {"confirmed"}
+        assert {e.status for e in s.exec(select(HourEntry))} == {HourStatus.confirmed}
         assert len([a for a in s.exec(select(AuditLog)) if a.action == "hours_confirm"]) == 3
 
 
@@ -84,7 +84,7 @@ async def test_settlement_document_across_the_rate_change(bot: Harness) -> None:
         pid = s.exec(select(Participant.id)).one()
         for day, h in ((date(2021, 5, 31), 4), (date(2021, 6, 1), 6)):
             s.add(HourEntry(participant_id=pid, work_date=day, hours=Decimal(h),
-                            status="confirmed", source="import"))
+                            status=HourStatus.confirmed, source=Source.imported))
     bot.staff("Jan K.", "coordinator", telegram_user_id=7001)
     jan = bot.user(7001, "Jan")
     await jan.send("/rozliczenie 2021-06")

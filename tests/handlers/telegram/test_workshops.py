@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from bot.broadcasts.runner import tasks
 from storage import workshops
-from storage.models import OutboxMessage, Participant, WorkshopSignup
+from storage.models import OutboxMessage, Participant, SignupStatus, WorkshopSignup
 from tests.auxil.harness import Harness
 
 
@@ -64,7 +64,8 @@ async def test_invitation_rsvp_capacity_waiting_list_and_attendance(bot: Harness
     with bot.db.session() as s:
         statuses = {su.participant_id: su.status for su in s.exec(select(WorkshopSignup))}
         promoted = s.exec(select(OutboxMessage)).one()
-    assert statuses == {people[0].id: "declined", people[1].id: "going", people[2].id: "going"}
+    assert statuses == {people[0].id: SignupStatus.declined, people[1].id: SignupStatus.going,
+                        people[2].id: SignupStatus.going}
     assert promoted.participant_id == people[2].id and "Zwolniło się miejsce" in promoted.text
 
     await coord.send("/warsztaty")

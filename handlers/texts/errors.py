@@ -1,0 +1,225 @@
+"""One table from domain error code to sentence, for Telegram, SMS and the command line.
+
+A plain entry is the same for every channel. `PerChannel` holds the variants where the
+channels need different words (a command vs an SMS keyword, a sentence vs a CLI fragment);
+a channel it leaves out never receives that error. An unknown code raises `NoSentence`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+
+from handlers.texts import fmt
+from storage.csvfile import RowError
+from storage.errors import DomainError
+
+Template = str | Callable[..., str]
+
+
+class Channel(StrEnum):
+    """Who reads the sentence: a Telegram chat, an SMS, or the admin at the command line."""
+
+    telegram = "telegram"
+    sms = "sms"
+    cli = "cli"
+
+
+@dataclass(frozen=True)
+class PerChannel:
+    """The wording for each channel that can receive an error (None: it never does)."""
+
+    telegram: Template | None = None
+    sms: Template | None = None
+    cli: Template | None = None
+
+
+class NoSentence(KeyError):
+    """A domain error code with no sentence for the channel (a bug: add it to ERRORS)."""
+
+
+def cli(template: Template) -> PerChannel:
+    """An error only the command line receives."""
+    return PerChannel(cli=template)
+
+
+LIMIT_NAMES = {"day": "dzienny", "week": "tygodniowy", "month": "miesięczny"}
+LIMIT_PLACES = {"day": "tego dnia", "week": "w tym tygodniu", "month": "w tym miesiącu"}
+
+
+def limit_reached(kind: str, limit: Decimal, left: Decimal) -> str:
+    """A limit refusal saying how much is left."""
+    text = f"Limit {LIMIT_NAMES[kind]} to {fmt.hours(limit)}. "
+    if left <= 0:
+        return text + f"{LIMIT_PLACES[kind].capitalize()} nie możesz już wpisać więcej godzin."
+    return text + f"{LIMIT_PLACES[kind].capitalize()} możesz wpisać jeszcze {fmt.hours(left)}."
+
+
+def invite_locked(minutes: int) -> str:
+    """Too many wrong codes."""
+    return (f"Za dużo błędnych kodów. Spróbuj ponownie za {minutes} min "
+            "albo poproś pracownika socjalnego o pomoc.")
+
+
+def cancel_too_late(hours: int) -> str:
+    """The cancellation deadline has passed."""
+    return (f"Wizytę można odwołać najpóźniej {hours} h przed jej początkiem. "
+            "Jeśli nie możesz przyjść, zadzwoń do klubu.")
+
+
+def slots_holiday(holiday: str) -> str:
+    """Slots asked for on a public holiday."""
+    return (f"{holiday} to dzień wolny od pracy. Jeśli mimo to chcesz dodać terminy, "
+            "dopisz na końcu polecenia słowo: święto")
+
+
+def text_too_long(length: int, limit: int) -> str:
+    """A broadcast longer than allowed."""
+    return f"Za długie: {length} znaków (najwyżej {limit})."
+
+
+NO_PARTICIPANT = "Nie ma uczestnika o numerze {number}."
+SMS_HALF_STEP = "Godziny wpisz co pół godziny, np. GODZINY 4 albo GODZINY 4,5"
+BAD_DATE_CLI = "nieczytelna data {value!r} (RRRR-MM-DD lub DD.MM.RRRR)"
+UNKNOWN_SITE_CLI = "nieznane miejsce pracy {value!r} (zobacz: kisbot sites list)"
+EXISTS_CLI = "{column} {value!r} już jest w bazie"
+
+JOINING: dict[str, Template | PerChannel] = {
+    "invite_invalid": "Ten kod nie działa. Sprawdź, czy link jest cały, albo poproś "
+                      "pracownika socjalnego o nowy.",
+    "invite_used": "Ten link był już użyty. Jeśli to nie Ty, powiedz o tym pracownikowi "
+                   "socjalnemu; poproś go o nowy link.",
+    "invite_expired": "Ten link jest już nieważny. Poproś pracownika socjalnego o nowy.",
+    "account_taken": "To konto Telegram jest już połączone z inną osobą. Porozmawiaj "
+                     "z pracownikiem socjalnym.",
+    "invite_locked": invite_locked,
+    "participant_not_found": PerChannel(telegram=NO_PARTICIPANT, sms=NO_PARTICIPANT,
+                                        cli="nie ma uczestnika o numerze {number!r}"),
+}
+
+BOOKING: dict[str, Template | PerChannel] = {
+    "slot_gone": PerChannel(telegram="Tego terminu już nie ma. Wybierz inny:",
+                            sms="Tego terminu już nie ma. Napisz WIZYTA, aby wybrać inny."),
+    "slot_past": PerChannel(telegram="Ten termin już minął. Wybierz inny:",
+                            sms="Ten termin już minął. Napisz WIZYTA, aby wybrać inny."),
+    "slot_taken": PerChannel(
+        telegram="Ktoś właśnie zajął ten termin. Oto inne wolne godziny:",
+        sms="Ten termin ktoś właśnie zajął. Napisz WIZYTA, aby wybrać inny."),
+    # A new booking over the limit shows the booking itself (texts.booking.already_booked).
+    "booking_limit": PerChannel(
+        telegram="Masz już umówioną wizytę. Możesz zmienić jej termin albo ją odwołać: /moje",
+        sms="Masz już umówioną rozmowę. Zobacz: MOJE (tam też odwołanie)."),
+    "booking_not_found": PerChannel(
+        telegram="Tej wizyty już nie ma na liście. Zobacz aktualne: /moje",
+        sms="Tej rozmowy już nie ma na liście. Zobacz aktualne: MOJE"),
+    "cancel_too_late": cancel_too_late,
+    "not_ended": "Tę wizytę można oznaczyć dopiero po jej zakończeniu.",
+    "slot_not_found": "Tego terminu już nie ma.",
+    "not_a_consultant": "Terminy konsultacji dodają psycholog i doradca zawodowy.",
+    "slots_in_past": "Ten czas już minął – podaj przyszły dzień lub godzinę.",
+    "slots_none_fit": "W tym przedziale nie mieści się żadna wizyta. Sprawdź godziny i długość.",
+    "slots_holiday": slots_holiday,
+}
+
+HOURS: dict[str, Template | PerChannel] = {
+    "not_in_psu": "Nie masz przydzielonego miejsca pracy. Zapytaj w klubie.",
+    "hours_future": "Nie można wpisać godzin z wyprzedzeniem – tylko za dziś lub za dni miniony.",
+    "hours_too_old": "Ten dzień jest za daleko wstecz (można do {days} dni). Powiedz o tym w klubie.",
+    "hours_invalid": PerChannel(telegram="Podaj liczbę godzin co pół godziny, np. 4 albo 4,5.",
+                                sms=SMS_HALF_STEP),
+    "hours_confirmed": "Godziny za {day:%d.%m} są już potwierdzone. Zmianę zgłoś w klubie.",
+    "hours_entry_not_found": "Tego wpisu już nie ma.",
+    "hours_rejected": "Ten wpis jest odrzucony.",
+    "reason_required": "Podaj powód.",
+    "hours_limit": limit_reached,
+    # SMS keywords that could not be read (handlers.sms.keywords)
+    "hours_missing": PerChannel(sms="Podaj liczbę godzin, np. GODZINY 4 albo GODZINY 4 03.12"),
+    "hours_not_half_step": PerChannel(sms=SMS_HALF_STEP),
+    "bad_date": PerChannel(sms="Nie rozumiem daty. Napisz np. GODZINY 4 03.12", cli=BAD_DATE_CLI),
+    "cancel_missing_number": PerChannel(
+        sms="Napisz, który termin odwołać, np. ANULUJ 1 (lista: MOJE)"),
+}
+
+WORKSHOPS: dict[str, Template | PerChannel] = {
+    "workshop_in_past": "Ten termin już minął. Podaj przyszłą datę.",
+    "bad_capacity": "Liczba miejsc musi być od 1 do {limit}.",
+    "bad_place": "Podaj miejsce w cudzysłowie, np. \"Sala 2\".",
+    "workshop_not_found": "Nie znalazłem tego warsztatu.",
+    "workshop_closed": "Zapisy na ten warsztat są już zamknięte.",
+    "workshop_not_started": "Obecność zaznaczysz po rozpoczęciu warsztatu.",
+    "signup_not_found": "Ta osoba nie jest zapisana na warsztat.",
+    "no_open_invitation": "Nie masz teraz otwartego zaproszenia na warsztat.",
+}
+
+BROADCASTS: dict[str, Template | PerChannel] = {
+    "broadcast_not_found": "Nie znalazłem tego ogłoszenia.",
+    "broadcast_not_draft": "To ogłoszenie jest już wysłane, zaplanowane albo anulowane.",
+    "broadcast_not_cancellable": "Tego ogłoszenia nie da się już anulować: jest wysyłane "
+                                 "albo wysłane.",
+    "broadcast_incomplete": "Najpierw napisz treść i wybierz odbiorców.",
+    "empty_text": "Ogłoszenie nie może być puste. Napisz treść jedną wiadomością.",
+    "text_too_long": text_too_long,
+    "bad_audience": "Nie znam takiej grupy odbiorców.",
+    "site_not_found": "Nie znalazłem tego miejsca pracy.",
+    "send_at_past": "Ten termin już minął. Wybierz późniejszy.",
+}
+
+# The command line: its store errors and the rows of an import file (storage.csvfile.RowError).
+ADMIN: dict[str, Template | PerChannel] = {
+    "unknown_role": cli("nieznana rola {value!r}; role: {roles}"),
+    "unknown_rate_kind": cli("nieznany rodzaj stawki {kind!r}; rodzaje: {kinds}"),
+    "unknown_site": cli(UNKNOWN_SITE_CLI),
+    "exists": cli(EXISTS_CLI),
+    "bad_encoding": cli("plik nie jest tekstem w UTF-8 ani Windows-1250"),
+    "unreadable": cli("nie można otworzyć pliku: {reason}"),
+    "bad_csv": cli("plik nie jest poprawnym CSV ({reason})"),
+    "missing_columns": cli("brak kolumn: {missing} (wymagane: {required})"),
+    "empty": cli("pusta kolumna {column}"),
+    "too_long": cli("kolumna {column} dłuższa niż {max} znaków"),
+    "bad_gender": cli("płeć musi być K lub M, a jest {value!r}"),
+    "bad_referred_on": cli(BAD_DATE_CLI),
+    "bad_phone": cli("nieprawidłowy numer telefonu {value!r}"),
+    "unknown_participant": cli("nieznany numer uczestnika {value!r}"),
+    "bad_service": cli("nieznana usługa {value!r} (psycholog, doradca, psychologist, "
+                       "career_advisor)"),
+    "bad_date_time": cli("nieczytelna data lub godzina {value!r} (np. 2021-03-04 i 10:00)"),
+    "bad_minutes": cli("nieprawidłowa liczba minut {value!r} (5–480)"),
+    "bad_status": cli("nieznany status {value!r} (attended lub no_show)"),
+    "duplicate": cli("powtórzone {column} {value!r} (pierwszy raz w wierszu {first_line})"),
+    "bad_hours": cli("nieprawidłowa liczba godzin {value!r} (dodatnia, co pół godziny)"),
+    "over_day_limit": cli("{value} godz. to więcej niż dzienny limit ({max})"),
+    "duplicate_day": cli("ten sam uczestnik i dzień co w wierszu {first_line}"),
+    "day_exists": cli("godziny za {value} już są w bazie"),
+}
+
+ERRORS: dict[str, Template | PerChannel] = {**JOINING, **BOOKING, **HOURS, **WORKSHOPS,
+                                            **BROADCASTS, **ADMIN}
+
+
+def template(code: str, channel: Channel) -> Template:
+    """The wording of `code` for `channel`; NoSentence when there is none."""
+    entry = ERRORS.get(code)
+    if isinstance(entry, PerChannel):
+        entry = getattr(entry, channel)
+    if entry is None:
+        raise NoSentence(f"no {channel} sentence for error code {code!r}")
+    return entry
+
+
+def error_text(code: str, channel: Channel = Channel.telegram, **params: object) -> str:
+    """The sentence for an error code with its parameters."""
+    wording = template(code, channel)
+    return wording(**params) if callable(wording) else wording.format(**params)
+
+
+def sentence(exc: DomainError, channel: Channel = Channel.telegram) -> str:
+    """A domain error as the sentence its reader gets."""
+    return error_text(exc.code, channel, **exc.params)
+
+
+def row_sentence(error: RowError) -> str:
+    """'wiersz 3: płeć musi być K lub M, a jest 'X'' (a bad row of an import file)."""
+    message = error_text(error.code, Channel.cli, **(error.params or {}))
+    return f"wiersz {error.line}: {message}" if error.line else message
