@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from storage.errors import DomainError
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+from storage.parsing import strip_controls
 
 
 @dataclass(frozen=True)
@@ -72,9 +70,7 @@ def read_rows(path: Path | str, required: list[str],
     known = set(required) | set(optional)
     try:
         for row in reader:
-            # Invisible control characters (spreadsheet debris) are dropped; PostgreSQL
-            # cannot even store NUL.
-            values = {k: _CONTROL.sub("", v or "").strip() for k, v in row.items()
+            values = {k: strip_controls(v or "").strip() for k, v in row.items()
                       if k in known and k is not None}
             if any(values.values()):
                 yield reader.line_num, values

@@ -13,10 +13,12 @@ from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event
+from sqlalchemy import event, inspect
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlmodel import Session, create_engine
+
+from storage.parsing import CONTROL_CHARACTERS
 
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -51,8 +53,13 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
-    """An engine with the settings each database needs."""
+    """An engine with the settings each database needs.
+
+    `hide_parameters`: a failed statement's error (and so the log) never shows the values it
+    carried, which are people's names, phone numbers and messages.
+    """
     url = normalize_url(url)
+    kwargs.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10},
                                **kwargs)
@@ -64,6 +71,28 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             kwargs.setdefault("max_overflow", 10)
         engine = create_engine(url, **kwargs)
     return engine
+
+
+def _clean(value: Any) -> Any:
+    """A value with control characters removed from every string in it (JSON included)."""
+    if isinstance(value, str):
+        return CONTROL_CHARACTERS.sub("", value) if CONTROL_CHARACTERS.search(value) else value
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    return value
+
+
+@event.listens_for(Session, "before_flush")
+def _strip_control_characters(session: Session, _context: Any, _instances: Any) -> None:
+    """No NUL or other control character reaches a table, whatever a person sent."""
+    for row in (*session.new, *session.dirty):
+        state = inspect(row)
+        for attr in state.mapper.column_attrs:
+            value = state.dict.get(attr.key)
+            if isinstance(value, (str, dict, list)) and (cleaned := _clean(value)) != value:
+                setattr(row, attr.key, cleaned)
 
 
 def alembic_config(url: str) -> Config:

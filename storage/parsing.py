@@ -16,6 +16,16 @@ _DATE_FORMATS = (
 )
 
 
+# C0 controls except tab and newline, and DEL: invisible debris from spreadsheets and forged
+# messages; PostgreSQL cannot even store NUL.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def strip_controls(text: str) -> str:
+    """The text without control characters (tab and newline are kept)."""
+    return CONTROL_CHARACTERS.sub("", text)
+
+
 def parse_date(text: str) -> date:
     """`YYYY-MM-DD` or `DD.MM.YYYY` → date; ValueError otherwise."""
     text = text.strip()

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import contextlib
+from datetime import date
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import select
 
 from handlers.texts.errors import row_sentence
-from storage import people, sites
+from storage import broadcasts, outbox, people, sites
 from storage.clock import ManualClock
 from storage.csvfile import ImportFailed
 from storage.db import Database
 from storage.hours_rules import parse_hours
+from storage.models import Broadcast, OutboxMessage, Participant
 from storage.parsing import parse_amount, parse_date, parse_gender, parse_phone
 
 NASTY = st.one_of(
@@ -79,3 +83,30 @@ def test_sites_import_never_crashes(db: Database, tmp_path: Path, raw: bytes) ->
         db.call(sites.import_sites, path=path)
     except ImportFailed as failed:
         assert all(row_sentence(e) for e in failed.errors)
+
+
+def test_control_characters_never_reach_a_table(db: Database, make) -> None:
+    """A NUL in a notice or a JSON payload is dropped before the INSERT (PostgreSQL refuses NUL)."""
+    anna = make.participant("12", "Anna", telegram_user_id=1001)
+    coordinator = make.staff("Jan", "coordinator")
+    now = make.clock.now()
+    draft = db.call(broadcasts.start_draft, staff_id=coordinator.id, now=now)
+    db.call(broadcasts.set_text, broadcast_id=draft.id, staff_id=coordinator.id,
+            text="Zebranie\x00 jutro\x07 o 10:00\n\tsala 2\x1b")
+    db.call(outbox.enqueue, dedupe_key="k", kind="notice", text="a\x00b", due_at=now,
+            participant=anna, payload={"buttons": [[["Tak\x00", "x"]]]})
+    with db.session() as s:
+        assert s.get(Broadcast, draft.id).text == "Zebranie jutro o 10:00\n\tsala 2"
+        row = s.exec(select(OutboxMessage)).one()
+        assert (row.text, row.payload) == ("ab", {"buttons": [[["Tak", "x"]]]})
+
+
+def test_a_failed_statement_never_shows_its_parameters(db: Database, make) -> None:
+    """hide_parameters: the error (and so the JSON log) names no person."""
+    make.participant("12", "Zofia", last_name="Tajemnicza")
+    with pytest.raises(IntegrityError) as failed, db.session() as s:
+        s.add(Participant(number="12", first_name="Zofia", last_name="Tajemnicza", gender="K",
+                          referred_on=date(2026, 11, 2)))
+        s.flush()
+    assert "Tajemnicza" not in str(failed.value)
+    assert "parameters hidden" in str(failed.value)
