@@ -2,8 +2,8 @@
 
     make = Factory(db, clock)
     anna = make.participant("12", "Anna", telegram_user_id=1001, work_site="Biblioteka")
-    kasia = make.staff("Katarzyna", "psychologist", telegram_user_id=5001)
-    [slot, *_] = make.slots(kasia, "08.12", "10:00-12:00")
+    monika = make.staff("Monika", "psychologist", telegram_user_id=5001)
+    [slot, *_] = make.slots(monika, "08.12", "10:00-12:00")
     make.booking(anna, slot)
 """
 
@@ -74,7 +74,7 @@ class Factory:
                 setattr(row, name, value)
             return row
 
-    def staff(self, name: str = "Katarzyna", *roles: str, telegram_user_id: int | None = None,
+    def staff(self, name: str = "Monika", *roles: str, telegram_user_id: int | None = None,
               phone: str | None = None) -> Staff:
         """A member of staff with the given roles (psychologist when none is given)."""
         return self.db.call(people.add_staff, name=name, roles=list(roles or ("psychologist",)),

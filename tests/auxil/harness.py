@@ -64,7 +64,7 @@ class Harness:
 
     def book(self, day: str, span: str, user_id: int = 1001) -> Booking:
         """Anna (on Telegram as user_id) booked with the psychologist at the start of DAY SPAN."""
-        member = self.staff("Katarzyna", "psychologist", telegram_user_id=5001)
+        member = self.staff("Monika", "psychologist", telegram_user_id=5001)
         person = self.participant("12", "Anna", telegram_user_id=user_id)
         [slot, *_] = self.make.slots(member, day, span)
         return self.make.booking(person, slot)

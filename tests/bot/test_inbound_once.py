@@ -27,7 +27,7 @@ INCOMING = "/sms/smsapi/s3cr3t/incoming"
 def two_bookings(make: Factory) -> None:
     """A participant on SMS with two upcoming consultations."""
     person = make.participant("20", "Stanisław", phone=PHONE, gender="M")
-    member = make.staff("Katarzyna", "psychologist", telegram_user_id=5001)
+    member = make.staff("Monika", "psychologist", telegram_user_id=5001)
     for slot in make.slots(member, "08.12", "10:00-12:00"):
         make.booking(person, slot, max_upcoming=2)
 

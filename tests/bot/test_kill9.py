@@ -79,10 +79,10 @@ def seed(url: str) -> int:
         referred_on=date(2020, 1, 1), work_site="Park"), actor="cli", now=now)
     with db.session() as s:
         s.get(type(anna), anna.id).telegram_user_id = 1001  # type: ignore[union-attr]
-    kasia = db.call(people.add_staff, name="K", roles=["psychologist"], telegram_user_id=None,
+    monika = db.call(people.add_staff, name="K", roles=["psychologist"], telegram_user_id=None,
                     phone=None, actor="cli", now=now)
     tomorrow = (now.astimezone(WAW) + timedelta(days=3)).date()
-    [slot, *_] = db.call(consultations.publish_slots, staff=kasia,
+    [slot, *_] = db.call(consultations.publish_slots, staff=monika,
                          request=parse_slot_request([f"{tomorrow:%d.%m.%Y}", "10:00-12:00",
                                                      "swieto"], tomorrow), now=now, tz=WAW,
                          default_minutes=60).created

@@ -125,7 +125,7 @@ async def test_telegram_errors_are_retried_with_backoff(bot: Harness) -> None:
 
 async def test_daily_summary_on_working_days_only(bot: Harness) -> None:
     bot.staff("Jan K.", "coordinator", telegram_user_id=5009)
-    bot.staff("Katarzyna", "psychologist", telegram_user_id=5001)  # does not see hours
+    bot.staff("Monika", "psychologist", telegram_user_id=5001)  # does not see hours
     await bot.tick(at(2026, 12, 7, 15, 59))
     assert bot.api.chat(5009) == []
     await bot.tick(at(2026, 12, 7, 16, 0))

@@ -42,7 +42,7 @@ def test_slots_fill_the_range_in_local_time() -> None:
 
 
 def staff(db: Database, clock: ManualClock, role: str = "psychologist", tg: int = 5001) -> Staff:
-    return Factory(db, clock).staff("Katarzyna", role, telegram_user_id=tg)
+    return Factory(db, clock).staff("Monika", role, telegram_user_id=tg)
 
 
 def participant(db: Database, clock: ManualClock, number: str) -> Participant:
@@ -57,23 +57,23 @@ def publish(db: Database, clock: ManualClock, member: Staff, args: list[str]) ->
 
 
 def test_publishing_refuses_the_past_and_holidays(db: Database, clock: ManualClock) -> None:
-    kasia = staff(db, clock)
+    monika = staff(db, clock)
     with pytest.raises(DomainError, match="slots_in_past"):
-        publish(db, clock, kasia, ["07.12", "08:00-09:00"])
+        publish(db, clock, monika, ["07.12", "08:00-09:00"])
     with pytest.raises(DomainError) as holiday:
-        publish(db, clock, kasia, ["24.12", "10:00-12:00"])
+        publish(db, clock, monika, ["24.12", "10:00-12:00"])
     assert holiday.value.code == "slots_holiday" and holiday.value.params["holiday"]
-    assert len(publish(db, clock, kasia, ["24.12", "10:00-12:00", "swieto"]).created) == 2
-    again = publish(db, clock, kasia, ["24.12", "10:00-13:00", "swieto"])
+    assert len(publish(db, clock, monika, ["24.12", "10:00-12:00", "swieto"]).created) == 2
+    again = publish(db, clock, monika, ["24.12", "10:00-13:00", "swieto"])
     assert (len(again.created), again.skipped) == (1, 2)
     with pytest.raises(DomainError, match="not_a_consultant"):
         publish(db, clock, staff(db, clock, "coordinator", 5002), ["08.12", "10:00-12:00"])
 
 
 def test_book_cancel_limit_and_waitlist(db: Database, clock: ManualClock) -> None:
-    kasia = staff(db, clock)
+    monika = staff(db, clock)
     anna, jan = participant(db, clock, "1"), participant(db, clock, "2")
-    slots = publish(db, clock, kasia, ["08.12", "10:00-12:00"]).created
+    slots = publish(db, clock, monika, ["08.12", "10:00-12:00"]).created
     assert db.call(c.free_days, service="psychologist", now=clock.now(), horizon_days=14,
                    tz=WAW) == [date(2026, 12, 8)]
     booking = db.call(c.book, participant_id=anna.id, slot_id=slots[0].id, now=clock.now(),
@@ -102,9 +102,9 @@ def test_book_cancel_limit_and_waitlist(db: Database, clock: ManualClock) -> Non
 
 def test_move_keeps_the_old_booking_when_the_new_slot_is_taken(db: Database,
                                                               clock: ManualClock) -> None:
-    kasia = staff(db, clock)
+    monika = staff(db, clock)
     anna, jan = participant(db, clock, "1"), participant(db, clock, "2")
-    s1, s2, s3 = publish(db, clock, kasia, ["08.12", "10:00-13:00"]).created
+    s1, s2, s3 = publish(db, clock, monika, ["08.12", "10:00-13:00"]).created
     old = db.call(c.book, participant_id=anna.id, slot_id=s1.id, now=clock.now(), max_upcoming=1)
     db.call(c.book, participant_id=jan.id, slot_id=s2.id, now=clock.now(), max_upcoming=1)
     with pytest.raises(DomainError, match="slot_taken"):
@@ -121,19 +121,19 @@ def test_move_keeps_the_old_booking_when_the_new_slot_is_taken(db: Database,
 
 def test_staff_cancel_tells_the_participant_and_marking_after_the_end(db: Database,
                                                                       clock: ManualClock) -> None:
-    kasia = staff(db, clock)
+    monika = staff(db, clock)
     anna = participant(db, clock, "1")
-    s1, s2 = publish(db, clock, kasia, ["08.12", "10:00-12:00"]).created
+    s1, s2 = publish(db, clock, monika, ["08.12", "10:00-12:00"]).created
     b1 = db.call(c.book, participant_id=anna.id, slot_id=s1.id, now=clock.now(), max_upcoming=2)
     b2 = db.call(c.book, participant_id=anna.id, slot_id=s2.id, now=clock.now(), max_upcoming=2)
-    db.call(c.staff_cancel_slot, staff_id=kasia.id, slot_id=s1.id, now=clock.now(),
+    db.call(c.staff_cancel_slot, staff_id=monika.id, slot_id=s1.id, now=clock.now(),
             tell=lambda b: f"odwołana {b.id}")
     with db.session() as s:
         assert s.exec(select(OutboxMessage.text)).all() == [f"odwołana {b1.id}"]
     with pytest.raises(DomainError, match="not_ended"):
-        db.call(c.mark, staff_id=kasia.id, booking_id=b2.id, attended=True, now=clock.now())
+        db.call(c.mark, staff_id=monika.id, booking_id=b2.id, attended=True, now=clock.now())
     clock.set(datetime(2026, 12, 8, 11, 0, tzinfo=UTC))  # 12:00 Warsaw
-    assert db.call(c.mark, staff_id=kasia.id, booking_id=b2.id, attended=False,
+    assert db.call(c.mark, staff_id=monika.id, booking_id=b2.id, attended=False,
                    now=clock.now()).status == BookingStatus.no_show
     other = staff(db, clock, "career_advisor", 5003)
     with pytest.raises(DomainError, match="booking_not_found"):
@@ -142,9 +142,9 @@ def test_staff_cancel_tells_the_participant_and_marking_after_the_end(db: Databa
 
 def test_twenty_concurrent_bookings_of_one_slot_on_postgresql(pg_db: Database,
                                                              clock: ManualClock) -> None:
-    kasia = staff(pg_db, clock)
+    monika = staff(pg_db, clock)
     people_ = [participant(pg_db, clock, str(i)) for i in range(1, 21)]
-    [slot] = publish(pg_db, clock, kasia, ["08.12", "10:00-11:00"]).created
+    [slot] = publish(pg_db, clock, monika, ["08.12", "10:00-11:00"]).created
     barrier = threading.Barrier(20)
     outcomes: list[str] = []
 

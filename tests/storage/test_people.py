@@ -93,7 +93,7 @@ def test_missing_columns_are_named(db: Database, tmp_path: Path, clock: ManualCl
 
 
 def test_staff_roles_and_recognition(db: Database, clock: ManualClock) -> None:
-    member = db.call(people.add_staff, name="Katarzyna", roles=["psychologist", "coordinator"],
+    member = db.call(people.add_staff, name="Monika", roles=["psychologist", "coordinator"],
                      telegram_user_id=5001, phone=None, actor="cli", now=clock.now())
     assert member.role_set == {Role.psychologist, Role.coordinator}
     who = db.call(people.identify, telegram_user_id=5001)

@@ -129,7 +129,7 @@ def test_annual_groups_flows_and_staff(annual: AnnualReport) -> None:
 
 def test_annual_staff_hours_per_person(db: Database, tmp_path: Path) -> None:
     load_half_year(db, tmp_path)
-    kasia = db.call(people.add_staff, name="Monika S.", roles=["psychologist"],
+    monika = db.call(people.add_staff, name="Monika S.", roles=["psychologist"],
                     telegram_user_id=None, phone=None, actor="cli", now=NOW)
     db.call(people.add_staff, name="Jan K.", roles=["coordinator"], telegram_user_id=None,
             phone=None, actor="cli", now=NOW)
@@ -139,7 +139,7 @@ def test_annual_staff_hours_per_person(db: Database, tmp_path: Path) -> None:
         s.get(Staff, gone.id).active = False  # type: ignore[union-attr]
         for booking in s.exec(select(Booking).where(Booking.service == "psychologist",
                                                     Booking.minutes == 90)):
-            booking.staff_id = kasia.id
+            booking.staff_id = monika.id
     annual = db.call(annual_report, year=2021, tz=WARSAW, psu_places=35)
     assert [(r.name, r.roles, r.minutes_by_service, r.sessions) for r in annual.staff] == [
         ("Jan K.", "coordinator", {}, 0),

@@ -23,7 +23,7 @@ def phone(bot: Harness) -> Harness:
     with bot.db.session() as s:
         s.add(WorkSite(name="Biblioteka"))
     bot.participant("20", "Stanisław", phone=PHONE, work_site="Biblioteka", gender="M")
-    member = bot.staff("Katarzyna", "psychologist", telegram_user_id=5001)
+    member = bot.staff("Monika", "psychologist", telegram_user_id=5001)
     bot.db.call(consultations.publish_slots, staff=member,
                 request=parse_slot_request(["08.12", "10:00-12:00"], bot.clock.now().date()),
                 now=bot.clock.now(), tz=bot.deps.settings.tz, default_minutes=60)

@@ -141,20 +141,20 @@ async def test_staff_agenda_marking_and_withdrawing(club: Harness) -> None:
     await publish(club, 5001, "/terminy 07.12 10:00-13:00")
     anna = club.user(1001)
     await book(anna, "Psycholog", "pon. 07.12", "10:00")
-    kasia = club.user(5001)
-    await kasia.send("/agenda")
-    assert "10:00 – Anna Testowa (12), tel. +48601234567" in kasia.last_text
-    assert "11:00 – wolne" in kasia.last_text
-    assert kasia.buttons() == []  # nothing has ended yet
+    monika = club.user(5001)
+    await monika.send("/agenda")
+    assert "10:00 – Anna Testowa (12), tel. +48601234567" in monika.last_text
+    assert "11:00 – wolne" in monika.last_text
+    assert monika.buttons() == []  # nothing has ended yet
     club.clock.set(datetime(2026, 12, 7, 10, 5, tzinfo=UTC))  # 11:05 Warsaw
-    await kasia.send("/agenda")
-    await kasia.press("✅ 10:00 Anna")
-    assert kasia.last_answer["text"] == "Zapisano: wizyta odbyła się ✅"
-    await kasia.send("/terminy")
-    assert kasia.buttons() == ["✖ pon. 07.12 12:00"]  # only future slots can be withdrawn
-    await kasia.press("✖ pon. 07.12 12:00")
-    await kasia.press("Tak, odwołaj")
-    assert kasia.last_text == "Termin usunięty."
+    await monika.send("/agenda")
+    await monika.press("✅ 10:00 Anna")
+    assert monika.last_answer["text"] == "Zapisano: wizyta odbyła się ✅"
+    await monika.send("/terminy")
+    assert monika.buttons() == ["✖ pon. 07.12 12:00"]  # only future slots can be withdrawn
+    await monika.press("✖ pon. 07.12 12:00")
+    await monika.press("Tak, odwołaj")
+    assert monika.last_text == "Termin usunięty."
     with club.db.session() as s:
         assert s.exec(select(Booking.status)).all() == [BookingStatus.attended]
 
@@ -163,11 +163,11 @@ async def test_withdrawn_booked_slot_tells_the_participant(club: Harness) -> Non
     await publish(club, 5001, "/terminy 08.12 10:00-11:00")
     anna = club.user(1001)
     await book(anna, "Psycholog", "wt. 08.12", "10:00")
-    kasia = club.user(5001)
-    await kasia.send("/terminy")
-    await kasia.press("✖ wt. 08.12 10:00")
-    assert "zarezerwowany przez: Anna Testowa" in kasia.last_text
-    await kasia.press("Tak, odwołaj")
+    monika = club.user(5001)
+    await monika.send("/terminy")
+    await monika.press("✖ wt. 08.12 10:00")
+    assert "zarezerwowany przez: Anna Testowa" in monika.last_text
+    await monika.press("Tak, odwołaj")
     with club.db.session() as s:
         [note] = s.exec(select(OutboxMessage)).all()
     assert note.chat_id == 1001 and "odwołana" in note.text and "WIZYTA" in note.text

@@ -125,7 +125,7 @@ async def test_only_participants_in_psu(bot: Harness) -> None:
     assert celina.last_text == "Nie masz przydzielonego miejsca pracy. Zapytaj w klubie."
     await celina.send("/godziny 4")
     assert celina.last_text == "Nie masz przydzielonego miejsca pracy. Zapytaj w klubie."
-    bot.staff("Kasia", "psychologist", telegram_user_id=7003)
-    kasia = bot.user(7003, "Kasia")
-    await kasia.send("/godziny")
-    assert kasia.last_text == "Ta funkcja nie jest dostępna na Twoim koncie."
+    bot.staff("Monia", "psychologist", telegram_user_id=7003)
+    monika = bot.user(7003, "Monia")
+    await monika.send("/godziny")
+    assert monika.last_text == "Ta funkcja nie jest dostępna na Twoim koncie."

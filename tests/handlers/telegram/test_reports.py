@@ -63,8 +63,8 @@ async def test_bad_dates_get_the_usage_and_forged_buttons_fail_politely(bot: Har
 
 
 async def test_only_coordinators_and_admins(bot: Harness) -> None:
-    bot.staff("Kasia", "psychologist", "social_worker", telegram_user_id=7003)
-    kasia = bot.user(7003, "Kasia")
-    await kasia.send("/raport 2021-01-01 2021-06-30")
-    assert kasia.last_text == "Ta funkcja nie jest dostępna na Twoim koncie."
-    assert kasia.last_document is None
+    bot.staff("Monia", "psychologist", "social_worker", telegram_user_id=7003)
+    monika = bot.user(7003, "Monia")
+    await monika.send("/raport 2021-01-01 2021-06-30")
+    assert monika.last_text == "Ta funkcja nie jest dostępna na Twoim koncie."
+    assert monika.last_document is None

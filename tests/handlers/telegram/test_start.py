@@ -82,12 +82,12 @@ async def test_five_wrong_codes_lock_out_then_the_right_one_waits(bot: Harness) 
 
 
 async def test_staff_recognised_by_telegram_id(bot: Harness) -> None:
-    bot.staff("Katarzyna", "psychologist", telegram_user_id=5001)
-    kasia = bot.user(5001, "Katarzyna")
-    await kasia.send("/start")
-    assert kasia.last_text.startswith("Dzień dobry, Katarzyna!")
-    await kasia.send("/nieznane")
-    assert "Nie znam tego polecenia" in kasia.last_text
+    bot.staff("Monika", "psychologist", telegram_user_id=5001)
+    monika = bot.user(5001, "Monika")
+    await monika.send("/start")
+    assert monika.last_text.startswith("Dzień dobry, Monika!")
+    await monika.send("/nieznane")
+    assert "Nie znam tego polecenia" in monika.last_text
 
 
 async def test_unknown_text_and_stale_buttons(bot: Harness) -> None:

@@ -109,7 +109,7 @@ async def test_settlement_document_across_the_rate_change(bot: Harness) -> None:
 
 
 async def test_hours_are_private_to_the_social_side(bot: Harness) -> None:
-    bot.staff("Kasia", "psychologist", telegram_user_id=7003)
+    bot.staff("Monia", "psychologist", telegram_user_id=7003)
     bot.staff("Olek", "career_advisor", telegram_user_id=7004)
     anna = bot.in_psu()
     for uid in (7003, 7004):
