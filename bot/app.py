@@ -33,6 +33,7 @@ from handlers.telegram import (
 from handlers.telegram.common import CommandSpec
 from handlers.telegram.scopes import publish_commands_for, publish_default
 from handlers.texts import common as texts
+from storage import facts
 from storage.people import Identity, list_staff
 
 log = logging.getLogger(__name__)
@@ -109,6 +110,9 @@ async def _post_init(application: Application) -> None:
     commands = application.bot_data["commands"]
     me = await application.bot.get_me()
     deps.bot_username = me.username
+    # Kept for `kisbot invite`, which then needs no call to Telegram (refreshed at every start).
+    await deps.db.run(facts.remember, key=facts.BOT_USERNAME, value=me.username,
+                      now=deps.clock.now())
     await publish_default(application.bot, commands)
     for member in await deps.db.run(list_staff):
         if member.telegram_user_id and member.active:

@@ -452,6 +452,15 @@ class ConversationState(SQLModel, table=True):
     expires_at: datetime
 
 
+class RuntimeFact(SQLModel, table=True):
+    """Something the running bot learnt that the CLI needs offline (e.g. the bot's username)."""
+
+    __tablename__ = "runtime_facts"
+    key: str = Field(primary_key=True, max_length=64)
+    value: str = Field(max_length=500)
+    updated_at: datetime
+
+
 class AuditLog(SQLModel, table=True):
     """Who did what, when."""
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from pathlib import Path
 from typing import Annotated, Any
@@ -10,14 +9,14 @@ from typing import Annotated, Any
 import typer
 from sqlmodel import Session
 
-from bot.cli.common import CLI_ACTOR, SANDBOX_BOT_USERNAME, database, fail, now, run_import, settings
+from bot.cli.botname import bot_username
+from bot.cli.common import CLI_ACTOR, database, fail, now, run_import, settings
 from handlers.texts import cli as texts
 from handlers.texts.errors import Channel, error_text, sentence
 from storage import audit, invites, people, privacy, sites
 from storage.errors import DomainError
 from storage.models import Participant
 from storage.parsing import parse_date, parse_gender, parse_phone
-from storage.settings import Settings
 
 staff_app = typer.Typer(help=texts.STAFF, no_args_is_help=True)
 participants_app = typer.Typer(help=texts.PARTICIPANTS, no_args_is_help=True)
@@ -159,8 +158,8 @@ def audit_log(
 def invite(number: Annotated[str, typer.Argument(help=texts.PARTICIPANT_NUMBER)]) -> None:
     """Print a participant's one-time Telegram link."""
     cfg = settings()
-    username = bot_username(cfg)
     db = database(cfg)
+    username = bot_username(cfg, db)
 
     def make(*, session):
         participant = people.get_participant(session=session, number=number)
@@ -173,22 +172,3 @@ def invite(number: Annotated[str, typer.Argument(help=texts.PARTICIPANT_NUMBER)]
         fail(sentence(exc, Channel.cli))
     typer.echo(f"https://t.me/{username}?start={code}")
     typer.echo(texts.invite_valid(cfg.invite_ttl_days), err=True)
-
-
-def bot_username(cfg: Settings) -> str:
-    """The bot's @username: from Telegram (getMe), BOT_USERNAME, or the sandbox's."""
-    if cfg.bot_username:
-        return cfg.bot_username.lstrip("@")
-    if cfg.sandbox:
-        return SANDBOX_BOT_USERNAME
-    from telegram import Bot
-    from telegram.error import TelegramError
-
-    async def ask() -> str:
-        async with Bot(cfg.telegram_bot_token or "", base_url=f"{cfg.telegram_api_url}/bot") as bot:
-            return bot.username
-
-    try:
-        return asyncio.run(ask())
-    except TelegramError as exc:
-        fail(texts.BOT_NAME_UNKNOWN.format(reason=exc))
