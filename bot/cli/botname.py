@@ -15,6 +15,7 @@ from telegram import Bot
 from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError
 
 from bot.cli.common import SANDBOX_BOT_USERNAME, fail, now
+from bot.delivery.ratelimit import retry_seconds
 from handlers.texts import cli as texts
 from storage import facts
 from storage.db import Database
@@ -46,9 +47,7 @@ def ask_telegram(cfg: Settings, sleep: Callable[[float], None]) -> str:
         try:
             return asyncio.run(_get_me(cfg))
         except RetryAfter as exc:
-            wait = exc.retry_after.total_seconds() if hasattr(exc.retry_after, "total_seconds") \
-                else float(exc.retry_after)
-            problem: TelegramError = exc
+            wait, problem = retry_seconds(exc), exc
         except InvalidToken as exc:
             fail(texts.BOT_NAME_UNKNOWN.format(reason=exc))
         except NetworkError as exc:  # timeouts, connection errors, 5xx

@@ -10,13 +10,13 @@
 from __future__ import annotations
 
 import socket
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlmodel import select
 
 from storage import consultations, people
-from storage.clock import Clock
+from storage.clock import Clock, ManualClock
 from storage.consultation_rules import parse_slot_request
 from storage.db import Database
 from storage.models import Booking, Participant, Slot, Staff, WorkSite
@@ -94,3 +94,14 @@ class Factory:
         """Book a slot for a participant."""
         return self.db.call(consultations.book, participant_id=participant.id, slot_id=slot.id,
                             now=self.clock.now(), max_upcoming=max_upcoming, source=source)
+
+
+def person(db: Database, number: str, **fields: object) -> Participant:
+    """A participant named 'Osoba Testowa' with any other fields set (store tests' shorthand)."""
+    return Factory(db, ManualClock(datetime(2026, 12, 1, tzinfo=UTC))).participant(
+        number, "Osoba", **fields)  # type: ignore[arg-type]
+
+
+def coordinator(db: Database) -> int:
+    """A coordinator's id."""
+    return Factory(db, ManualClock(datetime(2026, 12, 1, tzinfo=UTC))).staff("K", "coordinator").id  # type: ignore[return-value]

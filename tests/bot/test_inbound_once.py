@@ -13,12 +13,11 @@ from twilio.request_validator import RequestValidator
 from bot.sandbox.botapi import BotApiStandIn
 from bot.webhook import parse_form
 from handlers.sms import conversation
-from storage import outbox
 from storage.clock import ManualClock
 from storage.db import Database
 from storage.models import Booking, BookingStatus, OutboxMessage
 from tests.auxil.factories import Factory
-from tests.bot.test_sms_webhook import AUTH, replies, running
+from tests.auxil.sms_webhook import AUTH, replies, running, sent_sms
 
 PHONE = "+48601234567"
 INCOMING = "/sms/smsapi/s3cr3t/incoming"
@@ -117,11 +116,7 @@ async def test_windows_1250_body_is_read_and_answered(api: BotApiStandIn, db: Da
 
 async def test_a_delivery_report_is_applied_once(api: BotApiStandIn, db: Database, db_url: str,
                                                  clock: ManualClock) -> None:
-    db.call(outbox.enqueue_to_number, phone="+48601234567", text="x", now=clock.now(),
-            dedupe_key="k1")
-    with db.session() as s:
-        row = s.exec(select(OutboxMessage)).one()
-        row.status, row.provider_id = "sent", "ABC"
+    sent_sms(db, clock, provider_id="ABC")
     first = clock.now()
     async with running(api, db_url, clock, "smsapi") as public, aiohttp.ClientSession() as http:
         for status in ("404", "404", "403", "406"):  # delivered, its replay, late sent, failed

@@ -2,39 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-
 import aiohttp
 from sqlmodel import select
 from twilio.request_validator import RequestValidator
 
 from bot.sandbox.botapi import BotApiStandIn
-from storage import outbox
 from storage.clock import ManualClock
 from storage.db import Database
 from storage.models import OutboxMessage
-from tests.auxil.factories import free_port
-from tests.auxil.harness import make_settings, serving
-
-AUTH = "twilio-auth-token"
-
-
-@asynccontextmanager
-async def running(api: BotApiStandIn, db_url: str, clock: ManualClock,
-                  provider: str) -> AsyncIterator[str]:
-    port = free_port()
-    public = f"http://127.0.0.1:{port}"
-    settings = make_settings(api, db_url, public_url=public, webhook_port=port,
-                             sms_provider=provider, sms_webhook_secret="s3cr3t",
-                             smsapi_token="t", twilio_account_sid="AC1", twilio_auth_token=AUTH)
-    async with serving(settings, clock):
-        yield public
-
-
-def replies(db: Database) -> list[OutboxMessage]:
-    with db.session() as s:
-        return list(s.exec(select(OutboxMessage).where(OutboxMessage.kind == "reply")))
+from tests.auxil.sms_webhook import AUTH, replies, running, sent_sms
 
 
 async def test_smsapi_incoming_needs_the_secret_path(api: BotApiStandIn, db: Database,
@@ -68,11 +44,7 @@ async def test_twilio_incoming_needs_a_valid_signature(api: BotApiStandIn, db: D
 
 async def test_delivery_reports_update_the_message(api: BotApiStandIn, db: Database, db_url: str,
                                                    clock: ManualClock) -> None:
-    db.call(outbox.enqueue_to_number, phone="+48601234567", text="x", now=clock.now(),
-            dedupe_key="k1")
-    with db.session() as s:
-        row = s.exec(select(OutboxMessage)).one()
-        row.status, row.provider_id = "sent", "ABC"
+    sent_sms(db, clock, provider_id="ABC")
     async with running(api, db_url, clock, "smsapi") as public, aiohttp.ClientSession() as http:
         async with http.get(f"{public}/sms/smsapi/wrong/report?MsgId=ABC&status=404") as r:
             assert r.status == 403

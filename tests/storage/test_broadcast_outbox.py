@@ -12,7 +12,7 @@ from storage.broadcast_outbox import BroadcastTexts, Report
 from storage.clock import ManualClock
 from storage.db import Database
 from storage.models import OutboxMessage
-from tests.storage.test_broadcasts_store import coordinator, person
+from tests.auxil.factories import coordinator, person
 
 TZ = ZoneInfo("Europe/Warsaw")
 

@@ -3,36 +3,20 @@
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from storage import broadcast_outbox, broadcasts, outbox, people, workshops
+from storage import broadcast_outbox, broadcasts, outbox, workshops
 from storage.clock import ManualClock
 from storage.db import Database
 from storage.errors import DomainError
-from storage.models import Booking, Participant, WorkSite
+from storage.models import Booking, WorkSite
+from tests.auxil.factories import coordinator, person
 
 TZ = ZoneInfo("Europe/Warsaw")
-
-
-def person(db: Database, number: str, **fields: object) -> Participant:
-    new = people.NewParticipant(number=number, first_name="Osoba", last_name="Testowa",
-                                gender="K", phone=None, referred_on=date(2026, 11, 2))
-    added = db.call(people.add_participant, new=new, actor="cli",
-                    now=datetime(2026, 12, 1, tzinfo=TZ))
-    with db.session() as s:
-        row = s.get(Participant, added.id)
-        for key, value in fields.items():
-            setattr(row, key, value)
-        return row  # type: ignore[return-value]
-
-
-def coordinator(db: Database) -> int:
-    return db.call(people.add_staff, name="K", roles=["coordinator"], telegram_user_id=None,
-                   phone=None, actor="cli", now=datetime(2026, 12, 1, tzinfo=TZ)).id
 
 
 def test_audiences(db: Database, clock: ManualClock) -> None:
