@@ -113,9 +113,17 @@ async def test_acknowledged_actions_survive_kill_9(api: BotApiStandIn, db_url: s
         proc = await restart(api, db_url, tmp_path, last)
         with db.session() as s:  # what the replayed update (if any) left
             stored = next((Decimal(e.hours) for e in s.exec(select(HourEntry))), stored)
+    answered = len(api.chat(1001))
     api.push_update(message(api, 1001, "/godziny 6"))  # then one that surely completes
-    await api.wait_for(lambda: api.chat(1001) and "6 godzin" in (api.chat(1001)[-1].text or ""),
-                       timeout=20)
+
+    def six_saved() -> bool:  # its own answer, not an earlier one ("… w tym miesiącu: 36 godzin")
+        if len(api.chat(1001)) <= answered:
+            return False
+        first_line = (api.chat(1001)[-1].text or "").split("\n")[0]
+        return (
+            first_line.startswith("Zapisano 6 godzin") or first_line.endswith("jest 6 godzin."))
+
+    await api.wait_for(six_saved, timeout=20)
     api.push_update(press(api, 1001, f"bk:ok:{slot_id}"))
     await api.wait_for(lambda: (api.chat(1001)[-1].text or "").startswith("Umówione"), timeout=20)
     kill(proc)  # right after the acknowledgement
