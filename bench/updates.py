@@ -25,6 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.report import DEFAULT_PG, drop_pg, pg_database  # noqa: E402
 from bot.sandbox.botapi import BotApiStandIn, SentMessage  # noqa: E402
 from storage import people, sites  # noqa: E402
 from storage.db import Database, upgrade  # noqa: E402
@@ -172,18 +173,24 @@ async def main(db_kind: str, n: int) -> None:
             echo, _, _ = await run_bot([sys.executable, "bench/echo_bot.py"], env, api,
                                        {"echo bot (floor)": text_update("hello")}, n)
             rows += echo
-        url = (f"sqlite:///{tmp}/bench.db" if db_kind == "sqlite"
-               else os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"))
-        seed(url)
-        async with BotApiStandIn() as api:
-            env = {"TELEGRAM_BOT_TOKEN": api.token, "TELEGRAM_API_URL": api.url,
-                   "DATABASE_URL": url}
-            ours, memory["idle"], memory["load"] = await run_bot(
-                [sys.executable, "-m", "bot", "run"], env, api,
-                {"/pomoc (participant)": text_update("/pomoc"),
-                 "/godziny 4 (participant)": text_update("/godziny 4"),
-                 "/podsumowanie (coordinator)": text_update("/podsumowanie", STAFF_OFFSET)}, n)
-            rows += ours
+        admin = os.environ.get("BENCH_POSTGRES_URL", DEFAULT_PG)
+        url = f"sqlite:///{tmp}/bench.db" if db_kind == "sqlite" else pg_database(admin)
+        if url is None:
+            raise SystemExit("PostgreSQL is not reachable (set BENCH_POSTGRES_URL)")
+        try:
+            seed(url)
+            async with BotApiStandIn() as api:
+                env = {"TELEGRAM_BOT_TOKEN": api.token, "TELEGRAM_API_URL": api.url,
+                       "DATABASE_URL": url}
+                ours, memory["idle"], memory["load"] = await run_bot(
+                    [sys.executable, "-m", "bot", "run"], env, api,
+                    {"/pomoc (participant)": text_update("/pomoc"),
+                     "/godziny 4 (participant)": text_update("/godziny 4"),
+                     "/podsumowanie (coordinator)": text_update("/podsumowanie", STAFF_OFFSET)}, n)
+                rows += ours
+        finally:
+            if db_kind == "postgresql":
+                drop_pg(admin, url)
     floor = rows[0].throughput
     print(f"\nUpdate handling, {n} updates per scenario, database: {db_kind}, "
           f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}")
