@@ -60,8 +60,12 @@ async def edit_or_say(update: Update, text: str, buttons: Buttons | None = None)
         await say(update, text, buttons)
         return
     await query.answer()
+    markup = keyboard(buttons) if buttons else None
+    shown = query.message
+    if isinstance(shown, Message) and shown.text == text and shown.reply_markup == markup:
+        return  # the press came from a message that already shows this
     try:
-        await query.edit_message_text(text, reply_markup=keyboard(buttons) if buttons else None)
+        await query.edit_message_text(text, reply_markup=markup)
     except BadRequest as exc:
         if not is_not_modified(exc):
             raise  # a double tap edits to what is shown: nothing to do
