@@ -184,3 +184,24 @@ def test_split_text_cuts_at_line_ends_and_loses_nothing() -> None:
     long_line = split_text("a\n" + "y" * 9000, 4000)  # only a line too long alone is cut
     assert long_line == ["a", "y" * 4000, "y" * 4000, "y" * 1000]
     assert split_text("krótko") == ["krótko"]
+
+
+async def test_many_short_slots_of_one_day_are_paged_and_each_can_be_booked(
+        bot: Harness) -> None:
+    staff = [bot.staff(f"Psycholog {n}", "psychologist", telegram_user_id=5001 + n)
+             for n in range(3)]
+    slots = [slot for member in staff
+             for slot in bot.make.slots(member, "08.12", "08:00-16:00", minutes=10)]
+    assert len(slots) == 144  # three psychologists, ten-minute slots: over 100 buttons
+    bot.participant("12", "Anna", telegram_user_id=1001, phone="+48601234567")
+    anna = bot.user(1001)
+    await anna.send("/wizyta")
+    await anna.press("Psycholog")
+    await anna.press("wt. 08.12")
+    pages = await walk(anna)
+    offered = [b.callback_data for p in pages for b in p.buttons
+               if (b.callback_data or "").startswith("bk:t:")]
+    assert sorted(offered) == sorted(f"bk:t:{s.id}" for s in slots)
+    await anna.press("15:50", message=anna.last_message)  # on the last page
+    await anna.press("Tak, umawiam")
+    assert "godz. 15:50" in anna.last_text
