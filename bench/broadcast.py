@@ -4,7 +4,8 @@
     python -m bench.broadcast --quick    # smaller sizes (~1 min)
 
 The stand-in runs in its own process (so it does not share the sender's event loop) with
-enforce_limits=True: 30 messages/s overall and 1/s per chat, else 429 with retry_after.
+the strict limits: 30 new messages in any second overall and, per chat, a burst of 5 refilled
+at one a second, else 429 with retry_after.
 The sender is the real one (the outbox sender, bot.delivery.sender: a confirmed broadcast is
 one outbox row per recipient) on a fresh SQLite database per scenario.
 Printed per scenario: recipients, seconds, achieved rate and its fraction of 30/s, 429s
