@@ -76,6 +76,8 @@ async def measure(name: str, url: str, count: int, sender, enforce: bool = False
     due = datetime.now(UTC)
     seed(db, count, due)
     async with BotApiStandIn(enforce_limits=enforce) as api:
+        for i in range(1, count + 1):
+            api.opened_chat(100_000 + i)  # every recipient linked their account
         rate = {} if enforce else {"telegram_bulk_rate": 100_000}
         settings = load_settings(None, telegram_bot_token=api.token, telegram_api_url=api.url,
                                  database_url=url, **rate)

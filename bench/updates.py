@@ -167,8 +167,10 @@ async def main(db_kind: str, n: int) -> None:
     """Measure the echo floor and kisbot, print one table."""
     rows: list[Figures] = []
     memory = {}
+    # Handling throughput, not Telegram's 30 messages/s: the stand-in's 429s are off and the
+    # bot's overall ceiling is lifted (as a paid-broadcast bot's would be).
     with tempfile.TemporaryDirectory() as tmp:
-        async with BotApiStandIn() as api:
+        async with BotApiStandIn(enforce_limits=False) as api:
             env = {"TELEGRAM_BOT_TOKEN": api.token, "TELEGRAM_API_URL": api.url}
             echo, _, _ = await run_bot([sys.executable, "bench/echo_bot.py"], env, api,
                                        {"echo bot (floor)": text_update("hello")}, n)
@@ -179,9 +181,9 @@ async def main(db_kind: str, n: int) -> None:
             raise SystemExit("PostgreSQL is not reachable (set BENCH_POSTGRES_URL)")
         try:
             seed(url)
-            async with BotApiStandIn() as api:
+            async with BotApiStandIn(enforce_limits=False) as api:
                 env = {"TELEGRAM_BOT_TOKEN": api.token, "TELEGRAM_API_URL": api.url,
-                       "DATABASE_URL": url}
+                       "DATABASE_URL": url, "TELEGRAM_BULK_RATE": "100000"}
                 ours, memory["idle"], memory["load"] = await run_bot(
                     [sys.executable, "-m", "bot", "run"], env, api,
                     {"/pomoc (participant)": text_update("/pomoc"),

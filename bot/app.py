@@ -19,6 +19,7 @@ from telegram.request import HTTPXRequest
 
 from bot.delivery.ratelimit import KisRateLimiter
 from bot.delivery.sender import stop_sending, wake
+from bot.telegram_bot import KisBot
 from handlers.context import Deps, KisContext
 from handlers.telegram import (
     agenda,
@@ -30,7 +31,7 @@ from handlers.telegram import (
     summary,
     workshops,
 )
-from handlers.telegram.common import CommandSpec
+from handlers.telegram.common import CommandSpec, is_not_modified
 from handlers.telegram.scopes import publish_commands_for, publish_default
 from handlers.texts import common as texts
 from storage import facts
@@ -62,17 +63,17 @@ def build_application(deps: Deps, *, update_processor: BaseUpdateProcessor | Non
     settings = deps.settings
     token = settings.telegram_bot_token or "0:SANDBOX"
     root = settings.telegram_api_url
+    kis_bot = KisBot(
+        token, base_url=f"{root}/bot", base_file_url=f"{root}/file/bot",
+        rate_limiter=KisRateLimiter(bulk_per_second=settings.telegram_bulk_rate),
+        request=HTTPXRequest(connection_pool_size=16, connect_timeout=10,
+                             read_timeout=settings.telegram_timeout,
+                             write_timeout=settings.telegram_timeout),
+        get_updates_request=HTTPXRequest(connection_pool_size=2, read_timeout=40))
     builder = (
         ApplicationBuilder()
-        .token(token)
-        .base_url(f"{root}/bot")
-        .base_file_url(f"{root}/file/bot")
+        .bot(kis_bot)
         .context_types(ContextTypes(context=KisContext))
-        .rate_limiter(KisRateLimiter(bulk_per_second=settings.telegram_bulk_rate))
-        .request(HTTPXRequest(connection_pool_size=16, connect_timeout=10,
-                              read_timeout=settings.telegram_timeout,
-                              write_timeout=settings.telegram_timeout))
-        .get_updates_request(HTTPXRequest(connection_pool_size=2, read_timeout=40))
         .post_init(_post_init)
         .post_stop(stop_sending)
     )
@@ -121,13 +122,32 @@ async def _post_init(application: Application) -> None:
 
 
 async def _on_error(update: object, context: KisContext) -> None:
-    """Log the failure with its traceback (no message text) and apologise to the person."""
+    """Log the failure with its traceback (no message text) and apologise to the person.
+
+    An edit to what the message already shows (a double tap) is no failure: no apology. A
+    press is acknowledged only if the handler had not answered it (Telegram refuses twice)."""
     update_id = update.update_id if isinstance(update, Update) else None
+    if context.error is not None and is_not_modified(context.error):
+        log.info("update %s changed nothing (a repeated press)", update_id)
+        if isinstance(update, Update) and update.callback_query is not None:
+            await _acknowledge(context, update.callback_query.id)
+        return
     log.error("error while handling update %s", update_id, exc_info=context.error)
     if isinstance(update, Update) and update.effective_chat is not None:
         try:
             if update.callback_query is not None:
-                await update.callback_query.answer()
+                await _acknowledge(context, update.callback_query.id)
             await update.effective_chat.send_message(texts.INTERNAL_ERROR)
         except Exception:  # the apology itself may fail when Telegram is down
             log.warning("could not send the apology for update %s", update_id)
+
+
+async def _acknowledge(context: KisContext, query_id: str) -> None:
+    """Answer a press unless it was answered already."""
+    bot = context.bot
+    if isinstance(bot, KisBot) and bot.answered(query_id):
+        return
+    try:
+        await bot.answer_callback_query(query_id)
+    except Exception:  # late: the apology below still tells the person
+        log.warning("could not answer the press")

@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 import holidays
 from sqlmodel import Session
 
+from handlers.telegram.paging import split_text
 from handlers.texts import reminders as texts
 from handlers.texts import summary as summary_texts
 from storage import inbound, outbox, people, privacy
@@ -76,10 +77,13 @@ def _summaries(session: Session, today: date, now: datetime, settings: Settings)
         return 0
     text = summary_texts.summary_text(daily_summary(session=session, day=today,
                                                     limits=Limits.of(settings)))
-    return sum(outbox.enqueue(session=session, dedupe_key=f"summary:{today}:{s.id}",
-                              kind="summary", text=text, due_at=now, staff=s,
+    parts = split_text(text)  # a large club's summary goes in parts: no line is cut off
+    keys = [f"summary:{today}:{{id}}"] + [f"summary:{today}:{{id}}:{n}"
+                                          for n in range(2, len(parts) + 1)]
+    return sum(outbox.enqueue(session=session, dedupe_key=key.format(id=s.id),
+                              kind="summary", text=part, due_at=now, staff=s,
                               expires_at=now + timedelta(hours=12)) is not None
-               for s in recipients)
+               for s in recipients for key, part in zip(keys, parts, strict=True))
 
 
 def _nudges(session: Session, today: date, now: datetime, settings: Settings) -> int:

@@ -83,6 +83,9 @@ def clock() -> ManualClock:
 
 
 @pytest.fixture
-def make(db: Database, clock: ManualClock) -> Factory:
-    """Builders for people, sites, slots and bookings on the database under test."""
+def make(db: Database, clock: ManualClock, request: pytest.FixtureRequest) -> Factory:
+    """Builders for people, sites, slots and bookings on the database under test (with the Bot
+    API stand-in in the test, people added with Telegram have a chat with the bot)."""
+    if "api" in request.fixturenames:
+        return Factory(db, clock, linked=request.getfixturevalue("api").opened_chat)
     return Factory(db, clock)

@@ -2,9 +2,11 @@
 
 Telegram allows about 30 messages a second to different chats and about one a second to one
 chat. A person waiting for an answer must not queue behind a broadcast, so only requests
-marked `rate_limit_args=BULK` (the outbox sender: reminders, broadcasts, …) pass through the
-limiter, at a rate that leaves headroom for replies. Every request honours a 429: all requests pause for
-`retry_after`, then the request is retried.
+marked `rate_limit_args=BULK` (the outbox sender: reminders, broadcasts, …) are paced (at a
+rate that leaves headroom for replies, and one a second per chat). Every new message, reply or
+bulk, also takes a place in one sliding second of at most OVERALL_PER_SECOND, so many people
+writing at once cannot push the bot over Telegram's overall limit. Every request honours a
+429: all requests pause for `retry_after`, then the request is retried.
 """
 
 from __future__ import annotations
@@ -12,7 +14,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import time
+from collections import deque
 from collections.abc import Callable, Coroutine
 from typing import Any
 
@@ -21,6 +25,10 @@ from telegram.ext import Application, BaseRateLimiter
 
 log = logging.getLogger(__name__)
 BULK = "bulk"
+# Telegram's ~30 messages/s overall, less a margin for requests that bunch on the way.
+OVERALL_PER_SECOND = 28
+SENDING = frozenset({"sendMessage", "sendDocument", "sendPhoto", "sendMediaGroup",
+                     "copyMessage", "forwardMessage"})
 JSON = bool | dict[str, Any] | list[dict[str, Any]]
 
 
@@ -68,6 +76,29 @@ class EvenPace:
         self._last = loop.time()
 
 
+class SlidingSecond:
+    """At most `limit` requests in any one second (the moments they were let go)."""
+
+    def __init__(self, limit: int = OVERALL_PER_SECOND) -> None:
+        self.limit = limit
+        self._sent: deque[float] = deque()
+
+    def wait(self, now: float) -> float:
+        """0 and a place taken, or how long until a place frees up."""
+        while self._sent and now - self._sent[0] >= 1.0:
+            self._sent.popleft()
+        if len(self._sent) >= self.limit:
+            return 1.0 - (now - self._sent[0])
+        self._sent.append(now)
+        return 0.0
+
+    async def acquire(self) -> None:
+        """Wait for a place in the sliding second."""
+        loop = asyncio.get_running_loop()
+        while (delay := self.wait(loop.time())) > 0:
+            await asyncio.sleep(delay)
+
+
 class KisRateLimiter(BaseRateLimiter[str]):
     """Replies unthrottled; `BULK` requests at `bulk_per_second` overall and 1/s per chat."""
 
@@ -76,6 +107,9 @@ class KisRateLimiter(BaseRateLimiter[str]):
         # Evenly spaced, no burst: a burst of `bulk_per_second` followed by the steady rate
         # would put twice the rate into the first second and draw 429s from Telegram.
         self.bulk = EvenPace(bulk_per_second)
+        # A bulk rate set above Telegram's 30/s (paid broadcasts allow up to 1000/s) raises the
+        # overall ceiling with it.
+        self.overall = SlidingSecond(max(OVERALL_PER_SECOND, math.ceil(bulk_per_second)))
         self.per_chat_seconds = per_chat_seconds
         self.max_retries = max_retries
         self._last_by_chat: dict[int | str, float] = {}
@@ -98,6 +132,8 @@ class KisRateLimiter(BaseRateLimiter[str]):
             if rate_limit_args == BULK:
                 await self._bulk_slot(data.get("chat_id"))
             await self._not_paused.wait()
+            if endpoint in SENDING:
+                await self.overall.acquire()
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as exc:

@@ -47,17 +47,20 @@ class BotApiStandIn(BotApiMethods):
         token: str = "123456:TEST-TOKEN",
         bot_username: str = "kisbot_test_bot",
         bot_first_name: str = "KIS Bot",
-        enforce_limits: bool = False,
+        enforce_limits: bool = True,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.token = token
         self.bot_id = int(token.split(":", 1)[0])
         self.bot_username = bot_username
         self.bot_first_name = bot_first_name
-        self.enforce_limits = enforce_limits
+        self.enforce_limits = enforce_limits  # the 429 rate limits (every other check always)
+        self.clock = clock  # seconds, for rate limits and callback lifetimes (tests inject one)
         self.url = ""
         self.requests: list[tuple[str, Params]] = []
         self.unknown_calls: list[tuple[str, Params]] = []
         self.errors: list[ApiError] = []
+        self._expected: list[tuple[str, int | None]] = []
         self.count_429 = 0
         self.webhook_url = ""
         self._init_methods_state()
@@ -148,14 +151,29 @@ class BotApiStandIn(BotApiMethods):
         last_name: str | None = None,
         username: str | None = None,
         language_code: str | None = "pl",
+        *,
+        wrote: bool = True,
     ) -> UserProfile:
-        """Register a person so chats and updates carry their name."""
+        """Register a person so chats and updates carry their name.
+
+        `wrote`: the person has already written to the bot (otherwise sending to them answers
+        403 until their first update arrives).
+        """
         profile = UserProfile(user_id, first_name, last_name, username, language_code)
         self.users[user_id] = profile
+        if wrote:
+            self.wrote.add(user_id)
         return profile
 
+    def opened_chat(self, user_id: int) -> None:
+        """The person has written to the bot before (e.g. linked their account): the bot may
+        write to them."""
+        self.wrote.add(user_id)
+
     def block(self, user_id: int) -> None:
-        """From now on every call writing to this chat answers 403 'bot was blocked'."""
+        """From now on every call writing to this chat answers 403 'bot was blocked'.
+
+        Declares those refusals as expected (the test chose them)."""
         self.blocked.add(user_id)
 
     # ---- updates --------------------------------------------------------------------------
@@ -164,6 +182,7 @@ class BotApiStandIn(BotApiMethods):
         """Queue an update (update_id assigned here) and wake a pending long poll."""
         update_id = self._next_update_id
         self._next_update_id += 1
+        self._note_sender(update)
         self._pending.append({"update_id": update_id, **update})
         self._bump()
         return update_id
@@ -181,6 +200,16 @@ class BotApiStandIn(BotApiMethods):
         await self.wait_for(
             lambda: self._confirmed_below > update_id, timeout, f"confirm {update_id}"
         )
+
+    def _note_sender(self, update: Params) -> None:
+        """A person's message or button press opens their chat; a press starts a query."""
+        for kind in ("message", "callback_query", "edited_message"):
+            sender = (update.get(kind) or {}).get("from") or {}
+            if isinstance(sender.get("id"), int) and not sender.get("is_bot"):
+                self.person_wrote(sender["id"])
+        query = update.get("callback_query")
+        if query and "id" in query:
+            self.callback_sent(str(query["id"]))
 
     def wake_polls(self) -> None:
         """Make every pending long poll answer now (with whatever is queued)."""
@@ -272,10 +301,26 @@ class BotApiStandIn(BotApiMethods):
         if fault.status is not None:
             raise ApiFailure(fault.status, fault.description, fault.retry_after)
 
+    def expect_refusal(self, description: str, chat_id: int | None = None) -> None:
+        """Declare that answers whose description contains `description` (to `chat_id`, or
+        any chat) are part of the test, not a bot mistake."""
+        self._expected.append((description, chat_id))
+
+    @property
+    def unexpected_errors(self) -> list[ApiError]:
+        """Refusals nobody scripted or declared: each one is a bot mistake."""
+        return [error for error in self.errors if not error.expected]
+
     def assert_clean(self) -> None:
         """Fail if the bot called an unknown method or a scripted fault was never used."""
         assert not self.unknown_calls, f"bot called unknown methods: {self.unknown_calls}"
         assert not self.pending_faults, f"scripted faults never used: {self.pending_faults}"
+
+    def assert_no_refusals(self) -> None:
+        """Fail if Telegram would have refused something the test did not expect."""
+        assert not self.unexpected_errors, (
+            f"the stand-in refused requests no test expected: {self.unexpected_errors}\n"
+            f"{self.dump()}")
 
     # ---- waiting --------------------------------------------------------------------------
 
@@ -355,14 +400,22 @@ class BotApiStandIn(BotApiMethods):
             raise ApiFailure(404, f"Not Found: method {method} is not served by the stand-in")
         fault = self._take_fault(method)
         if fault is not None:
-            await self._apply_fault(fault)
+            try:
+                await self._apply_fault(fault)
+            except ApiFailure as failure:
+                failure.scripted = True
+                raise
         return await handler(params)
 
     def _record_error(self, method: str, params: Params, failure: ApiFailure) -> None:
         """Keep an error answer for inspection."""
         chat_id = params.get("chat_id")
         chat_id = chat_id if isinstance(chat_id, int) else None
-        self.errors.append(ApiError(method, chat_id, failure.status, failure.description))
+        expected = failure.scripted or (failure.status == 403 and chat_id in self.blocked) or any(
+            text in failure.description and wanted in (None, chat_id)
+            for text, wanted in self._expected)
+        self.errors.append(
+            ApiError(method, chat_id, failure.status, failure.description, expected))
         if failure.status == 429:
             self.count_429 += 1
 
@@ -376,7 +429,7 @@ class BotApiStandIn(BotApiMethods):
         raise web.HTTPNotFound()
 
     def now(self) -> int:
-        """Telegram timestamp for new updates."""
+        """Telegram timestamp for new updates and messages (wall time: PTB reads it)."""
         return int(time.time())
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import html
 import math
 import re
-import time
 from collections import deque
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from bot.sandbox.botapi_models import (
@@ -17,13 +18,74 @@ from bot.sandbox.botapi_models import (
     UserProfile,
 )
 
-BLOCKED = "Forbidden: bot was blocked by the user"
+# Telegram's limits and refusals, each with where it was checked. Descriptions are the exact
+# strings the Bot API answers (tdlib/telegram-bot-api turns tdlib's "Message is too long" into
+# "Bad Request: message is too long").
+
+# Bot API docs, sendMessage: "Text of the message to be sent, 1-4096 characters after entities
+# parsing"; tdlib td/telegram/MessageContent.cpp counts `utf8_length(text)` (code points, not
+# UTF-16 units) against the option message_text_length_max = 4096. ../shared/TECH-NOTES.md:
+# 4,096 emoji were accepted, 4,097 refused.
+TEXT_MAX = 4096
+TOO_LONG = "Bad Request: message is too long"  # sendMessage (tdlib-bot-api issue #353)
+MESSAGE_TOO_LONG = "Bad Request: MESSAGE_TOO_LONG"  # editMessageText, answerCallbackQuery
+EMPTY = "Bad Request: message text is empty"
+# Bot API docs, sendDocument/sendPhoto: "caption: 0-1024 characters after entities parsing".
+CAPTION_MAX = 1024
+CAPTION_TOO_LONG = "Bad Request: message caption is too long"
+# Bot API docs, InlineKeyboardButton: "callback_data: Data to be sent in a callback query to the
+# bot when the button is pressed, 1-64 bytes".
+CALLBACK_DATA_MAX_BYTES = 64
+BUTTON_DATA_INVALID = "Bad Request: BUTTON_DATA_INVALID"
+# Not in the API docs: about 100 inline buttons per message is the community-documented limit
+# (python-telegram-bot's constants.InlineKeyboardMarkupLimit.TOTAL_BUTTON_NUMBER = 100);
+# beyond it Telegram answers "reply markup is too long" (LucaBernstein/beancount-bot-tg#219).
+BUTTONS_MAX = 100
+MARKUP_TOO_LONG = "Bad Request: reply markup is too long"
+# Bot API docs, answerCallbackQuery: "text: 0-200 characters"; a longer one is refused with
+# MESSAGE_TOO_LONG (eternnoir/pyTelegramBotAPI#500).
+ANSWER_TEXT_MAX = 200
+# A second answer, an unknown id or a late answer (docs: "Telegram clients will display a
+# progress bar until you call answerCallbackQuery"; the lifetime is not documented, reports
+# put it at 10-60 s: we allow CALLBACK_LIFETIME seconds of the stand-in's clock).
+QUERY_TOO_OLD = (
+    "Bad Request: query is too old and response timeout expired or query ID is invalid"
+)
+CALLBACK_LIFETIME = 15.0
 NOT_MODIFIED = (
     "Bad Request: message is not modified: specified new message content and reply markup "
     "are exactly the same as a current content and reply markup of the message"
 )
+# 403s: a person who blocked the bot, and one who never wrote to it (bots cannot start a
+# conversation: Bot API FAQ / docs "Bots can't initiate conversations with users").
+BLOCKED = "Forbidden: bot was blocked by the user"
+NEVER_WROTE = "Forbidden: bot can't initiate conversation with a user"
+# Bot API FAQ "My bot is hitting limits, how do I avoid this?": "avoid sending more than one
+# message per second" in a chat ("We may allow short bursts that go over this limit, but
+# eventually you'll begin receiving 429 errors") and "no more than 30 messages per second"
+# overall. The algorithm is not published; the stand-in models a per-chat token bucket of
+# CHAT_BURST messages refilled at one a second (a person's own message refills it: replying to
+# someone is a short burst) and a sliding one-second window of OVERALL_PER_SECOND.
+CHAT_BURST = 5
+CHAT_PER_SECOND = 1.0
+OVERALL_PER_SECOND = 30
 COMMAND_RE = re.compile(r"^[a-z0-9_]{1,32}$")
 Params = dict[str, Any]
+
+
+@dataclass
+class _Bucket:
+    """A chat's allowance: `tokens` messages may go now; refills at CHAT_PER_SECOND."""
+
+    tokens: float
+    at: float
+
+
+def text_length(text: str, parse_mode: str | None) -> int:
+    """Characters Telegram counts: code points after entity parsing (HTML tags removed)."""
+    if (parse_mode or "").upper() == "HTML":
+        text = html.unescape(re.sub(r"<[^>]*>", "", text))
+    return len(text)
 
 
 class BotApiMethods:
@@ -33,6 +95,7 @@ class BotApiMethods:
     bot_first_name: str
     bot_username: str
     enforce_limits: bool
+    now: Callable[[], int]
     count_429: int
     users: dict[int, UserProfile]
     blocked: set[int]
@@ -43,13 +106,19 @@ class BotApiMethods:
     _log: list[tuple[int, int]]
     _my_commands: dict[str, list[tuple[str, str]]]
     _sent_times: deque[float]
-    _last_sent: dict[int, float]
+    _buckets: dict[int, _Bucket]
+    clock: Callable[[], float]
+    wrote: set[int]
+    _queries: dict[str, float]
+    _answered: set[str]
 
     def _init_methods_state(self) -> None:
         """Create the empty stores."""
         self.users, self.blocked, self.files, self.callback_answers = {}, set(), {}, {}
         self._chats, self._next_mid, self._log, self._my_commands = {}, {}, [], {}
-        self._sent_times, self._last_sent = deque(), {}
+        self._sent_times, self._buckets = deque(), {}
+        self.wrote: set[int] = set()  # people who wrote to the bot (it may write to them)
+        self._queries, self._answered = {}, set()  # callback query id -> when it was sent
         self.on_message: list[Callable[[SentMessage], None]] = []  # observers (benchmarks)
 
     @property
@@ -140,33 +209,52 @@ class BotApiMethods:
             raise ApiFailure(400, "Bad Request: chat not found")
         if chat_id in self.blocked:
             raise ApiFailure(403, BLOCKED)
+        if chat_id > 0 and chat_id not in self.wrote:
+            raise ApiFailure(403, NEVER_WROTE)
         return chat_id
 
     def _check_limits(self, chat_id: int) -> None:
-        """In enforce mode: 30 messages/s overall and 1 message/s per chat, else 429."""
+        """In enforce mode: OVERALL_PER_SECOND overall and the chat's bucket, else 429."""
         if not self.enforce_limits:
             return
-        now = time.monotonic()
+        now = self.clock()
         while self._sent_times and now - self._sent_times[0] >= 1.0:
             self._sent_times.popleft()
-        wait = 1.0 - (now - self._sent_times[0]) if len(self._sent_times) >= 30 else 0.0
-        last = self._last_sent.get(chat_id)
-        if last is not None and now - last < 1.0:
-            wait = max(wait, 1.0 - (now - last))
+        wait = 0.0
+        if len(self._sent_times) >= OVERALL_PER_SECOND:
+            wait = 1.0 - (now - self._sent_times[0])
+        bucket = self._refilled(chat_id, now)
+        if bucket.tokens < 1.0:
+            wait = max(wait, (1.0 - bucket.tokens) / CHAT_PER_SECOND)
         if wait > 0:
             after = max(1, math.ceil(wait))
             raise ApiFailure(429, f"Too Many Requests: retry after {after}", retry_after=after)
         self._sent_times.append(now)
-        self._last_sent[chat_id] = now
+        bucket.tokens -= 1.0
+
+    def _refilled(self, chat_id: int, now: float) -> _Bucket:
+        """The chat's bucket topped up for the time since it was last used."""
+        bucket = self._buckets.setdefault(chat_id, _Bucket(float(CHAT_BURST), now))
+        gained = (now - bucket.at) * CHAT_PER_SECOND
+        bucket.tokens, bucket.at = min(float(CHAT_BURST), bucket.tokens + gained), now
+        return bucket
+
+    def person_wrote(self, user_id: int) -> None:
+        """A person wrote (or pressed a button): the bot may write back, with a fresh burst."""
+        self.wrote.add(user_id)
+        self._buckets.pop(user_id, None)
 
     @staticmethod
     def _check_markup(raw: Params | None) -> None:
         """Reject what Telegram rejects in inline keyboards."""
-        for row in (raw or {}).get("inline_keyboard", []):
+        rows = (raw or {}).get("inline_keyboard", [])
+        if sum(len(row) for row in rows) > BUTTONS_MAX:
+            raise ApiFailure(400, MARKUP_TOO_LONG)
+        for row in rows:
             for button in row:
                 data = button.get("callback_data")
-                if data is not None and not 1 <= len(data.encode()) <= 64:
-                    raise ApiFailure(400, "Bad Request: BUTTON_DATA_INVALID")
+                if data is not None and not 1 <= len(data.encode()) <= CALLBACK_DATA_MAX_BYTES:
+                    raise ApiFailure(400, BUTTON_DATA_INVALID)
 
     # ---- sending --------------------------------------------------------------------------
 
@@ -178,7 +266,7 @@ class BotApiMethods:
         msg = SentMessage(
             chat_id=chat_id,
             message_id=self.next_message_id(chat_id),
-            date=int(time.time()),
+            date=int(self.now()),
             parse_mode=params.get("parse_mode"),
             **content,
         )
@@ -193,9 +281,9 @@ class BotApiMethods:
         """sendMessage."""
         text = params.get("text") or ""
         if not text.strip():
-            raise ApiFailure(400, "Bad Request: message text is empty")
-        if len(text) > 4096:
-            raise ApiFailure(400, "Bad Request: message is too long")
+            raise ApiFailure(400, EMPTY)
+        if text_length(text, params.get("parse_mode")) > TEXT_MAX:
+            raise ApiFailure(400, TOO_LONG)
         return self.message_json(self._new_message(params, text=text))
 
     async def _send_document(self, params: Params) -> Params:
@@ -221,8 +309,8 @@ class BotApiMethods:
     def _caption(params: Params) -> str | None:
         """A checked caption."""
         caption = params.get("caption")
-        if caption is not None and len(caption) > 1024:
-            raise ApiFailure(400, "Bad Request: message caption is too long")
+        if caption is not None and text_length(caption, params.get("parse_mode")) > CAPTION_MAX:
+            raise ApiFailure(400, CAPTION_TOO_LONG)
         return caption
 
     def _store_file(self, params: Params, name: str) -> StoredFile:
@@ -272,7 +360,7 @@ class BotApiMethods:
         for key, value in changes.items():
             setattr(msg, key, value)
         msg.set_markup(markup)
-        msg.edit_date = int(time.time())
+        msg.edit_date = int(self.now())
         self._log.append((msg.chat_id, msg.message_id))
         return self.message_json(msg)
 
@@ -285,7 +373,9 @@ class BotApiMethods:
             raise ApiFailure(400, "Bad Request: there is no text in the message to edit")
         text = params.get("text") or ""
         if not text.strip():
-            raise ApiFailure(400, "Bad Request: message text is empty")
+            raise ApiFailure(400, EMPTY)
+        if text_length(text, params.get("parse_mode")) > TEXT_MAX:
+            raise ApiFailure(400, MESSAGE_TOO_LONG)
         changes = {"text": text, "parse_mode": params.get("parse_mode")}
         return self._apply_edit(msg, params.get("reply_markup"), **changes)
 
@@ -305,9 +395,21 @@ class BotApiMethods:
         self._log.append((chat_id, msg.message_id))
         return True
 
+    def callback_sent(self, query_id: str) -> None:
+        """A callback query went to the bot now; it may be answered once, within its lifetime."""
+        self._queries[query_id] = self.clock()
+
     async def _answer_callback_query(self, params: Params) -> bool:
-        """answerCallbackQuery."""
-        self.callback_answers[params.get("callback_query_id", "")] = params
+        """answerCallbackQuery: once per query, within CALLBACK_LIFETIME, text ≤ 200."""
+        query_id = str(params.get("callback_query_id", ""))
+        sent = self._queries.get(query_id)
+        late = sent is None or self.clock() - sent > CALLBACK_LIFETIME
+        if late or query_id in self._answered:
+            raise ApiFailure(400, QUERY_TOO_OLD)
+        if len(params.get("text") or "") > ANSWER_TEXT_MAX:
+            raise ApiFailure(400, MESSAGE_TOO_LONG)
+        self._answered.add(query_id)
+        self.callback_answers[query_id] = params
         return True
 
     # ---- commands -------------------------------------------------------------------------

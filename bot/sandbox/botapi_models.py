@@ -41,6 +41,7 @@ class ApiFailure(Exception):
         self.status = status
         self.description = description
         self.retry_after = retry_after
+        self.scripted = False  # set for faults a test scripted with fail_next
 
     def payload(self) -> dict[str, Any]:
         """The JSON body Telegram would send for this error."""
@@ -108,6 +109,7 @@ class ApiError:
     chat_id: int | None
     status: int
     description: str
+    expected: bool = False  # scripted, declared, or a chat the test blocked
 
 
 @dataclass

@@ -9,7 +9,8 @@ from telegram.ext import CallbackQueryHandler
 
 from handlers.access import requires
 from handlers.context import KisContext
-from handlers.telegram.common import Buttons, CommandSpec, edit_or_say, say
+from handlers.telegram.common import CommandSpec, edit_or_say, say
+from handlers.telegram.paging import Item, paginate, show_page
 from handlers.texts import booking as texts
 from handlers.texts import common, fmt
 from handlers.texts.errors import error_text, sentence
@@ -61,19 +62,27 @@ async def slots_command(update: Update, context: KisContext) -> None:
     await say(update, texts.published(len(done.created), done.skipped, first, deps.settings.tz))
 
 
-async def _list_slots(update: Update, context: KisContext) -> None:
+async def _list_slots(update: Update, context: KisContext, page: int = 0,
+                      in_place: bool = False) -> None:
+    """Own upcoming slots, a page at a time, each with its withdraw button."""
     deps = context.deps
     items = await deps.db.run(store.agenda, staff_id=_staff(context).id, since=deps.clock.now(),
                               until=deps.clock.now() + timedelta(days=60))
     if not items:
-        await say(update, texts.NO_SLOTS)
+        await (edit_or_say if in_place else say)(update, texts.NO_SLOTS)
         return
     tz = deps.settings.tz
-    lines = [texts.slot_line(i.slot, i.participant, tz) for i in items]
-    buttons: Buttons = [[(f"✖ {fmt.short_day(local_date(i.slot.starts_at, tz))} "
-                          f"{fmt.clock_time(i.slot.starts_at, tz)}", f"ag:cx:{i.slot.id}")]
-                        for i in items[:30]]
-    await say(update, "\n".join(lines), buttons)
+    entries = [Item(texts.slot_line(i.slot, i.participant, tz),
+                    [[(f"✖ {fmt.short_day(local_date(i.slot.starts_at, tz))} "
+                       f"{fmt.clock_time(i.slot.starts_at, tz)}", f"ag:cx:{i.slot.id}")]])
+               for i in items]
+    await show_page(update, paginate(entries), page, "ag:slpg", in_place=in_place)
+
+
+@requires(*CONSULTANTS)
+async def slots_page(update: Update, context: KisContext) -> None:
+    """◀ ▶ under the list of own slots."""
+    await _list_slots(update, context, int(context.match[1]), in_place=True)  # type: ignore[index]
 
 
 @requires(*CONSULTANTS)
@@ -114,26 +123,37 @@ async def keep_slot(update: Update, context: KisContext) -> None:
 @requires(*CONSULTANTS)
 async def agenda_command(update: Update, context: KisContext) -> None:
     """/agenda: today and the coming days; ended consultations get attended/no-show buttons."""
+    await _agenda(update, context)
+
+
+async def _agenda(update: Update, context: KisContext, page: int = 0,
+                  in_place: bool = False) -> None:
+    """One page of the agenda."""
     deps, tz = context.deps, context.deps.settings.tz
     start = _today_start(context)
     items = await deps.db.run(store.agenda, staff_id=_staff(context).id, since=start,
                               until=start + timedelta(days=AGENDA_DAYS))
     if not items:
-        await say(update, texts.AGENDA_EMPTY)
+        await (edit_or_say if in_place else say)(update, texts.AGENDA_EMPTY)
         return
-    lines, buttons, current = [], [], None
+    entries = []
     now = deps.clock.now()
     for item in items:
         day = local_date(item.slot.starts_at, tz)
-        if day != current:
-            lines.append(f"\n📅 {fmt.day(day)}")
-            current = day
-        lines.append(texts.agenda_line(item.slot, item.booking, item.participant, tz))
+        rows = []
         b = item.booking
         if b is not None and item.participant and b.starts_at + timedelta(minutes=b.minutes) <= now:
             label = f"{fmt.clock_time(b.starts_at, tz)} {item.participant.first_name}"
-            buttons.append([(f"✅ {label}", f"ag:att:{b.id}"), (f"❌ {label}", f"ag:ns:{b.id}")])
-    await say(update, "\n".join(lines).strip(), buttons[:20] or None)
+            rows.append([(f"✅ {label}", f"ag:att:{b.id}"), (f"❌ {label}", f"ag:ns:{b.id}")])
+        entries.append(Item(texts.agenda_line(item.slot, item.booking, item.participant, tz),
+                            rows, group=f"\n📅 {fmt.day(day)}"))
+    await show_page(update, paginate(entries), page, "ag:pg", in_place=in_place)
+
+
+@requires(*CONSULTANTS)
+async def agenda_page(update: Update, context: KisContext) -> None:
+    """◀ ▶ under the agenda."""
+    await _agenda(update, context, int(context.match[1]), in_place=True)  # type: ignore[index]
 
 
 @requires(*CONSULTANTS)
@@ -186,4 +206,6 @@ HANDLERS = [
     CallbackQueryHandler(cancel_slot, pattern=r"^ag:cxok:(\d{1,12})$"),
     CallbackQueryHandler(keep_slot, pattern=r"^ag:keep$"),
     CallbackQueryHandler(mark, pattern=r"^ag:(att|ns):(\d{1,12})$"),
+    CallbackQueryHandler(agenda_page, pattern=r"^ag:pg:(\d{1,4})$"),
+    CallbackQueryHandler(slots_page, pattern=r"^ag:slpg:(\d{1,4})$"),
 ]

@@ -10,6 +10,7 @@ from telegram.ext import CallbackQueryHandler
 from handlers.access import PARTICIPANT, requires
 from handlers.context import KisContext
 from handlers.telegram.common import Buttons, CommandSpec, edit_or_say, say
+from handlers.telegram.paging import Item, paginate, show_page
 from handlers.texts import booking as texts
 from handlers.texts import fmt
 from handlers.texts.errors import error_text, sentence
@@ -78,23 +79,28 @@ async def choose_service(update: Update, context: KisContext) -> None:
 
 
 async def _offer_times(update: Update, context: KisContext, service: str, day: date,
-                       prefix: str, heading: str | None = None) -> bool:
+                       prefix: str, heading: str | None = None, *, day_data: str,
+                       page: int = 0) -> bool:
+    """The day's free times (paged with ◀ ▶ when many staff offer many short slots; the
+    pages' data is the day's own button data plus `:PAGE`)."""
     deps = context.deps
     slots = await deps.db.run(store.free_slots_on, service=service, day=day,
                               now=deps.clock.now(), tz=deps.settings.tz)
     if not slots:
         return False
-    await edit_or_say(update, heading or texts.choose_time(fmt.day(day)),
-                      _times_buttons(slots, prefix, context))
+    entries = [Item("", [row]) for row in _times_buttons(slots, prefix, context)]
+    await show_page(update, paginate(entries), page, day_data,
+                    heading or texts.choose_time(fmt.day(day)), in_place=True)
     return True
 
 
 @requires(PARTICIPANT)
 async def choose_day(update: Update, context: KisContext) -> None:
     """A day was chosen: offer its free times (or the days again if it filled up)."""
-    service, raw = context.match[1], context.match[2]  # type: ignore[index]
+    service, raw, page = context.match[1], context.match[2], context.match[3]  # type: ignore[index]
     day = date(int(raw[:4]), int(raw[4:6]), int(raw[6:]))
-    if not await _offer_times(update, context, service, day, "bk:t"):
+    if not await _offer_times(update, context, service, day, "bk:t",
+                              day_data=f"bk:day:{service}:{raw}", page=int(page or 0)):
         await _offer_days(update, context, service, f"bk:day:{service}",
                           error_text("slot_gone"))
 
@@ -128,7 +134,9 @@ async def _after_taken(update: Update, context: KisContext, exc: DomainError, sl
     if found is not None:
         slot = found[0]
         day = local_date(slot.starts_at, context.deps.settings.tz)
-        if await _offer_times(update, context, slot.service, day, prefix, sentence(exc)):
+        day_data = f"{day_prefix or f'bk:day:{slot.service}'}:{day:%Y%m%d}"
+        if await _offer_times(update, context, slot.service, day, prefix, sentence(exc),
+                              day_data=day_data):
             return
         await _offer_days(update, context, slot.service, day_prefix or f"bk:day:{slot.service}",
                           sentence(exc))
@@ -242,12 +250,13 @@ async def move_start(update: Update, context: KisContext) -> None:
 async def move_day(update: Update, context: KisContext) -> None:
     """Change: a day was chosen, offer its times."""
     booking = await _own(context, int(context.match[1]))  # type: ignore[index]
-    raw = context.match[2]  # type: ignore[index]
+    raw, page = context.match[2], context.match[3]  # type: ignore[index]
     if booking is None:
         await edit_or_say(update, error_text("booking_not_found"))
         return
     day = date(int(raw[:4]), int(raw[4:6]), int(raw[6:]))
-    if not await _offer_times(update, context, booking.service, day, f"bk:mt:{booking.id}"):
+    if not await _offer_times(update, context, booking.service, day, f"bk:mt:{booking.id}",
+                              day_data=f"bk:md:{booking.id}:{raw}", page=int(page or 0)):
         await _offer_days(update, context, booking.service, f"bk:md:{booking.id}",
                           error_text("slot_gone"))
 
@@ -282,7 +291,7 @@ COMMANDS = [
 
 HANDLERS = [
     CallbackQueryHandler(choose_service, pattern=f"^bk:svc:({SERVICES})$"),
-    CallbackQueryHandler(choose_day, pattern=f"^bk:day:({SERVICES}):(\\d{{8}})$"),
+    CallbackQueryHandler(choose_day, pattern=f"^bk:day:({SERVICES}):(\\d{{8}})(?::(\\d{{1,4}}))?$"),
     CallbackQueryHandler(choose_time, pattern=r"^bk:t:(\d{1,12})$"),
     CallbackQueryHandler(confirm, pattern=r"^bk:ok:(\d{1,12})$"),
     CallbackQueryHandler(join_waitlist, pattern=f"^bk:wl:({SERVICES})$"),
@@ -290,7 +299,7 @@ HANDLERS = [
     CallbackQueryHandler(do_cancel, pattern=r"^bk:cxok:(\d{1,12})$"),
     CallbackQueryHandler(keep, pattern=r"^bk:keep$"),
     CallbackQueryHandler(move_start, pattern=r"^bk:mv:(\d{1,12})$"),
-    CallbackQueryHandler(move_day, pattern=r"^bk:md:(\d{1,12}):(\d{8})$"),
+    CallbackQueryHandler(move_day, pattern=r"^bk:md:(\d{1,12}):(\d{8})(?::(\d{1,4}))?$"),
     CallbackQueryHandler(move_time, pattern=r"^bk:mt:(\d{1,12}):(\d{1,12})$"),
 ]
 

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.error import BadRequest
 
 from handlers.access import Callback
 
@@ -59,4 +60,17 @@ async def edit_or_say(update: Update, text: str, buttons: Buttons | None = None)
         await say(update, text, buttons)
         return
     await query.answer()
-    await query.edit_message_text(text, reply_markup=keyboard(buttons) if buttons else None)
+    markup = keyboard(buttons) if buttons else None
+    shown = query.message
+    if isinstance(shown, Message) and shown.text == text and shown.reply_markup == markup:
+        return  # the press came from a message that already shows this
+    try:
+        await query.edit_message_text(text, reply_markup=markup)
+    except BadRequest as exc:
+        if not is_not_modified(exc):
+            raise  # a double tap edits to what is shown: nothing to do
+
+
+def is_not_modified(error: BaseException) -> bool:
+    """Telegram's "message is not modified" (an edit to what the message already shows)."""
+    return isinstance(error, BadRequest) and "message is not modified" in error.message.lower()

@@ -9,12 +9,14 @@ from decimal import Decimal
 
 from telegram import Update
 from telegram.constants import ChatAction
+from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from handlers.access import requires
 from handlers.context import KisContext
 from handlers.documents.settlement_xlsx import settlement_workbook
-from handlers.telegram.common import Buttons, CommandSpec, edit_or_say, say
+from handlers.telegram.common import Buttons, CommandSpec, edit_or_say, is_not_modified, say
+from handlers.telegram.paging import say_in_parts, split_text
 from handlers.texts import common
 from handlers.texts import summary as texts
 from handlers.texts.errors import sentence
@@ -33,7 +35,6 @@ ALL_DATA = re.compile(r"^sm:all:(\d{4}-\d{2}-\d{2})$")
 ONE_DATA = re.compile(r"^sm:(ok|no):(\d{1,12}):(\d{4}-\d{2}-\d{2})$")
 MONTH_DATA = re.compile(r"^st:(\d{4})-(\d{2})$")
 MONTH_ARG = re.compile(r"^(\d{4})-(\d{1,2})$")
-TELEGRAM_LIMIT = 4000
 DATE_LIKE = re.compile(r"^[\d.\-]+$")
 
 
@@ -49,11 +50,27 @@ def summary_buttons(summary: DailySummary) -> Buttons:
 
 
 async def send_summary(update: Update, context: KisContext, day: date, prefix: str = "") -> None:
-    """The summary with its buttons (replacing the pressed message when there is one)."""
+    """The summary with its buttons (replacing the pressed message when there is one).
+
+    A summary too long for one message goes in parts, buttons under the last: every line,
+    the entries to confirm included, is shown (after a press the old buttons are removed and
+    the parts sent anew)."""
     deps = context.deps
     summary = await deps.db.run(daily_summary, day=day, limits=Limits.of(deps.settings))
     text = (prefix + "\n\n" if prefix else "") + texts.summary_text(summary)
-    await edit_or_say(update, text[:TELEGRAM_LIMIT], summary_buttons(summary))
+    buttons = summary_buttons(summary)
+    if len(split_text(text)) == 1:
+        await edit_or_say(update, text, buttons)
+        return
+    query = update.callback_query
+    if query is not None and query.message is not None:
+        await query.answer()
+        try:
+            await query.edit_message_reply_markup(None)
+        except BadRequest as exc:
+            if not is_not_modified(exc):
+                raise
+    await say_in_parts(update, text, buttons or None)
 
 
 @requires(*HOURS_STAFF)

@@ -15,6 +15,7 @@ from telegram.ext import CallbackQueryHandler
 from handlers.access import PARTICIPANT, requires
 from handlers.context import KisContext
 from handlers.telegram.common import Buttons, CommandSpec, edit_or_say, say
+from handlers.telegram.paging import Item, Page, paginate, show_page
 from handlers.texts import broadcasts as bc_texts
 from handlers.texts import common, fmt
 from handlers.texts import workshops as texts
@@ -94,18 +95,45 @@ def list_buttons(items: list[workshops.WorkshopCounts], coordinator: bool) -> Bu
 @requires(*STAFF_ROLES)
 async def list_command(update: Update, context: KisContext) -> None:
     """/warsztaty: upcoming and recent workshops with counts and buttons."""
+    await show_listing(update, context, 0, in_place=update.callback_query is not None)
+
+
+async def show_listing(update: Update, context: KisContext, page: int, *,
+                       in_place: bool) -> None:
+    """One page of the workshops, each with its buttons (ws:lpg:PAGE turns pages)."""
     deps = context.deps
     items = await deps.db.run(workshops.listing, now=deps.clock.now())
     if not items:
-        await say(update, texts.NONE_UPCOMING)
+        await (edit_or_say if in_place else say)(update, texts.NONE_UPCOMING)
         return
     coordinator = Role.coordinator in context.identity.roles
-    await edit_or_say(update, texts.listing(items, deps.settings.tz),
-                      list_buttons(items, coordinator))
+    rows = list_buttons(items, coordinator)
+    entries = [Item(texts.listing_entry(n, item, deps.settings.tz), [row])
+               for n, (item, row) in enumerate(zip(items, rows, strict=True), 1)]
+    await show_page(update, paginate(entries), page, "ws:lpg", texts.LISTING_HEADER,
+                    in_place=in_place)
 
 
-async def show_attendance(update: Update, context: KisContext, workshop_id: int) -> None:
-    """Buttons toggling each signed-up person's presence."""
+async def show_people(update: Update, context: KisContext, workshop_id: int, page: int, *,
+                      in_place: bool) -> None:
+    """Who comes and who waits, a page at a time (ws:list:ID:PAGE)."""
+    deps = context.deps
+    workshop = await deps.db.run(workshops.get, workshop_id=workshop_id)
+    going, waiting = texts.people_groups(
+        await deps.db.run(workshops.people, workshop_id=workshop_id))
+    heading = texts.going_heading(len(going), workshop.capacity)
+    entries = [Item(texts.person_line(n, p), group=heading) for n, p in enumerate(going, 1)]
+    entries = entries or [Item(texts.NOBODY_GOING, group=heading)]
+    entries += [Item(texts.person_line(n, p), group=texts.waiting_heading(len(waiting)))
+                for n, p in enumerate(waiting, 1)]
+    await show_page(update, paginate(entries), page, f"ws:list:{workshop_id}",
+                    texts.people_header(workshop, deps.settings.tz), in_place=in_place)
+
+
+async def show_attendance(update: Update, context: KisContext, workshop_id: int,
+                          page: int = 0, person_id: int | None = None) -> None:
+    """Buttons toggling each signed-up person's presence, a page at a time (ws:att:ID:PAGE);
+    after a toggle, the page with that person."""
     deps = context.deps
     workshop = await deps.db.run(workshops.get, workshop_id=workshop_id)
     if workshop.starts_at > deps.clock.now():
@@ -115,8 +143,21 @@ async def show_attendance(update: Update, context: KisContext, workshop_id: int)
     if not rows:
         await edit_or_say(update, texts.NOBODY_SIGNED)
         return
-    buttons = [[(texts.attendance_label(s, p), f"ws:mark:{workshop_id}:{p.id}")] for s, p in rows]
-    await edit_or_say(update, f"{workshop.title}\n{texts.ATTENDANCE_HINT}", buttons)
+    entries = [Item("", [[(texts.attendance_label(s, p), f"ws:mark:{workshop_id}:{p.id}")]])
+               for s, p in rows]
+    pages = paginate(entries)
+    if person_id is not None:
+        page = _page_with(pages, f"ws:mark:{workshop_id}:{person_id}", page)
+    await show_page(update, pages, page, f"ws:att:{workshop_id}",
+                    f"{workshop.title}\n{texts.ATTENDANCE_HINT}", in_place=True)
+
+
+def _page_with(pages: list[Page], data: str, default: int) -> int:
+    """The page whose buttons include `data`."""
+    for number, page in enumerate(pages):
+        if any(button_data == data for row in page.rows for _, button_data in row):
+            return number
+    return default
 
 
 async def invite(update: Update, context: KisContext, workshop_id: int) -> None:
@@ -142,18 +183,21 @@ async def staff_button(update: Update, context: KisContext) -> None:
     deps = context.deps
     parts = (query.data or "").split(":")
     try:
+        if parts[1] == "lpg" and len(parts) == 3:
+            await show_listing(update, context, _page(parts[2]), in_place=True)
+            return
         action, workshop_id = parts[1], int(parts[2])
-        if action == "list" and len(parts) == 3:
-            workshop = await deps.db.run(workshops.get, workshop_id=workshop_id)
-            rows = await deps.db.run(workshops.people, workshop_id=workshop_id)
-            await say(update, texts.people_list(workshop, rows, deps.settings.tz))
-        elif action == "att" and len(parts) == 3:
-            await show_attendance(update, context, workshop_id)
+        if action == "list" and len(parts) in (3, 4):
+            page = _page(parts[3]) if len(parts) == 4 else 0
+            await show_people(update, context, workshop_id, page, in_place=len(parts) == 4)
+        elif action == "att" and len(parts) in (3, 4):
+            await show_attendance(update, context, workshop_id,
+                                  _page(parts[3]) if len(parts) == 4 else 0)
         elif action == "mark" and len(parts) == 4:
             await deps.db.run(workshops.toggle_attendance, workshop_id=workshop_id,
                               participant_id=int(parts[3]), staff_id=context.identity.staff.id,
                               now=deps.clock.now())
-            await show_attendance(update, context, workshop_id)
+            await show_attendance(update, context, workshop_id, person_id=int(parts[3]))
         elif action == "inv" and len(parts) == 3:
             await invite(update, context, workshop_id)
         else:
@@ -162,6 +206,13 @@ async def staff_button(update: Update, context: KisContext) -> None:
         await query.answer(sentence(exc), show_alert=True)
     except (IndexError, ValueError):
         await query.answer(common.STALE_BUTTON, show_alert=True)
+
+
+def _page(text: str) -> int:
+    """A page number from callback data (hostile: digits only, at most four)."""
+    if not (text.isdigit() and text.isascii() and len(text) <= 4):
+        raise ValueError(text)
+    return int(text)
 
 
 @requires(PARTICIPANT)
@@ -196,5 +247,5 @@ COMMANDS = [
 
 HANDLERS = [
     CallbackQueryHandler(rsvp_button, pattern=r"^ws:(yes|no):"),
-    CallbackQueryHandler(staff_button, pattern=r"^ws:(list|att|mark|inv):"),
+    CallbackQueryHandler(staff_button, pattern=r"^ws:(list|att|mark|inv|lpg):"),
 ]

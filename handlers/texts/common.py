@@ -49,3 +49,17 @@ INTERNAL_ERROR = ("Przepraszamy, coś poszło nie tak po naszej stronie. Spróbu
 def usage(text: str) -> str:
     """A usage reply after bad arguments."""
     return f"Użycie: {text}"
+
+# --- long lists ----------------------------------------------------------------------------
+PAGE_PREVIOUS = "◀ Wstecz"
+PAGE_NEXT = "Dalej ▶"
+
+
+def page_footer(number: int, count: int) -> str:
+    """Under a page of a long list."""
+    return f"Strona {number} z {count}"
+
+
+def continued(number: int, count: int) -> str:
+    """Above the 2nd… part of a long message sent in parts."""
+    return f"(część {number} z {count})"

@@ -30,29 +30,46 @@ def created(workshop: Workshop, tz: ZoneInfo) -> str:
             "Zaproś uczestników: /warsztaty → 📣 Zaproś.")
 
 
-def listing(items: list[WorkshopCounts], tz: ZoneInfo) -> str:
-    """Upcoming and recent workshops with sign-up counts (numbered like the buttons)."""
-    lines = ["🗓 Warsztaty:"]
-    for n, item in enumerate(items, 1):
-        w = item.workshop
-        lines.append(f"\n{n}. {w.title} – {fmt.when(w.starts_at, tz)}, {w.place}")
-        lines.append(f"   Zapisani: {item.going + item.attended}/{w.capacity}, "
-                     f"rezerwowa: {item.waiting}, nie będą: {item.declined}")
-    return "\n".join(lines)
+LISTING_HEADER = "🗓 Warsztaty:"
 
 
-def people_list(workshop: Workshop, rows: list[tuple[WorkshopSignup, Participant]],
-                tz: ZoneInfo) -> str:
-    """Who comes (for catering) and who waits."""
+def listing_entry(n: int, item: WorkshopCounts, tz: ZoneInfo) -> str:
+    """One workshop of the listing (its two lines, after an empty one)."""
+    w = item.workshop
+    return (f"\n{n}. {w.title} – {fmt.when(w.starts_at, tz)}, {w.place}\n"
+            f"   Zapisani: {item.going + item.attended}/{w.capacity}, "
+            f"rezerwowa: {item.waiting}, nie będą: {item.declined}")
+
+
+NOBODY_GOING = "–"
+
+
+def people_groups(rows: list[tuple[WorkshopSignup, Participant]]
+                  ) -> tuple[list[Participant], list[Participant]]:
+    """(who comes, who waits), in sign-up order."""
     going = [p for s, p in rows if s.status in (SignupStatus.going, SignupStatus.attended)]
     waiting = [p for s, p in rows if s.status == SignupStatus.waiting]
-    lines = [f"👥 {workshop.title}, {fmt.when(workshop.starts_at, tz)}",
-             f"Będą ({len(going)}/{workshop.capacity}):"]
-    lines += [f"{n}. {p.first_name} {p.last_name}" for n, p in enumerate(going, 1)] or ["–"]
-    if waiting:
-        lines.append(f"Lista rezerwowa ({len(waiting)}):")
-        lines += [f"{n}. {p.first_name} {p.last_name}" for n, p in enumerate(waiting, 1)]
-    return "\n".join(lines)
+    return going, waiting
+
+
+def people_header(workshop: Workshop, tz: ZoneInfo) -> str:
+    """First line of the list of names."""
+    return f"👥 {workshop.title}, {fmt.when(workshop.starts_at, tz)}"
+
+
+def going_heading(count: int, capacity: int) -> str:
+    """Above those who come."""
+    return f"Będą ({count}/{capacity}):"
+
+
+def waiting_heading(count: int) -> str:
+    """Above the waiting list."""
+    return f"Lista rezerwowa ({count}):"
+
+
+def person_line(n: int, person: Participant) -> str:
+    """'3. Anna Testowa'."""
+    return f"{n}. {person.first_name} {person.last_name}"
 
 
 def attendance_label(signup: WorkshopSignup, person: Participant) -> str:

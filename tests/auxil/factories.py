@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import socket
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
@@ -40,8 +41,15 @@ def free_port() -> int:
 class Factory:
     """Adds rows the way the CLI and the imports do (audit rows included)."""
 
-    def __init__(self, db: Database, clock: Clock, tz: ZoneInfo = WAW) -> None:
-        self.db, self.clock, self.tz = db, clock, tz
+    def __init__(self, db: Database, clock: Clock, tz: ZoneInfo = WAW,
+                 linked: Callable[[int], object] | None = None) -> None:
+        """`linked(telegram_user_id)` is called for everyone added with a Telegram account
+        (the Bot API stand-in's `opened_chat`: a linked person has written to the bot)."""
+        self.db, self.clock, self.tz, self.linked = db, clock, tz, linked
+
+    def _linked(self, telegram_user_id: int | None) -> None:
+        if telegram_user_id and self.linked is not None:
+            self.linked(telegram_user_id)
 
     def site(self, name: str = "Biblioteka") -> WorkSite:
         """A work site (the existing one when the name is taken)."""
@@ -64,6 +72,7 @@ class Factory:
                                     gender=gender, phone=phone, referred_on=referred_on,
                                     work_site=work_site)
         added = self.db.call(people.add_participant, new=new, actor="cli", now=self.clock.now())
+        self._linked(telegram_user_id)
         extra = {"telegram_user_id": telegram_user_id, **fields} if telegram_user_id else fields
         if not extra:
             return added
@@ -77,6 +86,7 @@ class Factory:
     def staff(self, name: str = "Monika", *roles: str, telegram_user_id: int | None = None,
               phone: str | None = None) -> Staff:
         """A member of staff with the given roles (psychologist when none is given)."""
+        self._linked(telegram_user_id)
         return self.db.call(people.add_staff, name=name, roles=list(roles or ("psychologist",)),
                             telegram_user_id=telegram_user_id, phone=phone, actor="cli",
                             now=self.clock.now())

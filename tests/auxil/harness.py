@@ -44,7 +44,7 @@ class Harness:
     @property
     def make(self) -> Factory:
         """Builders for people, sites, slots and bookings."""
-        return Factory(self.db, self.clock, self.deps.settings.tz)
+        return Factory(self.db, self.clock, self.deps.settings.tz, linked=self.api.opened_chat)
 
     def participant(self, number: str = "12", first_name: str = "Anna", *,
                     phone: str | None = "+48601234567", telegram_user_id: int | None = None,
@@ -88,10 +88,13 @@ def make_settings(api: BotApiStandIn, db_url: str, **overrides: object) -> Setti
 
 @pytest.fixture
 async def api() -> AsyncIterator[BotApiStandIn]:
-    """The Bot API stand-in on 127.0.0.1; fails the test on unknown methods."""
+    """The strict Bot API stand-in on 127.0.0.1; fails the test on unknown methods and on any
+    refusal the test did not script (`fail_next`), declare (`expect_refusal`) or cause
+    (`block`)."""
     async with BotApiStandIn() as stand_in:
         yield stand_in
         assert stand_in.unknown_calls == [], stand_in.dump()
+        stand_in.assert_no_refusals()
 
 
 @pytest.fixture

@@ -219,18 +219,22 @@ async def test_delay_fault_times_out(live: LiveBot, stand_in: BotApiStandIn) -> 
 
 
 async def test_edit_with_same_content_is_rejected(live: LiveBot) -> None:
-    sent = await live.app.bot.send_message(1012, "a")
+    sent = await live.app.bot.send_message(live.user(1012).id, "a")
     with pytest.raises(BadRequest, match="not modified"):
         await sent.edit_text("a")
 
 
 async def test_rate_limits_enforced() -> None:
-    async with BotApiStandIn(enforce_limits=True) as api:
+    now = [0.0]
+    async with BotApiStandIn(clock=lambda: now[0]) as api:
+        api.opened_chat(1)
+        api.opened_chat(2)
         app = build_app(api)
         async with app:
-            await app.bot.send_message(1, "pierwsza")
+            for _ in range(5):  # a short burst passes
+                await app.bot.send_message(1, "seria")
             with pytest.raises(RetryAfter):
-                await app.bot.send_message(1, "druga")
+                await app.bot.send_message(1, "za dużo")
             await app.bot.send_message(2, "inny czat")
         assert api.count_429 == 1
 

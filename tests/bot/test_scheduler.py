@@ -125,6 +125,9 @@ async def start_worker(db: Database, api: BotApiStandIn, name: str,
 async def test_two_bot_processes_on_postgresql_send_each_message_once(
         api: BotApiStandIn, pg_db: Database, clock) -> None:
     seed_due(pg_db, clock.now(), 1000)
+    for i in range(1, 1001):
+        api.opened_chat(10_000 + i)
+    api.enforce_limits = False  # about claiming rows once; the 429 limits are tested elsewhere
     workers = [await start_worker(pg_db, api, name, clock.now()) for name in ("a", "b")]
     outputs = await asyncio.wait_for(
         asyncio.gather(*(w.communicate(b"go\n") for w in workers)), timeout=120)

@@ -165,6 +165,9 @@ async def test_two_senders_on_one_postgresql_send_each_message_once(
     with pg_db.engine.begin() as conn:
         conn.execute(SQLModel.metadata.tables["participants"].insert(), participants)
         conn.execute(SQLModel.metadata.tables["outbox"].insert(), messages)
+    for i in range(1, 1001):
+        api.opened_chat(10_000 + i)
+    api.enforce_limits = False  # about claiming rows once; the 429 limits are tested elsewhere
     apps = [build_application(Deps(settings=make_settings(api, pg_db.url, telegram_bulk_rate=5000),
                                    db=Database(pg_db.url),
                                    clock=clock)) for _ in range(2)]

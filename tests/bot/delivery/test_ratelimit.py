@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from telegram.error import RetryAfter
 
-from bot.delivery.ratelimit import BULK, EvenPace, KisRateLimiter
+from bot.delivery.ratelimit import BULK, OVERALL_PER_SECOND, EvenPace, KisRateLimiter
 
 
 async def call(limiter: KisRateLimiter, chat_id: int, kind: str | None, fn=None):
@@ -18,11 +18,24 @@ async def call(limiter: KisRateLimiter, chat_id: int, kind: str | None, fn=None)
     return await limiter.process_request(fn or ok, (), {}, "sendMessage", {"chat_id": chat_id}, kind)
 
 
-async def test_replies_are_not_throttled() -> None:
+async def test_replies_are_not_paced_but_keep_under_the_overall_limit() -> None:
     limiter = KisRateLimiter(bulk_per_second=5)
     start = time.monotonic()
-    for i in range(50):
+    for i in range(OVERALL_PER_SECOND):  # a burst of replies goes at once
         await call(limiter, i, None)
+    assert time.monotonic() - start < 0.5
+    await call(limiter, 99, None)  # the next waits for a place in the sliding second
+    assert 0.9 < time.monotonic() - start < 1.5
+
+
+async def test_answers_and_edits_are_not_counted_as_new_messages() -> None:
+    limiter = KisRateLimiter()
+
+    async def ok() -> bool:
+        return True
+    start = time.monotonic()
+    for i in range(3 * OVERALL_PER_SECOND):
+        await limiter.process_request(ok, (), {}, "answerCallbackQuery", {"chat_id": i}, None)
     assert time.monotonic() - start < 0.5
 
 
