@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 from storage import audit
 from storage.csvfile import ImportFailed, ImportResult, RowError, read_rows
 from storage.errors import DomainError, NotFound
-from storage.exits import check_exit, parse_outcome
+from storage.exits import parse_outcome
 from storage.models import ExitOutcome, Participant, Role, Staff, WorkSite
 from storage.parsing import parse_date, parse_gender, parse_phone
 
@@ -57,10 +57,11 @@ def _parse_exit(line: int, row: dict[str, str], referred_on: object, today: date
         if not row.get("left_on"):
             errors.append(RowError(line, "outcome_without_left_on"))
     if left_on is not None and isinstance(referred_on, date):
-        try:
-            check_exit(referred_on, left_on, today)
-        except DomainError as exc:
-            errors.append(RowError(line, exc.code, exc.params))
+        if left_on < referred_on:  # the same rules as storage.exits.check_exit
+            errors.append(RowError(line, "exit_before_referral",
+                                   {"left_on": left_on, "referred_on": referred_on}))
+        elif left_on > today:
+            errors.append(RowError(line, "exit_in_future", {"left_on": left_on}))
     return left_on, outcome
 
 
