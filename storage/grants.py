@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 from storage import audit
 from storage.errors import DomainError
 from storage.models import Grant
+from storage.parsing import strip_controls
 
 MAX_AMOUNT = Decimal("99999999.99")
 
@@ -17,7 +18,7 @@ MAX_AMOUNT = Decimal("99999999.99")
 def add_grant(*, session: Session, year: int, source: str, granted: Decimal, spent: Decimal,
               actor: str, now: datetime) -> Grant:
     """Record a grant of a year; one row per year and source."""
-    source = source.strip()
+    source = " ".join(strip_controls(source).split())  # one line in the report
     if not source:
         raise DomainError("empty", column="source")
     if len(source) > 200:

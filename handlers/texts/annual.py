@@ -52,7 +52,7 @@ STARTED = "Rozpoczęli uczestnictwo w roku"
 IN_CLUB_ON = "Uczestnicy w klubie na {day}"
 EFFECTS_RULE = ("Efekty reintegracji: zakończenie uczestnictwa w roku zatrudnieniem (umowa "
                 "o pracę, umowa zlecenie, własna działalność, CIS lub przedsiębiorstwo społeczne) "
-                "albo ukończeniem indywidualnego programu.")
+                "albo ukończeniem indywidualnego programu (kontraktu socjalnego).")
 GROUPS = {  # art. 1 ust. 2 ustawy o zatrudnieniu socjalnym
     "1": "bezdomni realizujący indywidualny program wychodzenia z bezdomności",
     "2": "uzależnieni od alkoholu",
@@ -78,7 +78,7 @@ OUTCOME_LABELS = {
     ExitOutcome.umowa_zlecenie: "zatrudnienie: umowa zlecenie",
     ExitOutcome.wlasna_firma: "zatrudnienie: własna działalność gospodarcza",
     ExitOutcome.cis_spoldzielnia: "zatrudnienie: CIS lub przedsiębiorstwo społeczne",
-    ExitOutcome.program_ukonczony: "ukończenie indywidualnego programu",
+    ExitOutcome.program_ukonczony: "ukończenie indywidualnego programu (kontraktu socjalnego)",
     ExitOutcome.bez_ukonczenia: "przerwanie uczestnictwa bez ukończenia",
     ExitOutcome.inne: "inny powód",
 }
@@ -87,9 +87,9 @@ PART_ACTIVITIES = ("Część III. Zrealizowane działania z zakresu reintegracji
                    "wraz z ich efektami")
 ACTIVITIES_HEADER = ("Działanie", "Liczba zajęć", "Liczba godzin", "Uczestnicy", "K", "M",
                      "w tym z efektem reintegracji", "K", "M")
-ACTIVITY_LABELS = {"psychologist": "indywidualne konsultacje psychologiczne",
-                   "career_advisor": "indywidualne doradztwo zawodowe",
-                   "workshops": "warsztaty grupowe (odbyte)",
+ACTIVITY_LABELS = {"psychologist": "konsultacje indywidualne z psychologiem",
+                   "career_advisor": "konsultacje indywidualne z doradcą zawodowym",
+                   "workshops": "spotkania grupowe – warsztaty (odbyte)",
                    "psu": "prace społecznie użyteczne (liczba zajęć: dni pracy)"}
 
 PART_GRANTS = "Część IV. Rozliczenie przyznanych dotacji za rok {year}"

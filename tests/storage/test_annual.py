@@ -177,6 +177,9 @@ def test_employment_and_grant_rules(db: Database) -> None:
         db.call(grants.add_grant, year=2021, source="g", granted=Decimal(1), spent=Decimal(0),
                 actor="cli", now=NOW)
     assert caught.value.code == "exists"
+    odd = db.call(grants.add_grant, year=2021, source=" fundusz\n\tgminy\x07 ", granted=Decimal(1),
+                  spent=Decimal(0), actor="cli", now=NOW)
+    assert odd.source == "fundusz gminy"  # one line in the report
 
 
 def test_a_second_press_waits_for_the_first_on_postgresql(pg_db: Database) -> None:
