@@ -86,5 +86,6 @@ async def exit_button(update: Update, context: KisContext) -> None:
                                                changed=result is ExitResult.changed))
 
 
-COMMANDS = [CommandSpec("zakonczenie", exit_command, texts.EXIT_DESCRIPTION, aliases=("leave",))]
+COMMANDS = [CommandSpec("zakonczenie", exit_command, texts.EXIT_DESCRIPTION, aliases=("leave",),
+                        menu_label=texts.EXIT_MENU_LABEL)]
 HANDLERS: list[BaseHandler] = [CallbackQueryHandler(exit_button, pattern=r"^ex:")]

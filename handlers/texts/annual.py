@@ -136,6 +136,7 @@ def span(since: date, until: date) -> str:
 
 # --- recording an exit in Telegram ------------------------------------------------------
 EXIT_DESCRIPTION = "Zapisz zakończenie udziału uczestnika"
+EXIT_MENU_LABEL = "🏁 Zakończenie udziału"
 EXIT_USAGE = ("Użycie: /zakonczenie NUMER [DATA]\n"
               "np. /zakonczenie 12 albo /zakonczenie 12 31.03.2021 (bez daty: dzisiaj)")
 EXIT_STALE = "Ten przycisk jest już nieaktualny."

@@ -91,6 +91,9 @@ async def test_bad_input_and_forged_buttons_fail_politely(bot: Harness, tmp_path
     for text in ("/zakonczenie", "/zakonczenie R7 jutro", "/zakonczenie R7 1.1.2021 x"):
         await worker.send(text)
         assert worker.last_text.startswith("Użycie: /zakonczenie NUMER [DATA]"), text
+    await worker.send("/start")  # the menu button says what to type
+    await worker.press("🏁 Zakończenie udziału")
+    assert worker.last_text.startswith("Użycie: /zakonczenie NUMER [DATA]")
     await worker.send("/zakonczenie X9")
     assert worker.last_text == "Nie ma uczestnika o numerze X9."
     await worker.send("/zakonczenie R7 31.05.2021")
