@@ -67,8 +67,8 @@ def annual_workbook(report: AnnualReport) -> bytes:
                 c.alignment = Alignment(wrap_text=True, vertical="top")
             for row in table.rows:
                 sheet.append([t.NO_DATA if c is None else c for c in row])
-                for i, c in enumerate(sheet[sheet.max_row]):
-                    if isinstance(c.value, Decimal | float | int) and not isinstance(c.value, bool):
+                for i, (value, c) in enumerate(zip(row, sheet[sheet.max_row], strict=False)):
+                    if isinstance(value, Decimal):  # amounts and hours; counts stay General
                         c.number_format = MONEY_FORMAT if i in table.money_columns else HOURS_FORMAT
             for note in table.notes:
                 sheet.append([note])

@@ -64,3 +64,12 @@ def test_a_grant_source_that_looks_like_a_formula_stays_text(db: Database) -> No
     cell = next(c for row in book["IV Dotacje"].iter_rows() for c in row
                 if c.value == '=HYPERLINK("http://x.invalid","klik")')
     assert cell.data_type == "s" and cell.quotePrefix
+
+
+def test_amounts_and_hours_are_formatted_counts_are_not(db: Database, tmp_path: Path) -> None:
+    load_year(db, tmp_path)
+    book = load_workbook(io.BytesIO(annual_workbook(db.call(annual_report, year=2021, tz=WARSAW))))
+    psu = next(row for row in book["III Działania"].iter_rows() if str(row[0].value).startswith("prace"))
+    assert [c.number_format for c in psu[1:4]] == ["General", "0.##", "General"]
+    [grant] = [row for row in book["IV Dotacje"].iter_rows() if row[1].value == "budżet gminy"]
+    assert {c.number_format for c in grant[2:5]} == {'#,##0.00 "zł"'}
