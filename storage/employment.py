@@ -23,20 +23,27 @@ def parse_basis(value: str) -> EmploymentBasis:
     return EmploymentBasis(code)
 
 
+def check_working_time(basis: EmploymentBasis, fte: Decimal | None,
+                       monthly_hours: Decimal | None) -> tuple[Decimal | None, Decimal | None]:
+    """The working time to store: an etat (0 < x ≤ 1) and/or hours a month; none when it ends."""
+    if basis is EmploymentBasis.koniec:
+        return None, None
+    if fte is None and monthly_hours is None:
+        raise DomainError("working_time_missing")
+    if fte is not None and not Decimal(0) < fte <= Decimal(1):
+        raise DomainError("bad_fte", value=fte)
+    if monthly_hours is not None and not Decimal(0) < monthly_hours <= MAX_MONTHLY_HOURS:
+        raise DomainError("bad_monthly_hours", value=monthly_hours, max=MAX_MONTHLY_HOURS)
+    return fte, monthly_hours
+
+
 def set_employment(*, session: Session, staff_id: int, valid_from: date, basis: EmploymentBasis,
                    fte: Decimal | None, monthly_hours: Decimal | None, actor: str,
                    now: datetime) -> StaffEmployment:
     """Set (or replace) a staff member's employment from a date."""
     if session.get(Staff, staff_id) is None:
         raise NotFound("staff_not_found", staff_id=staff_id)
-    if basis is EmploymentBasis.koniec:
-        fte = monthly_hours = None
-    elif fte is None and monthly_hours is None:
-        raise DomainError("working_time_missing")
-    if fte is not None and not Decimal(0) < fte <= Decimal(1):
-        raise DomainError("bad_fte", value=fte)
-    if monthly_hours is not None and not Decimal(0) < monthly_hours <= MAX_MONTHLY_HOURS:
-        raise DomainError("bad_monthly_hours", value=monthly_hours, max=MAX_MONTHLY_HOURS)
+    fte, monthly_hours = check_working_time(basis, fte, monthly_hours)
     row = session.exec(select(StaffEmployment).where(StaffEmployment.staff_id == staff_id,
                                                      StaffEmployment.valid_from == valid_from)
                        ).first()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Annotated
@@ -15,6 +16,7 @@ from handlers.texts.errors import Channel, error_text, sentence
 from storage import employment, exits, grants, people
 from storage.clock import SystemClock, local_today
 from storage.errors import DomainError
+from storage.models import EmploymentBasis
 from storage.parsing import parse_date
 
 grants_app = typer.Typer(help=texts.GRANTS, no_args_is_help=True)
@@ -50,26 +52,44 @@ def decimal(value: str | None) -> Decimal | None:
     return number
 
 
-def set_employment(staff_id: int, basis: str | None, fte: str | None, hours: str | None,
-                   since: str | None) -> None:
-    """Record employment from a day (used by `staff add` and `staff edit`)."""
+@dataclass(frozen=True)
+class Employment:
+    """Employment options, parsed and checked (before anything is saved)."""
+
+    basis: EmploymentBasis
+    fte: Decimal | None
+    monthly_hours: Decimal | None
+    valid_from: date
+
+
+def employment_options(basis: str | None, fte: str | None, hours: str | None,
+                       since: str | None) -> Employment | None:
+    """The --basis/--fte/--hours-per-month/--from options, or a one-line error; None if absent."""
     if basis is None:
         if fte is not None or hours is not None:
             fail(texts.EMPLOYMENT_OPTIONS_WITHOUT_BASIS)
-        return
+        return None
     try:
         kind = employment.parse_basis(basis)
     except ValueError:
         fail(texts.BAD_BASIS.format(value=basis))
-    valid_from = day(since) if since else today()
-    fte_value, hours_value = decimal(fte), decimal(hours)
     try:
-        database().call(employment.set_employment, staff_id=staff_id, valid_from=valid_from,
-                        basis=kind, fte=fte_value, monthly_hours=hours_value, actor=CLI_ACTOR,
-                        now=now())
+        fte_value, hours_value = employment.check_working_time(kind, decimal(fte), decimal(hours))
     except DomainError as exc:
         fail(sentence(exc, Channel.cli))
-    typer.echo(texts.employment_set(staff_id, valid_from, kind, fte_value, hours_value))
+    return Employment(kind, fte_value, hours_value, day(since) if since else today())
+
+
+def set_employment(staff_id: int, job: Employment) -> None:
+    """Record employment from a day (used by `staff add` and `staff edit`)."""
+    try:
+        database().call(employment.set_employment, staff_id=staff_id, valid_from=job.valid_from,
+                        basis=job.basis, fte=job.fte, monthly_hours=job.monthly_hours,
+                        actor=CLI_ACTOR, now=now())
+    except DomainError as exc:
+        fail(sentence(exc, Channel.cli))
+    typer.echo(texts.employment_set(staff_id, job.valid_from, job.basis, job.fte,
+                                    job.monthly_hours))
 
 
 def staff_edit(
@@ -78,9 +98,10 @@ def staff_edit(
     valid_from: FromOption = None,
 ) -> None:
     """Change a staff member's employment from a day on."""
-    if basis is None:
+    job = employment_options(basis, fte, hours_per_month, valid_from)
+    if job is None:
         fail(texts.EMPLOYMENT_OPTIONS_WITHOUT_BASIS)
-    set_employment(staff_id, basis, fte, hours_per_month, valid_from)
+    set_employment(staff_id, job)
 
 
 def participants_leave(

@@ -14,6 +14,7 @@ from bot.cli.annual import (
     FromOption,
     FteOption,
     HoursOption,
+    employment_options,
     participants_leave,
     set_employment,
     staff_edit,
@@ -45,6 +46,7 @@ def staff_add(
     valid_from: FromOption = None,
 ) -> None:
     """Add a member of staff (with their employment, if given)."""
+    job = employment_options(basis, fte, hours_per_month, valid_from)  # checked before adding
     try:
         e164 = parse_phone(phone) if phone else None
     except ValueError:
@@ -56,7 +58,8 @@ def staff_add(
     except DomainError as exc:
         fail(sentence(exc, Channel.cli))
     typer.echo(texts.staff_added(member.id, member.name, member.roles))
-    set_employment(member.id, basis, fte, hours_per_month, valid_from)  # type: ignore[arg-type]
+    if job is not None:
+        set_employment(member.id, job)  # type: ignore[arg-type]
 
 
 @staff_app.command("list", help=texts.STAFF_LIST)

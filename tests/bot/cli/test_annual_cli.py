@@ -80,6 +80,8 @@ def test_the_year_from_csv_files_and_commands(kisbot, tmp_path: Path) -> None:
     (["staff", "edit", "1", "--basis", "umowa_o_prace", "--fte", "pół"], "nieprawidłowa liczba"),
     (["staff", "edit", "1", "--basis", "umowa_o_prace", "--fte", "2"], "poza zakresem"),
     (["staff", "edit", "1", "--basis", "umowa_o_prace"], "podaj wymiar"),
+    (["staff", "add", "--name", "Nowy", "--role", "psychologist", "--basis", "umowa_o_prace",
+      "--fte", "2"], "poza zakresem"),  # nobody is added without their employment
     (["grants", "add", "--year", "2021", "--source", "x", "--granted", "1", "--spent", "2"],
      "większa niż przyznana"),
     (["grants", "add", "--year", "1999", "--source", "x", "--granted", "1", "--spent", "1"],
