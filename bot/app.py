@@ -25,6 +25,7 @@ from handlers.telegram import (
     agenda,
     booking,
     broadcast,
+    exits,
     hours,
     reports,
     start,
@@ -43,7 +44,7 @@ log = logging.getLogger(__name__)
 # (a handler, or (handler, group): a group below 0 sees updates before the commands and
 # fallbacks and lets them through unless it raises ApplicationHandlerStop).
 FEATURES: list[ModuleType] = [start, booking, agenda, hours, summary, reports, broadcast,
-                              workshops]
+                              workshops, exits]
 
 
 def collect(features: list[ModuleType]) -> tuple[list[CommandSpec], list[Any]]:

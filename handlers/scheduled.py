@@ -9,6 +9,7 @@ import holidays
 from sqlmodel import Session
 
 from handlers.telegram.paging import split_text
+from handlers.texts import annual as annual_texts
 from handlers.texts import reminders as texts
 from handlers.texts import summary as summary_texts
 from storage import inbound, outbox, people, privacy
@@ -16,6 +17,7 @@ from storage import reminders as store
 from storage.hours_rules import Limits, week_bounds
 from storage.hours_summary import daily_summary
 from storage.models import Role, Staff
+from storage.periods import local_midnight
 from storage.settings import Settings
 from storage.settlement import settlement
 
@@ -52,13 +54,16 @@ def daily_jobs(*, session: Session, now: datetime, settings: Settings) -> dict[s
     """What is due today and not queued yet (summaries, nudge, settlement); then retention."""
     local = now.astimezone(settings.tz)
     today, clock = local.date(), local.time()
-    done = {"summaries": 0, "nudges": 0, "settlements": 0, "anonymised": 0, "inbound_pruned": 0}
+    done = {"summaries": 0, "nudges": 0, "settlements": 0, "annual_reminders": 0, "anonymised": 0,
+            "inbound_pruned": 0}
     if working_day(today) and clock >= settings.summary_time:
         done["summaries"] = _summaries(session, today, now, settings)
     if today.weekday() == 4 and clock >= settings.weekly_nudge_time:
         done["nudges"] = _nudges(session, today, now, settings)
     if today == first_working_day(today) and clock >= settings.settlement_time:
         done["settlements"] = _settlements(session, today, now, settings)
+    if today.month == 3 and today >= first_working_day(today) and clock >= settings.settlement_time:
+        done["annual_reminders"] = _annual_reminders(session, today, now, settings)
     if clock >= time(3, 0):
         done["anonymised"] = privacy.anonymize_expired(
             session=session, today=today, retention_days=settings.retention_days, now=now)
@@ -106,4 +111,16 @@ def _settlements(session: Session, today: date, now: datetime, settings: Setting
         settlement(session=session, month=month, places=settings.psu_places)), month)
     return sum(outbox.enqueue(session=session, dedupe_key=f"settlement:{month:%Y-%m}:{s.id}",
                               kind="summary", text=text, due_at=now, staff=s) is not None
+               for s in _hours_staff(session, Role.coordinator))
+
+
+def _annual_reminders(session: Session, today: date, now: datetime, settings: Settings) -> int:
+    """In March, once a year, tell coordinators the annual report is due by 31 March."""
+    year = today.year - 1
+    expires = local_midnight(date(today.year, 4, 1), settings.tz)
+    buttons = [[[annual_texts.REMINDER_BUTTON.format(year=year), f"rp:y:{year}"]]]
+    return sum(outbox.enqueue(session=session, dedupe_key=f"annual-report:{year}:{s.id}",
+                              kind="notice", text=annual_texts.annual_reminder(year), due_at=now,
+                              staff=s, channel="telegram", expires_at=expires,
+                              payload={"buttons": buttons}) is not None
                for s in _hours_staff(session, Role.coordinator))

@@ -101,6 +101,33 @@ class Source(enum.StrEnum):
     imported = "import"
 
 
+class ExitOutcome(enum.StrEnum):
+    """How a participant's time in the club ended (the first four are employment)."""
+
+    umowa_o_prace = "umowa_o_prace"
+    umowa_zlecenie = "umowa_zlecenie"
+    wlasna_firma = "wlasna_firma"
+    cis_spoldzielnia = "cis_spoldzielnia"
+    program_ukonczony = "program_ukonczony"
+    bez_ukonczenia = "bez_ukonczenia"
+    inne = "inne"
+
+
+EMPLOYMENT_OUTCOMES = frozenset({ExitOutcome.umowa_o_prace, ExitOutcome.umowa_zlecenie,
+                                 ExitOutcome.wlasna_firma, ExitOutcome.cis_spoldzielnia})
+# Reintegration effects: employment, or the individual programme completed.
+EFFECT_OUTCOMES = EMPLOYMENT_OUTCOMES | {ExitOutcome.program_ukonczony}
+
+
+class EmploymentBasis(enum.StrEnum):
+    """A staff member's basis of employment; `koniec`: not employed from that date."""
+
+    umowa_o_prace = "umowa_o_prace"
+    umowa_zlecenie = "umowa_zlecenie"
+    inna = "inna"
+    koniec = "koniec"
+
+
 class EnumText(TypeDecorator[enum.StrEnum]):
     """A StrEnum stored as its plain string (VARCHAR, no database enum); read back as the enum."""
 
@@ -155,6 +182,8 @@ class Participant(SQLModel, table=True):
     )
     referred_on: date
     left_on: date | None = None
+    exit_outcome: ExitOutcome | None = Field(default=None, sa_type=EnumText(ExitOutcome, 32),
+                                             nullable=True)
     work_site_id: int | None = Field(default=None, foreign_key="work_sites.id", index=True)
     group_code: str | None = Field(default=None, max_length=16, description="art. 1 ust. 2")
     sms_opt_out: bool = False
@@ -192,6 +221,36 @@ class Staff(SQLModel, table=True):
     def has_role(self, *roles: Role) -> bool:
         """Whether the staff member has any of roles."""
         return bool(self.role_set.intersection(roles))
+
+
+class StaffEmployment(SQLModel, table=True):
+    """A staff member's working time and basis of employment, valid from a date until the next."""
+
+    __tablename__ = "staff_employment"
+    __table_args__ = (UniqueConstraint("staff_id", "valid_from"),)
+    id: int | None = Field(default=None, primary_key=True)
+    staff_id: int = Field(foreign_key="staff.id", index=True)
+    valid_from: date
+    basis: EmploymentBasis = Field(sa_type=EnumText(EmploymentBasis, 32))
+    fte: Decimal | None = Field(default=None, sa_column=Column(Numeric(4, 2), nullable=True),
+                                description="etat fraction, e.g. 0.50")
+    monthly_hours: Decimal | None = Field(default=None,
+                                          sa_column=Column(Numeric(6, 1), nullable=True),
+                                          description="hours a month (contracts without an etat)")
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Grant(SQLModel, table=True):
+    """A grant (dotacja) for a year: where from, how much was granted and how much spent."""
+
+    __tablename__ = "grants"
+    __table_args__ = (UniqueConstraint("year", "source"),)
+    id: int | None = Field(default=None, primary_key=True)
+    year: int = Field(index=True)
+    source: str = Field(max_length=200)
+    granted: Decimal = Field(sa_column=money())
+    spent: Decimal = Field(sa_column=money())
+    created_at: datetime = Field(default_factory=utcnow)
 
 
 class Rate(SQLModel, table=True):

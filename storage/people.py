@@ -11,11 +11,13 @@ from sqlmodel import Session, col, select
 from storage import audit
 from storage.csvfile import ImportFailed, ImportResult, RowError, read_rows
 from storage.errors import DomainError, NotFound
-from storage.models import Participant, Role, Staff, WorkSite
+from storage.exits import parse_outcome
+from storage.models import ExitOutcome, Participant, Role, Staff, WorkSite
 from storage.parsing import parse_date, parse_gender, parse_phone
 
 PARTICIPANT_COLUMNS = ["number", "first_name", "last_name", "gender", "phone", "referred_on",
                        "work_site"]
+OPTIONAL_COLUMNS = ["group_code", "left_on", "outcome"]
 
 
 @dataclass(frozen=True)
@@ -30,14 +32,41 @@ class NewParticipant:
     referred_on: date
     work_site: str | None = None
     group_code: str | None = None
+    left_on: date | None = None
+    exit_outcome: ExitOutcome | None = None
 
 
 def _site_ids(session: Session) -> dict[str, int]:
     return {s.name.casefold(): s.id for s in session.exec(select(WorkSite))}  # type: ignore[misc]
 
 
+def _parse_exit(line: int, row: dict[str, str], referred_on: object, today: date,
+                errors: list[RowError]) -> tuple[date | None, ExitOutcome | None]:
+    """The optional left_on and outcome columns: an outcome needs a day; the day is checked."""
+    left_on = outcome = None
+    if row.get("left_on"):
+        try:
+            left_on = parse_date(row["left_on"])
+        except ValueError:
+            errors.append(RowError(line, "bad_left_on", {"value": row["left_on"]}))
+    if row.get("outcome"):
+        try:
+            outcome = parse_outcome(row["outcome"])
+        except ValueError:
+            errors.append(RowError(line, "bad_outcome", {"value": row["outcome"]}))
+        if not row.get("left_on"):
+            errors.append(RowError(line, "outcome_without_left_on"))
+    if left_on is not None and isinstance(referred_on, date):
+        if left_on < referred_on:  # the same rules as storage.exits.check_exit
+            errors.append(RowError(line, "exit_before_referral",
+                                   {"left_on": left_on, "referred_on": referred_on}))
+        elif left_on > today:
+            errors.append(RowError(line, "exit_in_future", {"left_on": left_on}))
+    return left_on, outcome
+
+
 def _parse_row(line: int, row: dict[str, str], sites: dict[str, int],
-               errors: list[RowError]) -> NewParticipant | None:
+               errors: list[RowError], today: date) -> NewParticipant | None:
     """Parse one CSV row, collecting every problem of the row."""
     before = len(errors)
     for column in ("number", "first_name", "last_name"):
@@ -58,12 +87,14 @@ def _parse_row(line: int, row: dict[str, str], sites: dict[str, int],
     site = row.get("work_site") or None
     if site and site.casefold() not in sites:
         errors.append(RowError(line, "unknown_site", {"value": site}))
+    left_on, outcome = _parse_exit(line, row, parsed.get("referred_on"), today, errors)
     if len(errors) > before:
         return None
     return NewParticipant(number=row["number"], first_name=row["first_name"],
                           last_name=row["last_name"], gender=str(parsed["gender"]), phone=phone,
                           referred_on=parsed["referred_on"], work_site=site,  # type: ignore[arg-type]
-                          group_code=row.get("group_code") or None)
+                          group_code=row.get("group_code") or None, left_on=left_on,
+                          exit_outcome=outcome)
 
 
 def _check_unique(line: int, new: NewParticipant, seen: dict[str, dict[str, int]],
@@ -90,8 +121,8 @@ def import_participants(*, session: Session, path: Path | str, actor: str,
     errors: list[RowError] = []
     new_rows = []
     for line, row in read_rows(path, [*PARTICIPANT_COLUMNS[:4], "referred_on"],
-                               [*PARTICIPANT_COLUMNS, "group_code"]):
-        if (new := _parse_row(line, row, sites, errors)) is not None:
+                               [*PARTICIPANT_COLUMNS, *OPTIONAL_COLUMNS]):
+        if (new := _parse_row(line, row, sites, errors, now.date())) is not None:
             _check_unique(line, new, seen, taken, errors)
             new_rows.append(new)
     if errors:
@@ -99,7 +130,7 @@ def import_participants(*, session: Session, path: Path | str, actor: str,
     for new in new_rows:
         _insert(session, new, sites)
     audit.record(session=session, at=now, actor=actor, action="participants_import",
-                 count=len(new_rows))
+                 count=len(new_rows), exits=sum(new.left_on is not None for new in new_rows))
     return ImportResult(created=len(new_rows))
 
 
@@ -108,7 +139,7 @@ def _insert(session: Session, new: NewParticipant, sites: dict[str, int]) -> Par
         number=new.number, first_name=new.first_name, last_name=new.last_name,
         gender=new.gender, phone=new.phone, referred_on=new.referred_on,
         work_site_id=sites[new.work_site.casefold()] if new.work_site else None,
-        group_code=new.group_code)
+        group_code=new.group_code, left_on=new.left_on, exit_outcome=new.exit_outcome)
     session.add(participant)
     return participant
 

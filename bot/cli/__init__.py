@@ -11,6 +11,7 @@ import sys
 import typer
 from sqlalchemy.exc import OperationalError
 
+from bot.cli.annual import grants_app
 from bot.cli.club import rates_app, sites_app
 from bot.cli.common import database, fail, settings
 from bot.cli.consultations import consultations_app
@@ -25,7 +26,7 @@ app = typer.Typer(help=texts.APP, no_args_is_help=True,
 db_app = typer.Typer(help=texts.DB, no_args_is_help=True)
 for sub, name in ((db_app, "db"), (staff_app, "staff"), (participants_app, "participants"),
                   (sites_app, "sites"), (rates_app, "rates"), (hours_app, "hours"),
-                  (consultations_app, "consultations")):
+                  (consultations_app, "consultations"), (grants_app, "grants")):
     app.add_typer(sub, name=name)
 app.command("audit", help=texts.AUDIT)(audit_log)
 app.command("invite", help=texts.INVITE)(invite)

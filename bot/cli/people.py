@@ -9,17 +9,31 @@ from typing import Annotated, Any
 import typer
 from sqlmodel import Session
 
+from bot.cli.annual import (
+    BasisOption,
+    FromOption,
+    FteOption,
+    HoursOption,
+    employment_options,
+    participants_leave,
+    set_employment,
+    staff_edit,
+    today,
+)
 from bot.cli.botname import bot_username
 from bot.cli.common import CLI_ACTOR, database, fail, now, run_import, settings
+from handlers.texts import annual_cli as annual_texts
 from handlers.texts import cli as texts
 from handlers.texts.errors import Channel, error_text, sentence
-from storage import audit, invites, people, privacy, sites
+from storage import audit, employment, invites, people, privacy, sites
 from storage.errors import DomainError
 from storage.models import Participant
 from storage.parsing import parse_date, parse_gender, parse_phone
 
 staff_app = typer.Typer(help=texts.STAFF, no_args_is_help=True)
 participants_app = typer.Typer(help=texts.PARTICIPANTS, no_args_is_help=True)
+staff_app.command("edit", help=annual_texts.STAFF_EDIT)(staff_edit)
+participants_app.command("leave", help=annual_texts.LEAVE)(participants_leave)
 
 
 @staff_app.command("add", help=texts.STAFF_ADD)
@@ -28,8 +42,11 @@ def staff_add(
     role: Annotated[list[str], typer.Option(help=texts.ROLE)],
     telegram_id: Annotated[int | None, typer.Option(help=texts.TELEGRAM_ID)] = None,
     phone: Annotated[str | None, typer.Option(help=texts.PHONE)] = None,
+    basis: BasisOption = None, fte: FteOption = None, hours_per_month: HoursOption = None,
+    valid_from: FromOption = None,
 ) -> None:
-    """Add a member of staff."""
+    """Add a member of staff (with their employment, if given)."""
+    job = employment_options(basis, fte, hours_per_month, valid_from)  # checked before adding
     try:
         e164 = parse_phone(phone) if phone else None
     except ValueError:
@@ -41,15 +58,21 @@ def staff_add(
     except DomainError as exc:
         fail(sentence(exc, Channel.cli))
     typer.echo(texts.staff_added(member.id, member.name, member.roles))
+    if job is not None:
+        set_employment(member.id, job)  # type: ignore[arg-type]
 
 
 @staff_app.command("list", help=texts.STAFF_LIST)
 def staff_list() -> None:
     """List the staff."""
-    for m in database().call(people.list_staff):
+    db, day = database(), today()
+    for m in db.call(people.list_staff):
         state = "" if m.active else texts.INACTIVE
         tg = m.telegram_user_id or "-"
-        typer.echo(f"{m.id}\t{m.name}\t{m.roles}\ttelegram: {tg}{state}")
+        job = db.call(employment.current, staff_id=m.id, on=day)
+        work = annual_texts.employment_now(job.basis if job else None, job and job.fte,
+                                           job and job.monthly_hours)
+        typer.echo(f"{m.id}\t{m.name}\t{m.roles}\ttelegram: {tg}\t{work}{state}")
 
 
 @participants_app.command("import", help=texts.PARTICIPANTS_IMPORT)

@@ -9,9 +9,10 @@ from typing import Annotated
 import typer
 
 from bot.cli.common import database, fail, settings
+from handlers.documents.annual_report import annual_text, annual_workbook
 from handlers.documents.charts import charts
-from handlers.documents.report_text import annual_text, period_text
-from handlers.documents.report_xlsx import annual_workbook, period_workbook
+from handlers.documents.report_text import period_text
+from handlers.documents.report_xlsx import period_workbook
 from handlers.texts import cli as t
 from handlers.texts.errors import Channel, error_text
 from storage.annual import annual_report
@@ -37,8 +38,8 @@ def report(
             fail(t.YEAR_OR_PERIOD)
         if not 2000 <= year <= 2100:
             fail(t.BAD_YEAR.format(value=year))
-        result = database(cfg).call(annual_report, year=year, tz=cfg.tz, psu_places=cfg.psu_places)
-        body = annual_workbook(result, charts(result.period)) if fmt == "xlsx" else annual_text(result)
+        result = database(cfg).call(annual_report, year=year, tz=cfg.tz)
+        body = annual_workbook(result) if fmt == "xlsx" else annual_text(result)
         write(body, out, t.ANNUAL_FILE.format(year=year))
         return
     first, last = period(date_from, date_to, fail)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from handlers.texts import fmt
 from handlers.texts import reports as t
-from storage.annual import AnnualReport
 from storage.models import BookingStatus
 from storage.periods import half_year_label, unpriced_hours
 from storage.reports import PeriodReport, PsuReport, ServiceReport
@@ -61,17 +59,3 @@ def psu_section(p: PsuReport) -> str:
     if skipped := t.psu_not_counted(p.other_hours):
         lines.append(skipped)
     return "\n".join(lines)
-
-
-def annual_text(report: AnnualReport, with_period: bool = True) -> str:
-    """The annual tables as text, then (with_period) the whole year's period report."""
-    lines = [f"{t.ANNUAL_TITLE}\n{t.ANNUAL_YEAR.format(year=report.year)}", "",
-             t.GROUPS_HEADER]
-    lines += [t.gender_row(t.group_label(g.code), g.people) for g in report.groups]
-    lines += ["", t.FLOWS_HEADER, t.gender_row(t.IN_CLUB, report.active),
-              t.gender_row(t.STARTED, report.started), t.gender_row(t.FINISHED, report.finished),
-              "", t.STAFF_HEADER]
-    for row in report.staff:
-        lines.append(f"– {row.name or t.UNASSIGNED_STAFF}: {fmt.hours(row.hours)}")
-    text = "\n".join(lines) + "\n"
-    return text + "\n" + period_text(report.period) if with_period else text

@@ -16,7 +16,6 @@ from handlers.documents.charts import report_months
 from handlers.documents.workbook import workbook_bytes
 from handlers.texts import reports as t
 from handlers.texts import xlsx as h
-from storage.annual import AnnualReport
 from storage.models import BookingStatus, HourStatus
 from storage.periods import ByGender, PricedPart
 from storage.reports import PeriodReport
@@ -120,20 +119,4 @@ def period_workbook(report: PeriodReport, charts: dict[str, bytes] | None = None
     """The period report as an XLSX file."""
     book = Workbook()
     add_period_sheets(book, report, charts or {})
-    return _save(book)
-
-
-def annual_workbook(report: AnnualReport, charts: dict[str, bytes] | None = None) -> bytes:
-    """The annual report: groups, flows, staff, then the whole year's period tables."""
-    book = Workbook()
-    table(book, h.GROUPS, h.GROUPS_HEADER, [
-        [g.code or "-", t.group_label(g.code), *gender_cells(g.people)] for g in report.groups])
-    table(book, h.FLOWS, h.GENDER_HEADER, [
-        [t.IN_CLUB, *gender_cells(report.active)], [t.STARTED, *gender_cells(report.started)],
-        [t.FINISHED, *gender_cells(report.finished)]])
-    table(book, h.STAFF, h.STAFF_HEADER, [
-        [row.name or t.UNASSIGNED_STAFF, row.roles,
-         *(hours(Decimal(row.minutes_by_service.get(s, 0)) / 60) for s in t.SERVICE_LABELS),
-         row.sessions, row.hours] for row in report.staff], {2: HOURS, 3: HOURS, 5: HOURS})
-    add_period_sheets(book, report.period, charts or {})
     return _save(book)

@@ -13,9 +13,10 @@ from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from handlers.access import requires
 from handlers.context import KisContext
+from handlers.documents.annual_report import annual_text, annual_workbook
 from handlers.documents.charts import charts
-from handlers.documents.report_text import annual_text, period_text
-from handlers.documents.report_xlsx import annual_workbook, period_workbook
+from handlers.documents.report_text import period_text
+from handlers.documents.report_xlsx import period_workbook
 from handlers.telegram.common import Buttons, CommandSpec, say
 from handlers.texts import reports_bot as texts
 from storage.annual import annual_report
@@ -119,16 +120,14 @@ async def send_period(update: Update, context: KisContext, first: date, last: da
 
 
 async def send_annual(update: Update, context: KisContext, year: int) -> None:
-    """The annual report for the voivode: a short text and the workbook."""
+    """The annual report for the voivode: its text and the workbook."""
     deps, chat = context.deps, update.effective_chat
     assert chat is not None
     await chat.send_action(ChatAction.UPLOAD_DOCUMENT)
-    report = await deps.db.run(annual_report, year=year, tz=deps.settings.tz,
-                               psu_places=deps.settings.psu_places)
-    pictures = await asyncio.to_thread(charts, report.period)
-    book = await asyncio.to_thread(annual_workbook, report, pictures)
+    report = await deps.db.run(annual_report, year=year, tz=deps.settings.tz)
+    book = await asyncio.to_thread(annual_workbook, report)
     log.info("annual report %s sent to chat %s", year, chat.id)
-    for piece in chunks(annual_text(report, with_period=False)):
+    for piece in chunks(annual_text(report)):
         await chat.send_message(piece)
     await chat.send_document(book, filename=f"sprawozdanie_roczne_{year}.xlsx")
 

@@ -15,6 +15,7 @@ from enum import StrEnum
 from handlers.texts import fmt
 from storage.csvfile import RowError
 from storage.errors import DomainError
+from storage.models import ExitOutcome
 
 Template = str | Callable[..., str]
 
@@ -194,8 +195,32 @@ ADMIN: dict[str, Template | PerChannel] = {
     "day_exists": cli("godziny za {value} już są w bazie"),
 }
 
+EXIT_FUTURE = "Nie można zapisać zakończenia udziału z datą w przyszłości ({left_on:%d.%m.%Y})."
+EXIT_BEFORE = ("Dzień zakończenia ({left_on:%d.%m.%Y}) jest wcześniejszy niż skierowanie "
+               "do klubu ({referred_on:%d.%m.%Y}).")
+
+# The annual report's data: exits, staff employment, grants.
+ANNUAL: dict[str, Template | PerChannel] = {
+    "exit_before_referral": PerChannel(
+        telegram=EXIT_BEFORE,
+        cli="dzień zakończenia {left_on:%Y-%m-%d} jest przed skierowaniem ({referred_on:%Y-%m-%d})"),
+    "exit_in_future": PerChannel(telegram=EXIT_FUTURE,
+                                 cli="dzień zakończenia {left_on:%Y-%m-%d} jest w przyszłości"),
+    "bad_left_on": cli(BAD_DATE_CLI),
+    "bad_outcome": cli("nieznany wynik {value!r} (możliwe: " + ", ".join(ExitOutcome) + ")"),
+    "outcome_without_left_on": cli("wynik (outcome) bez dnia zakończenia (left_on)"),
+    "staff_not_found": cli("nie ma pracownika nr {staff_id}"),
+    "working_time_missing": cli("podaj wymiar: --fte lub --hours-per-month"),
+    "bad_fte": cli("wymiar etatu {value} poza zakresem (więcej niż 0, najwyżej 1)"),
+    "bad_monthly_hours": cli("{value} godzin w miesiącu poza zakresem (więcej niż 0, "
+                             "najwyżej {max})"),
+    "bad_amount": cli("nieprawidłowa kwota {value} (od 0, najwyżej dwa miejsca po przecinku)"),
+    "spent_over_granted": cli("kwota wykorzystana ({spent}) jest większa niż przyznana "
+                              "({granted})"),
+}
+
 ERRORS: dict[str, Template | PerChannel] = {**JOINING, **BOOKING, **HOURS, **WORKSHOPS,
-                                            **BROADCASTS, **ADMIN}
+                                            **BROADCASTS, **ADMIN, **ANNUAL}
 
 
 def template(code: str, channel: Channel) -> Template:

@@ -12,7 +12,6 @@ from storage.periods import ByGender, PricedPart
 from storage.rates import RatePeriod
 
 TITLE = "Sprawozdanie z działalności Klubu Integracji Społecznej"
-ANNUAL_TITLE = "Sprawozdanie roczne Klubu Integracji Społecznej dla wojewody"
 PEOPLE_HEADER = "Uczestnicy"
 WORKSHOPS_HEADER = "Warsztaty"
 PSU_HEADER = "Prace społecznie użyteczne"
@@ -21,26 +20,7 @@ SERVICE_HEADERS = {"psychologist": "Konsultacje psychologiczne",
 RATE_OF = {"psychologist": "psychologa", "career_advisor": "doradcy zawodowego"}
 SERVICE_LABELS = {"psychologist": "psycholog", "career_advisor": "doradca zawodowy"}
 NO_SITE = "bez wskazanego miejsca"
-UNASSIGNED_STAFF = "konsultacje bez przypisanego pracownika"
-GROUPS = {  # art. 1 ust. 2 ustawy o zatrudnieniu socjalnym
-    "1": "bezdomni realizujący indywidualny program wychodzenia z bezdomności",
-    "2": "uzależnieni od alkoholu",
-    "3": "uzależnieni od narkotyków lub innych środków odurzających",
-    "4": "chorzy psychicznie",
-    "5": "długotrwale bezrobotni",
-    "6": "zwalniani z zakładów karnych",
-    "7": "uchodźcy",
-    "8": "osoby niepełnosprawne",
-    "": "grupa nieokreślona",
-}
 ROMAN = {1: "I", 2: "II"}
-
-
-def group_label(code: str) -> str:
-    """'pkt 5 – długotrwale bezrobotni'; unknown codes as written."""
-    if code in GROUPS and code:
-        return f"pkt {code} – {GROUPS[code]}"
-    return code or GROUPS[""]
 
 
 def period_name(date_from: date, date_to: date, half: tuple[int, int] | None) -> str:
@@ -238,20 +218,6 @@ def psu_not_counted(other: dict[str, Decimal]) -> str:
     if other.get(HourStatus.rejected):
         pieces.append(f"{fmt.number(other[HourStatus.rejected])} odrzuconych")
     return f"Nie wliczono godzin: {', '.join(pieces)}." if pieces else ""
-
-# --- annual report -----------------------------------------------------------------------
-ANNUAL_YEAR = "Rok {year}"
-GROUPS_HEADER = "Uczestnicy według grup z art. 1 ust. 2 ustawy o zatrudnieniu socjalnym"
-FLOWS_HEADER = "Uczestnicy w roku"
-STAFF_HEADER = "Kadra i godziny konsultacji"
-IN_CLUB = "uczestniczyli w zajęciach"
-STARTED = "rozpoczęli uczestnictwo"
-FINISHED = "zakończyli uczestnictwo"
-
-
-def gender_row(label: str, g: ByGender) -> str:
-    """'– długotrwale bezrobotni: 3 (K 2, M 1)'."""
-    return f"– {label}: {g.total} (K {g.women}, M {g.men})"
 
 # --- charts ------------------------------------------------------------------------------
 CHART_HOURS = "godziny"

@@ -10,15 +10,11 @@ MONTHS = "Miesiące"
 WORKSHOPS = "Warsztaty"
 PSU = "PSU"
 SITES = "Miejsca PSU"
-GROUPS = "Grupy art. 1 ust. 2"
-FLOWS = "Przepływ uczestników"
-STAFF = "Kadra"
 
 WOMEN = "kobiety"
 MEN = "mężczyźni"
 COST = "kwota (zł)"
 MONTH = "miesiąc"
-GENDER_HEADER = ["", "razem", WOMEN, MEN]
 PEOPLE_HEADER = ["wskaźnik", "razem", WOMEN, MEN]
 PERIOD_FROM = "okres od"
 PERIOD_TO = "okres do"
@@ -45,6 +41,3 @@ PSU_COST = "świadczenia wypłacone (zł)"
 PSU_SUBMITTED = "godziny niepotwierdzone (niewliczone)"
 PSU_REJECTED = "godziny odrzucone (niewliczone)"
 SITES_HEADER = ["miejsce", "godziny", "osoby"]
-GROUPS_HEADER = ["pkt", "grupa", "razem", WOMEN, MEN]
-STAFF_HEADER = ["pracownik", "role", "godz. psychologa", "godz. doradcy zawodowego",
-                "konsultacje", "godziny razem"]

@@ -15,7 +15,6 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, select
 
 from storage import people, rates, sites
-from storage.annual import AnnualReport, annual_report
 from storage.consultations_import import import_consultations
 from storage.db import Database
 from storage.hours_import import import_hours
@@ -153,9 +152,3 @@ def half_year_report(db: Database, tmp: Path) -> PeriodReport:
     """The half-year loaded, and its period report for H1 2021."""
     load_half_year(db, tmp)
     return db.call(period_report, date_from=H1[0], date_to=H1[1], tz=WARSAW, psu_places=PSU_PLACES)
-
-
-def annual_2021(db: Database, tmp: Path) -> AnnualReport:
-    """The half-year loaded, and the annual report for 2021."""
-    load_half_year(db, tmp)
-    return db.call(annual_report, year=2021, tz=WARSAW, psu_places=PSU_PLACES)

@@ -222,3 +222,29 @@ def test_daily_jobs_prune_inbound_events_after_30_days(db: Database, clock: Manu
     assert db.call(jobs.daily_jobs, now=later, settings=settings)["inbound_pruned"] == 1
     assert db.call(inbound.claim, source="smsapi", kind="sms", external_id="MO-1",
                    now=later) is inbound.Claim.claimed
+
+
+async def test_coordinators_are_reminded_in_march_of_the_annual_report(bot: Harness) -> None:
+    bot.staff("Jan K.", "coordinator", telegram_user_id=5009)
+    bot.staff("Monika", "psychologist", telegram_user_id=5001)
+
+    def reminders() -> list:
+        return [m for m in bot.api.chat(5009) if "sprawozdanie roczne" in (m.text or "")]
+
+    await bot.tick(at(2027, 2, 26, 9, 0))
+    await bot.tick(at(2027, 3, 1, 7, 59))  # Monday 1 March, before the settlement hour
+    assert reminders() == []
+    await bot.tick(at(2027, 3, 1, 8, 0))
+    await bot.tick(at(2027, 3, 15, 9, 0))  # once a year, however many ticks
+    [reminder] = reminders()
+    assert reminder.text.startswith("Przypomnienie: do 31 marca trzeba przekazać wojewodzie "
+                                    "sprawozdanie roczne klubu za 2026 r.")
+    assert reminder.labels == ["Sprawozdanie roczne 2026"]
+    assert bot.api.chat(5001) == []
+    jan = bot.user(5009, "Jan")
+    await jan.press("Sprawozdanie roczne 2026", message=reminder)
+    assert jan.last_document is not None
+    assert jan.last_document.filename == "sprawozdanie_roczne_2026.xlsx"
+    await bot.tick(at(2028, 3, 1, 8, 30))  # the next year's
+    assert [m.labels for m in reminders()] == [["Sprawozdanie roczne 2026"],
+                                               ["Sprawozdanie roczne 2027"]]

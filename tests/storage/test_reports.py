@@ -1,4 +1,4 @@
-"""The period and annual reports against a hand-computed half-year (tests/auxil/report_data.py)."""
+"""The period report against a hand-computed half-year (tests/auxil/report_data.py)."""
 
 from __future__ import annotations
 
@@ -7,15 +7,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from sqlmodel import select
 
-from storage import people
-from storage.annual import AnnualReport, annual_report
 from storage.db import Database
-from storage.models import Booking, BookingStatus, HourStatus, Staff
+from storage.models import BookingStatus, HourStatus
 from storage.periods import ByGender, PricedPart, unpriced_hours
 from storage.reports import PeriodReport, period_report
-from tests.auxil.report_data import NOW, WARSAW, annual_2021, half_year_report, load_half_year
+from tests.auxil.report_data import WARSAW, half_year_report, load_half_year
 
 
 @pytest.fixture
@@ -107,41 +104,3 @@ def test_missing_rate_is_shown_not_guessed(db: Database, tmp_path: Path) -> None
     assert unpriced_hours(psu.parts) == 4  # P5 on 31 Dec 2020, before the first PSU rate
     assert [(p.rate, p.hours) for p in psu.parts] == [(None, Decimal(4)), (Decimal("8.70"), Decimal(6))]
     assert psu.cost == Decimal("52.20")
-
-
-@pytest.fixture
-def annual(db: Database, tmp_path: Path) -> AnnualReport:
-    return annual_2021(db, tmp_path)
-
-
-def test_annual_groups_flows_and_staff(annual: AnnualReport) -> None:
-    # In the club during 2021: P1 (5), P2 (pkt 5), P3 (4), P4 (1), P5 (2), P6 (5); not P7.
-    assert [(g.code, g.people) for g in annual.groups] == [
-        ("1", ByGender(0, 1)), ("2", ByGender(0, 1)), ("4", ByGender(1, 0)), ("5", ByGender(3, 0))]
-    assert annual.active == ByGender(women=4, men=2)
-    assert annual.started == ByGender(women=4, men=1)  # P1, P2, P3, P6; P4
-    assert annual.finished == ByGender()
-    # Imported consultations have no staff: one unassigned row with every attended minute.
-    (row,) = annual.staff
-    assert row.name == "" and row.minutes_by_service == {"psychologist": 375, "career_advisor": 240}
-    assert annual.period.services[0].minutes == 375  # the whole year includes P3's 1 Jul
-
-
-def test_annual_staff_hours_per_person(db: Database, tmp_path: Path) -> None:
-    load_half_year(db, tmp_path)
-    monika = db.call(people.add_staff, name="Monika S.", roles=["psychologist"],
-                    telegram_user_id=None, phone=None, actor="cli", now=NOW)
-    db.call(people.add_staff, name="Jan K.", roles=["coordinator"], telegram_user_id=None,
-            phone=None, actor="cli", now=NOW)
-    gone = db.call(people.add_staff, name="Ola (odeszła)", roles=["career_advisor"],
-                   telegram_user_id=None, phone=None, actor="cli", now=NOW)
-    with db.session() as s:
-        s.get(Staff, gone.id).active = False  # type: ignore[union-attr]
-        for booking in s.exec(select(Booking).where(Booking.service == "psychologist",
-                                                    Booking.minutes == 90)):
-            booking.staff_id = monika.id
-    annual = db.call(annual_report, year=2021, tz=WARSAW, psu_places=35)
-    assert [(r.name, r.roles, r.minutes_by_service, r.sessions) for r in annual.staff] == [
-        ("Jan K.", "coordinator", {}, 0),
-        ("Monika S.", "psychologist", {"psychologist": 90}, 1),
-        ("", "", {"psychologist": 285, "career_advisor": 240}, 8)]

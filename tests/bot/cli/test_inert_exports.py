@@ -49,9 +49,11 @@ def test_settlement_keeps_imported_names_as_typed_text(kisbot, tmp_path: Path) -
     assert names == {f"Testowa {name}" for name in HOSTILE[:4]}  # kept exactly as typed
 
 
-def test_annual_report_keeps_staff_names_as_text(kisbot, tmp_path: Path) -> None:
-    for name in HOSTILE[:4]:  # names are trimmed, so a leading tab or CR cannot reach a cell here
-        assert kisbot("staff", "add", "--name", name, "--role", "psychologist").exit_code == 0
+def test_annual_report_keeps_grant_sources_as_text(kisbot, tmp_path: Path) -> None:
+    for name in HOSTILE[:4]:  # sources are trimmed, so a leading tab or CR cannot reach a cell
+        result = kisbot("grants", "add", "--year", "2021", "--source", name, "--granted", "10",
+                        "--spent", "5")
+        assert result.exit_code == 0, result.output
     out = tmp_path / "sprawozdanie.xlsx"
     result = kisbot("report", "--year", "2021", "--format", "xlsx", "--out", str(out))
     assert result.exit_code == 0, result.output

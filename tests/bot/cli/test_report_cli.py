@@ -47,9 +47,10 @@ def test_annual_report_default_file_name(kisbot, tmp_path: Path) -> None:
     result = kisbot("report", "--year", "2021", "--format", "xlsx")
     assert result.exit_code == 0, result.output
     book = load_workbook(tmp_path / "sprawozdanie_roczne_2021.xlsx")
-    assert book.sheetnames[:3] == ["Grupy art. 1 ust. 2", "Przepływ uczestników", "Kadra"]
+    assert book.sheetnames == ["I Pracownicy", "II Uczestnicy", "III Działania", "IV Dotacje"]
     text = kisbot("report", "--year", "2021").output
-    assert "Sprawozdanie roczne" in text and "W 2021 r. skierowano" in text
+    assert text.startswith("Sprawozdanie z działalności Klubu Integracji Społecznej za rok 2021")
+    assert "Część IV. Rozliczenie przyznanych dotacji za rok 2021" in text
 
 
 @pytest.mark.parametrize(("args", "message"), [

@@ -11,15 +11,14 @@ import pytest
 from openpyxl import load_workbook
 
 from handlers.documents.charts import charts
-from handlers.documents.report_text import annual_text, period_text
-from handlers.documents.report_xlsx import annual_workbook, period_workbook
+from handlers.documents.report_text import period_text
+from handlers.documents.report_xlsx import period_workbook
 from handlers.texts import reports as t
-from storage.annual import AnnualReport
 from storage.db import Database
 from storage.periods import ByGender
 from storage.rates import RatePeriod
 from storage.reports import PeriodReport
-from tests.auxil.report_data import annual_2021, half_year_report
+from tests.auxil.report_data import half_year_report
 
 NBSP = "\xa0"
 
@@ -27,11 +26,6 @@ NBSP = "\xa0"
 @pytest.fixture
 def report(db: Database, tmp_path: Path) -> PeriodReport:
     return half_year_report(db, tmp_path)
-
-
-@pytest.fixture
-def annual(db: Database, tmp_path: Path) -> AnnualReport:
-    return annual_2021(db, tmp_path)
 
 
 def plain(text: str) -> str:
@@ -122,17 +116,3 @@ def test_xlsx_holds_the_same_figures(report: PeriodReport) -> None:
     assert psu["świadczenia wypłacone (zł)"] == 197.85 and psu["osoby wykonujące prace"] == 4
     assert rows["Miejsca PSU"][1:] == [["Biblioteka Miejska", 12, 1], ["Żłobek nr 1", 10.5, 3]]
     assert len(book["Miesiące"]._images) == 1 and len(book["Miejsca PSU"]._images) == 1
-
-
-def test_annual_workbook_one_sheet_per_table(annual: AnnualReport) -> None:
-    book = load_workbook(io.BytesIO(annual_workbook(annual)))
-    assert book.sheetnames[:3] == ["Grupy art. 1 ust. 2", "Przepływ uczestników", "Kadra"]
-    groups = [list(r) for r in book["Grupy art. 1 ust. 2"].iter_rows(min_row=2, values_only=True)]
-    assert groups == [["1", t.group_label("1"), 1, 0, 1], ["2", t.group_label("2"), 1, 0, 1],
-                      ["4", t.group_label("4"), 1, 1, 0], ["5", t.group_label("5"), 3, 3, 0]]
-    flows = [list(r) for r in book["Przepływ uczestników"].iter_rows(min_row=2, values_only=True)]
-    assert flows == [[t.IN_CLUB, 6, 4, 2], [t.STARTED, 5, 4, 1], [t.FINISHED, 0, 0, 0]]
-    staff = [list(r) for r in book["Kadra"].iter_rows(min_row=2, values_only=True)]
-    assert staff == [[t.UNASSIGNED_STAFF, None, 6.25, 4, 9, 10.25]]
-    assert "Konsultacje" in book.sheetnames and "Miejsca PSU" in book.sheetnames
-    assert "pkt 5 – długotrwale bezrobotni: 3 (K 3, M 0)" in annual_text(annual)
