@@ -10,8 +10,9 @@ PRIVATE = 0o600
 
 
 def create_private(path: Path) -> None:
-    """Create an empty file 0600 unless it exists (SQLite then keeps the mode for -wal, -shm)."""
-    with contextlib.suppress(FileExistsError):
+    """Create an empty file 0600 unless it exists (SQLite then keeps the mode for -wal, -shm).
+    A path that cannot be created is left for SQLite to report when it connects."""
+    with contextlib.suppress(OSError):
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE))
 
 

@@ -142,7 +142,7 @@ def test_a_backup_taken_during_writes_restores_whole_transactions(db: Database, 
 
 
 def test_a_newer_schema_is_refused_before_anything_is_touched(db_url: str, other_url: str) -> None:
-    data, manifest = backup.backup(db_url, secret=None, now=NOW)
+    _, manifest = backup.backup(db_url, secret=None, now=NOW)
     archive = backup._pack(backup.Manifest(manifest.dialect, "9999_from_the_future",
                                            manifest.created_at, manifest.tables), [])
     with pytest.raises(DomainError) as caught:
