@@ -140,6 +140,8 @@ def backup(url: str, *, secret: bytes | None, now: datetime) -> tuple[bytes, Man
         manifest, members = _backup_sqlite(_sqlite_path(url), now)
     else:
         manifest, members = _backup_postgres(url, now)
+    if manifest.revision is None:
+        raise DomainError("backup_no_schema")
     return seal(_pack(manifest, members), secret), manifest
 
 

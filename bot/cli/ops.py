@@ -14,6 +14,7 @@ from sqlalchemy.exc import OperationalError
 
 from bot.backups import write_backup
 from bot.cli.common import database, fail, now, settings
+from bot.logs import redact
 from handlers.texts import cli as texts
 from handlers.texts.errors import Channel, sentence
 from storage import backup, backups
@@ -45,13 +46,15 @@ def db_backup(out: Annotated[Path | None, typer.Option(help=texts.BACKUP_OUT)] =
     """A consistent, compressed (and, with a secret, encrypted) copy of the whole database."""
     cfg = settings()
     secret = _secret(cfg)
-    db = database(cfg)
+    db = database(cfg, migrate=False)  # the database as it is (a backup before an upgrade)
     try:
         path, manifest = write_backup(cfg, db, now=now(), out=out)
     except DomainError as exc:
         fail(sentence(exc, Channel.cli))
     except ConfigError as exc:
         fail(str(exc))
+    except OperationalError as exc:
+        fail(texts.DB_DOWN.format(reason=_first_line(exc)))
     except OSError as exc:
         fail(texts.BACKUP_UNWRITABLE.format(path=out or cfg.backup_dir, reason=exc.strerror or exc))
     finally:
@@ -92,7 +95,7 @@ def status() -> None:
         queue = db.call(queue_state, now=moment)
         last = db.call(backups.last)
     except OperationalError as exc:
-        fail(texts.DB_DOWN.format(reason=str(exc.orig).strip().splitlines()[0] if exc.orig else exc))
+        fail(texts.DB_DOWN.format(reason=_first_line(exc)))
     finally:
         db.dispose()
     tz = cfg.tz
@@ -103,11 +106,15 @@ def status() -> None:
     typer.echo(texts.status_last_send(queue.last_sent_at, tz) if queue.last_sent_at
                else texts.STATUS_NO_SENDS)
     if queue.reasons:
-        typer.echo(texts.status_reasons(queue.reasons))
+        typer.echo(redact(texts.status_reasons(queue.reasons)))  # providers' errors name numbers
     typer.echo(texts.status_backup(last.at, last.file, last.size, tz) if last.at
                else texts.STATUS_NO_BACKUP)
     if last.failed_at and (last.at is None or last.failed_at > last.at):
         typer.echo(texts.status_backup_failed(last.failed_at, last.failed_reason, tz))
+
+
+def _first_line(exc: OperationalError) -> str:
+    return str(exc.orig or exc).strip().splitlines()[0]
 
 
 def _bot_line(cfg: Settings) -> str:

@@ -179,6 +179,8 @@ ADMIN: dict[str, Template | PerChannel] = {
     "backup_damaged": cli("plik kopii jest uszkodzony albo niekompletny"),
     "backup_memory_database": cli("baza w pamięci (sqlite://) nie ma kopii zapasowej"),
     "backup_no_database": cli("nie ma pliku bazy {path}"),
+    "backup_no_schema": cli("baza nie ma jeszcze tabel kisbota (kisbot db upgrade): nie ma czego "
+                            "kopiować"),
     "backup_other_dialect": cli("kopia pochodzi z bazy {backup}, a DATABASE_URL wskazuje bazę "
                                 "{target}"),
     "backup_target_not_empty": cli("baza docelowa nie jest pusta (dane w tabelach: {tables}); "

@@ -107,3 +107,13 @@ def test_status_at_a_glance(kisbot, make: Factory, db_url: str) -> None:
     down = kisbot("status", DATABASE_URL=db_url, HEALTH_PORT="1").stdout.splitlines()
     assert down[0] == ("Bot: nie odpowiada pod http://127.0.0.1:1/healthz (nie działa albo "
                        "HEALTH_PORT jest inny).")
+
+
+def test_a_backup_takes_the_database_as_it_is(kisbot, tmp_path: Path) -> None:
+    """No upgrade first (a backup before `kisbot db upgrade`), and nothing to copy is said."""
+    url = f"sqlite:///{tmp_path / 'never-migrated.db'}"
+    done = kisbot("db", "backup", "--out", "x.tar.gz", DATABASE_URL=url)
+    assert done.exit_code == 2
+    assert done.stderr == ("Błąd: baza nie ma jeszcze tabel kisbota (kisbot db upgrade): nie ma "
+                           "czego kopiować\n")
+    assert not (tmp_path / "x.tar.gz").exists()
