@@ -28,6 +28,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+import psycopg
+from alembic import command
 from alembic.script import ScriptDirectory
 from alembic.util import CommandError
 from cryptography.exceptions import InvalidTag
@@ -259,10 +261,12 @@ def occupied_tables(url: str) -> list[str]:
 
 
 def restore(url: str, data: bytes, *, secret: bytes | None, force: bool = False) -> Manifest:
-    """Put a backup into the database at `url`, then bring its schema to the newest revision.
+    """Put a backup into the database at `url` and bring its schema to the newest revision.
 
-    Refuses (DomainError `backup_target_not_empty`) a database holding rows unless `force`,
-    and checks that every table holds as many rows as when the backup was made.
+    Refuses (DomainError `backup_target_not_empty`) a database holding rows unless `force`.
+    All or nothing: every table must hold as many rows as when the backup was made, or the
+    target is left as it was (SQLite: checked on the copy before it replaces the file in one
+    step; PostgreSQL: one transaction, schema changes included).
     """
     manifest, members = _unpack(unseal(data, secret))
     url = normalize_url(url)
@@ -273,12 +277,18 @@ def restore(url: str, data: bytes, *, secret: bytes | None, force: bool = False)
     if not force and (busy := occupied_tables(url)):
         raise DomainError("backup_target_not_empty", tables=", ".join(sorted(busy)))
     if dialect == "sqlite":
-        _restore_sqlite(_sqlite_path(url), members)
+        _restore_sqlite(_sqlite_path(url), manifest, members)
+        upgrade(url)
     else:
         _restore_postgres(url, manifest, members)
-    _check_counts(url, manifest)
-    upgrade(url)
     return manifest
+
+
+def _same_counts(found: dict[str, int], manifest: Manifest) -> None:
+    for name, expected in manifest.tables.items():
+        if found.get(name) != expected:
+            raise DomainError("backup_count_mismatch", table=name, expected=expected,
+                              found=found.get(name, 0))
 
 
 def _known_revision(url: str, revision: str | None) -> None:
@@ -291,7 +301,7 @@ def _known_revision(url: str, revision: str | None) -> None:
         raise DomainError("backup_newer_schema", revision=revision) from None
 
 
-def _restore_sqlite(path: Path, members: dict[str, bytes]) -> None:
+def _restore_sqlite(path: Path, manifest: Manifest, members: dict[str, bytes]) -> None:
     if SQLITE_MEMBER not in members:
         raise DomainError("backup_damaged")
     copy = sqlite3.connect(":memory:")
@@ -299,6 +309,7 @@ def _restore_sqlite(path: Path, members: dict[str, bytes]) -> None:
         copy.deserialize(_rollback_journal(members[SQLITE_MEMBER]))
         if copy.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
             raise DomainError("backup_damaged")
+        _same_counts(_sqlite_counts(copy), manifest)
         create_private(path)
         target = sqlite3.connect(path, timeout=30)
         try:
@@ -315,11 +326,10 @@ def _restore_sqlite(path: Path, members: dict[str, bytes]) -> None:
 def _restore_postgres(url: str, manifest: Manifest, members: dict[str, bytes]) -> None:
     engine = make_engine(url, poolclass=NullPool)
     try:
-        with engine.begin() as conn:  # whatever is there goes (empty, or --force)
-            _reflect(conn).drop_all(conn)
-        if manifest.revision:
-            upgrade(url, manifest.revision)
-        with engine.begin() as conn:
+        with engine.begin() as conn:  # one transaction: PostgreSQL's DDL is transactional
+            _reflect(conn).drop_all(conn)  # whatever is there goes (empty, or --force)
+            if manifest.revision:
+                _migrate(url, conn, manifest.revision)
             present = _reflect(conn)
             names = [n for n in manifest.tables if n != VERSION_TABLE]
             if missing := [n for n in names if n not in present.tables]:
@@ -331,10 +341,20 @@ def _restore_postgres(url: str, manifest: Manifest, members: dict[str, bytes]) -
                 columns = json.loads(members[f"tables/{name}.columns"])
                 _copy_in(conn, name, columns, members[f"tables/{name}.copy"])
                 _reset_sequences(conn, name, columns)
-    except KeyError:
+            _same_counts({n: conn.execute(text(f"SELECT count(*) FROM {_quoted(conn, n)}")).scalar()
+                          for n in manifest.tables}, manifest)
+            _migrate(url, conn, "head")
+    except (KeyError, psycopg.DataError):  # a member missing, or rows COPY cannot read
         raise DomainError("backup_damaged") from None
     finally:
         engine.dispose()
+
+
+def _migrate(url: str, conn: Connection, revision: str) -> None:
+    """Alembic's upgrade on this connection, inside its transaction."""
+    cfg = alembic_config(url)
+    cfg.attributes["connection"] = conn
+    command.upgrade(cfg, revision)
 
 
 def _copy_in(conn: Connection, table: str, columns: list[str], data: bytes) -> None:
@@ -353,16 +373,3 @@ def _reset_sequences(conn: Connection, table: str, columns: list[str]) -> None:
             conn.execute(text(f"SELECT setval(:s, COALESCE(MAX({_quoted(conn, column)}), 1), "
                               f"MAX({_quoted(conn, column)}) IS NOT NULL) "
                               f"FROM {_quoted(conn, table)}"), {"s": sequence})
-
-
-def _check_counts(url: str, manifest: Manifest) -> None:
-    engine = make_engine(url, poolclass=NullPool)
-    try:
-        with engine.connect() as conn:
-            for name, expected in manifest.tables.items():
-                found = conn.execute(text(f"SELECT count(*) FROM {_quoted(conn, name)}")).scalar()
-                if found != expected:
-                    raise DomainError("backup_count_mismatch", table=name,
-                                      expected=expected, found=found)
-    finally:
-        engine.dispose()

@@ -166,3 +166,32 @@ def test_sqlite_files_are_readable_by_the_owner_only(tmp_path: Path) -> None:
             assert {stat.S_IMODE(os.stat(tmp_path / f).st_mode) for f in files} == {0o600}
     finally:
         db.dispose()
+
+
+def test_a_restore_that_does_not_add_up_leaves_the_target_as_it_was(db: Database, db_url: str,
+                                                                    other_url: str) -> None:
+    with db.session() as s:
+        s.add(Staff(name="Z kopii", roles="admin"))
+    data, _ = backup.backup(db_url, secret=None, now=NOW)
+    backup.restore(other_url, data, secret=None)
+    target = Database(other_url)
+    with target.session() as s:
+        s.add(Staff(name="Dopisana po odtworzeniu", roles="coordinator"))
+    target.dispose()
+    before = rows_of(other_url)
+    manifest, members = backup._unpack(data)
+    lying = backup.Manifest(manifest.dialect, manifest.revision, manifest.created_at,
+                            {**manifest.tables, "staff": 2})
+    with pytest.raises(DomainError) as caught:
+        backup.restore(other_url, backup._pack(lying, list(members.items())), secret=None,
+                       force=True)
+    assert (caught.value.code, caught.value.params) == \
+        ("backup_count_mismatch", {"table": "staff", "expected": 2, "found": 1})
+    assert rows_of(other_url) == before
+    if manifest.dialect == "postgresql":  # rows COPY cannot read: the same
+        members["tables/staff.copy"] = b"not\\ta\\trow\n"
+        with pytest.raises(DomainError) as caught:
+            backup.restore(other_url, backup._pack(manifest, list(members.items())),
+                           secret=None, force=True)
+        assert caught.value.code == "backup_damaged"
+        assert rows_of(other_url) == before
