@@ -11,20 +11,14 @@ URL, while the driver is already there, streams straight into compression and en
 and restoring through our own migrations (the schema at the backup's revision, then the
 rows, then `upgrade head`) keeps one road to a schema.
 
-The archive is a tar.gz (manifest.json, then the data); with a passphrase or key file it
-is wrapped in AES-256-GCM, the key derived with scrypt (the `cryptography` library). An
-unencrypted backup is a plain .tar.gz any admin can open.
+The file's format (tar.gz, encryption): storage.archive.
 """
 
 from __future__ import annotations
 
-import gzip
 import io
 import json
-import os
 import sqlite3
-import tarfile
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -32,105 +26,17 @@ import psycopg
 from alembic import command
 from alembic.script import ScriptDirectory
 from alembic.util import CommandError
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 from sqlalchemy import MetaData, inspect, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.pool import NullPool
 
+from storage.archive import Manifest, pack, seal, unpack, unseal
 from storage.db import alembic_config, make_engine, normalize_url, upgrade
 from storage.errors import DomainError
 from storage.files import create_private
 
-MAGIC = b"KISBOT-BACKUP\x00"
-FORMAT = 1
-SCRYPT_LOG_N, SCRYPT_R, SCRYPT_P = 15, 8, 1
-SALT_BYTES, NONCE_BYTES = 16, 12
 VERSION_TABLE = "alembic_version"
 SQLITE_MEMBER = "database.sqlite"
-
-
-@dataclass(frozen=True)
-class Manifest:
-    """What a backup holds."""
-
-    dialect: str
-    revision: str | None
-    created_at: str
-    tables: dict[str, int]  # table → rows, in restore order
-
-    @property
-    def rows(self) -> int:
-        """Rows in all tables."""
-        return sum(self.tables.values())
-
-
-# --- encryption -------------------------------------------------------------------------------
-
-def _key(secret: bytes, salt: bytes, log_n: int) -> bytes:
-    return Scrypt(salt=salt, length=32, n=2 ** log_n, r=SCRYPT_R, p=SCRYPT_P).derive(secret)
-
-
-def seal(payload: bytes, secret: bytes | None) -> bytes:
-    """The archive as stored: plain, or MAGIC + format + scrypt log2(n) + salt + nonce + AES-GCM."""
-    if not secret:
-        return payload
-    salt, nonce = os.urandom(SALT_BYTES), os.urandom(NONCE_BYTES)
-    header = MAGIC + bytes([FORMAT, SCRYPT_LOG_N]) + salt + nonce
-    return header + AESGCM(_key(secret, salt, SCRYPT_LOG_N)).encrypt(nonce, payload, header)
-
-
-def unseal(data: bytes, secret: bytes | None) -> bytes:
-    """The archive inside a stored backup; DomainError when it cannot be opened."""
-    if data[:2] == b"\x1f\x8b":  # gzip: not encrypted
-        return data
-    if not data.startswith(MAGIC):
-        raise DomainError("backup_not_a_backup")
-    if not secret:
-        raise DomainError("backup_needs_passphrase")
-    start = len(MAGIC)
-    if data[start] != FORMAT:
-        raise DomainError("backup_unknown_format", version=data[start])
-    log_n = data[start + 1]
-    salt = data[start + 2:start + 2 + SALT_BYTES]
-    body = start + 2 + SALT_BYTES + NONCE_BYTES
-    nonce, header = data[start + 2 + SALT_BYTES:body], data[:body]
-    if log_n > 22:
-        raise DomainError("backup_not_a_backup")
-    try:
-        return AESGCM(_key(secret, salt, log_n)).decrypt(nonce, data[body:], header)
-    except InvalidTag:
-        raise DomainError("backup_wrong_passphrase") from None
-
-
-# --- the archive ------------------------------------------------------------------------------
-
-def _pack(manifest: Manifest, members: list[tuple[str, bytes]]) -> bytes:
-    buffer = io.BytesIO()
-    with gzip.GzipFile(fileobj=buffer, mode="wb", compresslevel=6, mtime=0) as gz, \
-            tarfile.open(fileobj=gz, mode="w") as tar:
-        for name, data in [("manifest.json", json.dumps(manifest.__dict__).encode()), *members]:
-            info = tarfile.TarInfo(name)
-            info.size, info.mode = len(data), 0o600
-            tar.addfile(info, io.BytesIO(data))
-    return buffer.getvalue()
-
-
-def _unpack(archive: bytes) -> tuple[Manifest, dict[str, bytes]]:
-    try:
-        with tarfile.open(fileobj=io.BytesIO(archive), mode="r:gz") as tar:
-            members = {m.name: tar.extractfile(m).read()  # type: ignore[union-attr]
-                       for m in tar.getmembers() if m.isfile()}
-        manifest = Manifest(**json.loads(members.pop("manifest.json")))
-    except (tarfile.TarError, OSError, EOFError, KeyError, TypeError, ValueError):
-        raise DomainError("backup_damaged") from None
-    return manifest, members
-
-
-def read_manifest(data: bytes, secret: bytes | None) -> Manifest:
-    """What a stored backup holds (opening it checks the passphrase and the archive)."""
-    return _unpack(unseal(data, secret))[0]
 
 
 # --- making a backup ------------------------------------------------------------------------
@@ -144,7 +50,7 @@ def backup(url: str, *, secret: bytes | None, now: datetime) -> tuple[bytes, Man
         manifest, members = _backup_postgres(url, now)
     if manifest.revision is None:
         raise DomainError("backup_no_schema")
-    return seal(_pack(manifest, members), secret), manifest
+    return seal(pack(manifest, members), secret), manifest
 
 
 def _sqlite_path(url: str) -> Path:
@@ -268,7 +174,7 @@ def restore(url: str, data: bytes, *, secret: bytes | None, force: bool = False)
     target is left as it was (SQLite: checked on the copy before it replaces the file in one
     step; PostgreSQL: one transaction, schema changes included).
     """
-    manifest, members = _unpack(unseal(data, secret))
+    manifest, members = unpack(unseal(data, secret))
     url = normalize_url(url)
     dialect = "sqlite" if url.startswith("sqlite") else "postgresql"
     if manifest.dialect != dialect:

@@ -12,7 +12,7 @@ from sqlmodel import select
 
 from bot.backups import daily_backup
 from handlers.context import Deps
-from storage import backup, backups
+from storage import archive, backups
 from storage.clock import ManualClock
 from storage.db import Database
 from storage.models import OutboxMessage
@@ -46,7 +46,7 @@ def test_one_backup_a_day_after_the_hour_and_old_ones_pruned(db: Database, db_ur
     last = db.call(backups.last)
     assert last.file == str(directory / made[-1]) and last.at == datetime(2026, 12, 12, 1, 5,
                                                                            tzinfo=UTC)
-    manifest = backup.read_manifest((directory / made[-1]).read_bytes(),
+    manifest = archive.read_manifest((directory / made[-1]).read_bytes(),
                                     "hasło do kopii zapasowych".encode())
     assert manifest.dialect == db.dialect and manifest.tables["runtime_facts"] > 0
 

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
-from storage import backup
+from storage import archive, backup
 from storage.db import Database
 from storage.errors import DomainError
 from storage.models import AuditLog, Staff
@@ -68,7 +68,7 @@ def test_an_encrypted_backup_needs_the_same_passphrase(db: Database, db_url: str
                                                        other_url: str) -> None:
     fill_every_table(db.engine, rows=1)
     data, _ = backup.backup(db_url, secret=b"correct horse", now=NOW)
-    assert data.startswith(backup.MAGIC) and b"staff" not in data
+    assert data.startswith(archive.MAGIC) and b"staff" not in data
     for secret, code in ((b"wrong horse", "backup_wrong_passphrase"),
                          (None, "backup_needs_passphrase")):
         with pytest.raises(DomainError) as caught:
@@ -143,10 +143,10 @@ def test_a_backup_taken_during_writes_restores_whole_transactions(db: Database, 
 
 def test_a_newer_schema_is_refused_before_anything_is_touched(db_url: str, other_url: str) -> None:
     _, manifest = backup.backup(db_url, secret=None, now=NOW)
-    archive = backup._pack(backup.Manifest(manifest.dialect, "9999_from_the_future",
-                                           manifest.created_at, manifest.tables), [])
+    newer = archive.pack(archive.Manifest(manifest.dialect, "9999_from_the_future",
+                                          manifest.created_at, manifest.tables), [])
     with pytest.raises(DomainError) as caught:
-        backup.restore(other_url, archive, secret=None)
+        backup.restore(other_url, newer, secret=None)
     assert caught.value.code == "backup_newer_schema"
     assert backup.occupied_tables(other_url) == []
     with pytest.raises(DomainError) as caught:
@@ -179,11 +179,11 @@ def test_a_restore_that_does_not_add_up_leaves_the_target_as_it_was(db: Database
         s.add(Staff(name="Dopisana po odtworzeniu", roles="coordinator"))
     target.dispose()
     before = rows_of(other_url)
-    manifest, members = backup._unpack(data)
-    lying = backup.Manifest(manifest.dialect, manifest.revision, manifest.created_at,
+    manifest, members = archive.unpack(data)
+    lying = archive.Manifest(manifest.dialect, manifest.revision, manifest.created_at,
                             {**manifest.tables, "staff": 2})
     with pytest.raises(DomainError) as caught:
-        backup.restore(other_url, backup._pack(lying, list(members.items())), secret=None,
+        backup.restore(other_url, archive.pack(lying, list(members.items())), secret=None,
                        force=True)
     assert (caught.value.code, caught.value.params) == \
         ("backup_count_mismatch", {"table": "staff", "expected": 2, "found": 1})
@@ -191,7 +191,7 @@ def test_a_restore_that_does_not_add_up_leaves_the_target_as_it_was(db: Database
     if manifest.dialect == "postgresql":  # rows COPY cannot read: the same
         members["tables/staff.copy"] = b"not\\ta\\trow\n"
         with pytest.raises(DomainError) as caught:
-            backup.restore(other_url, backup._pack(manifest, list(members.items())),
+            backup.restore(other_url, archive.pack(manifest, list(members.items())),
                            secret=None, force=True)
         assert caught.value.code == "backup_damaged"
         assert rows_of(other_url) == before
