@@ -15,10 +15,11 @@ from telegram.ext import (
     CommandHandler,
     ContextTypes,
 )
-from telegram.request import HTTPXRequest
 
 from bot.delivery.ratelimit import KisRateLimiter
 from bot.delivery.sender import stop_sending, wake
+from bot.health import TELEGRAM, Health
+from bot.metrics import MeasuredUpdates, Metrics, WatchedRequest
 from bot.telegram_bot import KisBot
 from handlers.context import Deps, KisContext
 from handlers.telegram import (
@@ -64,13 +65,22 @@ def build_application(deps: Deps, *, update_processor: BaseUpdateProcessor | Non
     settings = deps.settings
     token = settings.telegram_bot_token or "0:SANDBOX"
     root = settings.telegram_api_url
+    health, metrics = Health.of(deps.clock, settings), Metrics()
+
+    def on_answer(status: int) -> None:  # every answer from Telegram, replies and polls alike
+        if status < 500:
+            health.mark(TELEGRAM)
+        if status == 429:
+            metrics.throttled.labels("telegram").inc()
+
     kis_bot = KisBot(
         token, base_url=f"{root}/bot", base_file_url=f"{root}/file/bot",
         rate_limiter=KisRateLimiter(bulk_per_second=settings.telegram_bulk_rate),
-        request=HTTPXRequest(connection_pool_size=16, connect_timeout=10,
-                             read_timeout=settings.telegram_timeout,
-                             write_timeout=settings.telegram_timeout),
-        get_updates_request=HTTPXRequest(connection_pool_size=2, read_timeout=40))
+        request=WatchedRequest(connection_pool_size=16, connect_timeout=10,
+                               read_timeout=settings.telegram_timeout,
+                               write_timeout=settings.telegram_timeout, on_answer=on_answer),
+        get_updates_request=WatchedRequest(connection_pool_size=2, read_timeout=40,
+                                           on_answer=on_answer))
     builder = (
         ApplicationBuilder()
         .bot(kis_bot)
@@ -78,11 +88,11 @@ def build_application(deps: Deps, *, update_processor: BaseUpdateProcessor | Non
         .post_init(_post_init)
         .post_stop(stop_sending)
     )
-    builder = builder.concurrent_updates(update_processor or 8)
+    builder = builder.concurrent_updates(update_processor or MeasuredUpdates(8, metrics))
     if webhook:
         builder = builder.updater(None)
     application = builder.build()
-    application.bot_data["deps"] = deps
+    application.bot_data.update(deps=deps, health=health, metrics=metrics)
     if deps.wake_sender is None:
         deps.wake_sender = lambda: wake(application)
     add_handlers(application, features if features is not None else FEATURES)

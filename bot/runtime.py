@@ -16,8 +16,11 @@ from telegram.ext import Application
 from bot.app import build_application
 from bot.delivery.providers import Incoming, Report
 from bot.delivery.sender import sms_gateway
+from bot.health import health_routes
 from bot.inbound import once
+from bot.metrics import metrics_of
 from bot.scheduler import start_scheduler
+from bot.watchdog import watch
 from bot.webhook import TELEGRAM_PATH, sms_routes, start_server, telegram_route, telegram_secret
 from handlers.context import Deps, deps_of
 from handlers.sms.conversation import handle_sms
@@ -69,10 +72,12 @@ async def serve(settings: Settings, *, clock: Clock | None = None,
         start_scheduler(application)
         log.info("kisbot is running as @%s (%s)", deps.bot_username,
                  "webhook" if webhook else "polling")
+        watchdog = asyncio.create_task(watch(application), name="watchdog")
         if ready is not None:
             await ready(deps)
         await stop.wait()
         log.info("stopping")
+        watchdog.cancel()
         if application.updater is not None:
             await application.updater.stop()
         if server is not None:
@@ -82,14 +87,24 @@ async def serve(settings: Settings, *, clock: Clock | None = None,
 
 
 async def _receive_updates(application: Application, settings: Settings) -> web.AppRunner | None:
-    """Poll Telegram, or (with PUBLIC_URL) serve the webhook and register it with Telegram."""
+    """Poll Telegram (health and metrics on HEALTH_PORT), or (with PUBLIC_URL) serve the
+    webhook, the SMS callbacks, health and metrics, and register the webhook with Telegram."""
     if settings.public_url is None:
         assert application.updater is not None
         await application.updater.start_polling(drop_pending_updates=False)
-        return None
+        if not settings.health_port:
+            return None
+        try:
+            return await start_server(settings.health_host, settings.health_port,
+                                      health_routes(application))
+        except OSError as exc:  # the bot matters more than its health page
+            log.error("health listener not started on %s:%d: %s", settings.health_host,
+                      settings.health_port, exc.strerror or exc)
+            return None
     secret = telegram_secret(settings)
     server = await start_server(settings.webhook_host, settings.webhook_port,
-                                [telegram_route(application, secret), *_sms(application)])
+                                [telegram_route(application, secret), *_sms(application),
+                                 *health_routes(application)])
     await application.bot.set_webhook(url=f"{settings.public_url}{TELEGRAM_PATH}",
                                       secret_token=secret, allowed_updates=Update.ALL_TYPES)
     return server
@@ -99,10 +114,18 @@ def _sms(application: Application) -> list:
     """The SMS provider's callback routes: each SMS answered once, each report recorded once."""
     deps = deps_of(application)
     provider = sms_gateway(application)
+    metrics = metrics_of(application)
+
+    async def answer(sms: Incoming) -> None:
+        start = time.perf_counter()
+        try:
+            await handle_sms(deps, sms.phone, sms.text)
+        finally:
+            metrics.observe_update("sms", time.perf_counter() - start)
 
     async def on_sms(sms: Incoming) -> Claim:
         return await once(deps, source=provider.name, kind="sms", external_id=sms.provider_id,
-                          work=lambda: handle_sms(deps, sms.phone, sms.text))
+                          work=lambda: answer(sms))
 
     async def on_report(report: Report) -> Claim:
         return await once(deps, source=provider.name, kind="report",

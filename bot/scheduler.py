@@ -2,7 +2,9 @@
 
 Jobs: the outbox every 2 s (a pass keeps draining while rows are due; broadcasts are outbox
 rows too), reminder planning and marking prompts every 30 s, the daily jobs every minute, and
-sends of dead processes put back every 15 s. Every run is idempotent, so a late, repeated
+sends of dead processes put back every 15 s; every minute also Telegram's getMe when nothing
+was heard from it for a minute (bot.health) and the daily backup when due (bot.backups).
+Each successful run marks the scheduler alive for /healthz. Every run is idempotent, so a late, repeated
 or concurrent run is harmless; `coalesce` and an unlimited misfire grace mean a delayed run
 still happens (once).
 
@@ -18,8 +20,10 @@ from collections.abc import Awaitable, Callable
 
 from telegram.ext import Application, CallbackContext, Job
 
+from bot.backups import backup_tick
 from bot.delivery.claims import RECLAIM_SECONDS, reclaim
 from bot.delivery.sender import outbox_tick
+from bot.health import SCHEDULER, health_of, telegram_probe
 from handlers import scheduled as jobs
 from handlers.context import deps_of
 
@@ -48,6 +52,10 @@ async def reclaim_tick(application: Application) -> None:
 TICKS: list[tuple[Callable[[Application], Awaitable[None]], float]] = [
     (plan_tick, 30), (daily_tick, 60), (reclaim_tick, RECLAIM_SECONDS), (outbox_tick, 2),
 ]
+# Keeping the process watched: not part of the catch-up (`run_all_once`).
+MONITOR_TICKS: list[tuple[Callable[[Application], Awaitable[None]], float]] = [
+    (telegram_probe, 60), (backup_tick, 60),
+]
 
 
 def _job(tick: Callable[[Application], Awaitable[None]]) -> Callable[[CallbackContext], Awaitable[None]]:
@@ -56,6 +64,8 @@ def _job(tick: Callable[[Application], Awaitable[None]]) -> Callable[[CallbackCo
             await tick(context.application)
         except Exception:  # a failed run is retried at the next interval
             log.exception("scheduled job %s failed", tick.__name__)
+        else:
+            health_of(context.application).mark(SCHEDULER)
 
     run.__name__ = tick.__name__
     return run
@@ -68,7 +78,7 @@ def start_scheduler(application: Application) -> list[Job]:
         raise RuntimeError("APScheduler is missing: install python-telegram-bot[job-queue]")
     jobs = [queue.run_once(_job(run_all_once), when=0, name="catch_up",
                            job_kwargs={"misfire_grace_time": None})]
-    for tick, seconds in TICKS:
+    for tick, seconds in (*TICKS, *MONITOR_TICKS):
         jobs.append(queue.run_repeating(_job(tick), interval=seconds, first=seconds,
                                         name=tick.__name__, job_kwargs=JOB_KWARGS))
     return jobs

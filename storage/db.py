@@ -18,6 +18,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlmodel import Session, create_engine
 
+from storage.files import create_private
 from storage.parsing import CONTROL_CHARACTERS
 
 log = logging.getLogger(__name__)
@@ -61,6 +62,9 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     url = normalize_url(url)
     kwargs.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
+        database = make_url(url).database
+        if database and database != ":memory:" and not database.startswith("file:"):
+            create_private(Path(database))  # people's data: readable by the owner only
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10},
                                **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)

@@ -94,6 +94,24 @@ class Settings(BaseSettings):
     broadcast_progress_seconds: float = Field(2.0, ge=0.5, le=60)
     sms_price_pln: Decimal = Field(Decimal("0.16"), ge=0)
 
+    # Backups (`kisbot db backup`, and daily from the scheduler at BACKUP_HOUR, Warsaw time,
+    # into BACKUP_DIR, keeping BACKUP_KEEP days; BACKUP_DIR empty: no daily backup). Encrypted
+    # when BACKUP_PASSPHRASE or BACKUP_KEY_FILE (a file holding the secret) is set.
+    backup_dir: Path | None = Path("backups")
+    backup_hour: int = Field(2, ge=0, le=23)
+    backup_keep: int = Field(14, ge=1, le=3650)
+    backup_passphrase: str | None = None
+    backup_key_file: Path | None = None
+
+    # Health and metrics (GET /healthz, GET /metrics): on the webhook server, and in polling
+    # mode on their own listener (HEALTH_PORT 0: none). Healthy while the database answers,
+    # a scheduler job ran within HEALTH_SCHEDULER_SECONDS and Telegram answered within
+    # HEALTH_TELEGRAM_SECONDS.
+    health_host: str = "127.0.0.1"
+    health_port: int = Field(8081, ge=0, le=65535)
+    health_scheduler_seconds: int = Field(120, ge=10)
+    health_telegram_seconds: int = Field(300, ge=30)
+
     # Scheduled messages (Warsaw wall-clock times).
     summary_time: time = time(16, 0)
     weekly_nudge_time: time = time(12, 0)
@@ -116,7 +134,8 @@ class Settings(BaseSettings):
             raise ValueError("must be one of: console, smsapi, twilio")
         return value
 
-    @field_validator("telegram_bot_token", "public_url", "webhook_secret", mode="before")
+    @field_validator("telegram_bot_token", "public_url", "webhook_secret", "backup_dir",
+                     "backup_passphrase", "backup_key_file", mode="before")
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
@@ -144,8 +163,22 @@ class Settings(BaseSettings):
     def secrets(self) -> list[str]:
         """Values that must never reach a log."""
         values = (self.telegram_bot_token, self.smsapi_token, self.twilio_auth_token,
-                  self.sms_webhook_secret, self.webhook_secret)
+                  self.sms_webhook_secret, self.webhook_secret, self.backup_passphrase)
         return [v for v in values if v]
+
+    def backup_secret(self) -> bytes | None:
+        """The secret backups are encrypted with (BACKUP_KEY_FILE's content, or the
+        passphrase), or None; ConfigError when the key file cannot be read."""
+        if self.backup_key_file is not None:
+            try:
+                secret = self.backup_key_file.read_bytes().strip()
+            except OSError as exc:
+                raise ConfigError(f"BACKUP_KEY_FILE: cannot read {self.backup_key_file}: "
+                                  f"{exc.strerror}") from None
+            if len(secret) < 16:
+                raise ConfigError("BACKUP_KEY_FILE: the key must be at least 16 characters")
+            return secret
+        return self.backup_passphrase.encode() if self.backup_passphrase else None
 
     @property
     def sandbox(self) -> bool:

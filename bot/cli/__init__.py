@@ -16,6 +16,7 @@ from bot.cli.club import rates_app, sites_app
 from bot.cli.common import database, fail, settings
 from bot.cli.consultations import consultations_app
 from bot.cli.hours import hours_app, settlement, summary
+from bot.cli.ops import db_app, status
 from bot.cli.people import audit_log, invite, participants_app, staff_app
 from bot.cli.reports import report
 from bot.logs import setup_logging
@@ -23,7 +24,6 @@ from handlers.texts import cli as texts
 
 app = typer.Typer(help=texts.APP, no_args_is_help=True,
                   pretty_exceptions_enable=False, add_completion=False)
-db_app = typer.Typer(help=texts.DB, no_args_is_help=True)
 for sub, name in ((db_app, "db"), (staff_app, "staff"), (participants_app, "participants"),
                   (sites_app, "sites"), (rates_app, "rates"), (hours_app, "hours"),
                   (consultations_app, "consultations"), (grants_app, "grants")):
@@ -33,6 +33,7 @@ app.command("invite", help=texts.INVITE)(invite)
 app.command("report", help=texts.REPORT)(report)
 app.command("summary", help=texts.SUMMARY)(summary)
 app.command("settlement", help=texts.SETTLEMENT)(settlement)
+app.command("status", help=texts.STATUS)(status)
 
 
 @app.command(help=texts.RUN)
@@ -55,13 +56,6 @@ def run() -> None:
         asyncio.run(serve(cfg))
     except OperationalError as exc:
         fail(texts.DB_DOWN.format(reason=exc.orig))
-
-
-@db_app.command("upgrade", help=texts.DB_UPGRADE)
-def db_upgrade() -> None:
-    """Upgrade the schema to the newest revision."""
-    database()
-    typer.echo(texts.DB_CURRENT)
 
 
 def main() -> None:

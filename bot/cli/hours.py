@@ -15,6 +15,7 @@ from handlers.texts import cli as texts
 from handlers.texts import summary as t
 from handlers.texts.errors import Channel, error_text
 from storage.clock import SystemClock, local_today
+from storage.files import write_private
 from storage.hours_import import import_hours
 from storage.hours_rules import Limits
 from storage.hours_summary import daily_summary
@@ -75,5 +76,5 @@ def settlement(
         rate = t.rate_cell(row.rates)
         typer.echo(f"{row.number}\t{row.name}\t{row.site}\t{row.hours}\t{rate}\t{row.amount}")
     if out is not None:
-        out.write_bytes(settlement_workbook(result))
+        write_private(out, settlement_workbook(result))
         typer.echo(texts.SAVED.format(path=out))

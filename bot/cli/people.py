@@ -27,6 +27,7 @@ from handlers.texts import cli as texts
 from handlers.texts.errors import Channel, error_text, sentence
 from storage import audit, employment, invites, people, privacy, sites
 from storage.errors import DomainError
+from storage.files import write_private
 from storage.models import Participant
 from storage.parsing import parse_date, parse_gender, parse_phone
 
@@ -140,7 +141,7 @@ def participants_export(
     if out is None:
         typer.echo(text)
     else:
-        out.write_text(text, encoding="utf-8")
+        write_private(out, text)
         typer.echo(texts.SAVED.format(path=out))
 
 

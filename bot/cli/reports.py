@@ -16,6 +16,7 @@ from handlers.documents.report_xlsx import period_workbook
 from handlers.texts import cli as t
 from handlers.texts.errors import Channel, error_text
 from storage.annual import annual_report
+from storage.files import write_private
 from storage.parsing import parse_date
 from storage.reports import period_report
 
@@ -71,8 +72,5 @@ def write(body: str | bytes, out: Path | None, default_name: str) -> None:
         typer.echo(body, nl=False)
         return
     path = out or Path(default_name)
-    if isinstance(body, str):
-        path.write_text(body, encoding="utf-8")
-    else:
-        path.write_bytes(body)
+    write_private(path, body)
     typer.echo(t.SAVED.format(path=path))

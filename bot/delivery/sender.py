@@ -27,6 +27,7 @@ from bot.delivery.claims import HEARTBEAT_SECONDS, worker_id
 from bot.delivery.providers import SmsPermanentError, SmsRetryableError, SmsThrottledError, get_provider
 from bot.delivery.ratelimit import BULK, EvenPace, retry_seconds, sms_limiter
 from bot.delivery.sms import SmsGateway
+from bot.metrics import metrics_of
 from handlers.context import Deps, deps_of
 from handlers.sms.text import prepare_sms
 from handlers.texts import broadcasts as broadcast_texts
@@ -125,6 +126,8 @@ class Drain:
         self.in_flight: set[asyncio.Task[None]] = set()
         self.outcomes: list[outbox.Outcome] = []
         self.broadcast_of: dict[int, int] = {}
+        self.channel_of: dict[int, str] = {}
+        self.metrics = metrics_of(application)
         self._untried: list[int] = []
         self.stats = DeliveryStats()
         loop = asyncio.get_running_loop()
@@ -164,6 +167,7 @@ class Drain:
         now = self.deps.clock.now()
         stale = await self.deps.db.run(reminders.stale_ids, messages=rows, now=now)
         for m in rows:
+            self.channel_of[m.id] = m.channel  # type: ignore[index]
             self.broadcast_of.update({m.id: m.broadcast_id} if m.broadcast_id else {})  # type: ignore[dict-item]
             if reason := stale.get(m.id):  # type: ignore[arg-type]
                 self.outcomes.append(outbox.Outcome(m.id, OutboxStatus.dropped, reason))  # type: ignore[arg-type]
@@ -202,6 +206,7 @@ class Drain:
         if not done:
             return False
         await self.deps.db.run(outbox.finish_many, outcomes=done, now=self.deps.clock.now())
+        self.metrics.count_outcomes(done, self.channel_of)
         for o in done:
             self.stats.add(o.status)
             if o.status != OutboxStatus.sent:

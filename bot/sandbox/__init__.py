@@ -95,7 +95,10 @@ async def run_sandbox(settings: Settings, *, stop: asyncio.Event | None = None,
 
         bot_settings = settings.model_copy(update={
             "telegram_bot_token": SANDBOX_TOKEN, "telegram_api_url": api.url,
-            "database_url": world.db.url, "sms_provider": "console"})
+            "database_url": world.db.url, "sms_provider": "console",
+            # The demo database is made anew at every start: no backups of it, and no health
+            # listener in the way of a real bot on the same machine.
+            "backup_dir": None, "health_port": 0})
         bot_stop = asyncio.Event()
         relay = asyncio.create_task(_relay_stop(stop, bot_stop, api))
         try:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_timedelta
 
 from handlers.texts import fmt
 
@@ -20,6 +23,11 @@ CONSULTATIONS = "Konsultacje (psycholog, doradca zawodowy)."
 # --- help: commands ----------------------------------------------------------------------------
 RUN = "Uaktualnij bazę i uruchom bota (bez TELEGRAM_BOT_TOKEN: lokalna piaskownica)."
 DB_UPGRADE = "Uaktualnij schemat bazy do najnowszej wersji."
+DB_BACKUP = ("Zrób kopię zapasową bazy (spójną także w czasie pracy bota), skompresowaną; "
+             "zaszyfrowaną, gdy ustawiono BACKUP_PASSPHRASE albo BACKUP_KEY_FILE.")
+DB_RESTORE = ("Odtwórz bazę z kopii zapasowej do pustej bazy z DATABASE_URL (zatrzymaj najpierw "
+              "bota), potem uaktualnij jej schemat.")
+STATUS = "Stan bota w skrócie: kolejka wiadomości, ostatnie wysyłki, błędy i ostatnia kopia."
 STAFF_ADD = "Dodaj pracownika."
 STAFF_LIST = "Wypisz pracowników."
 PARTICIPANTS_IMPORT = ("Wczytaj uczestników z CSV "
@@ -72,6 +80,10 @@ REPORT_TO = "Ostatni dzień (RRRR-MM-DD)."
 REPORT_YEAR = "Sprawozdanie roczne dla wojewody za rok."
 REPORT_FORMAT = "text albo xlsx."
 REPORT_OUT = "Plik wynikowy (xlsx: domyślnie raport_OD_DO.xlsx)."
+
+BACKUP_OUT = "Plik kopii (domyślnie nowy plik w katalogu BACKUP_DIR)."
+BACKUP_FILE = "Plik kopii zapasowej."
+RESTORE_FORCE = "Zastąp dane, jeśli baza docelowa nie jest pusta."
 
 # --- messages ----------------------------------------------------------------------------------
 ERROR = "Błąd: {message}"
@@ -138,3 +150,103 @@ def rate_set(kind: str, amount: Decimal, since: date) -> str:
 def rate_line(kind: str, amount: Decimal, since: date) -> str:
     """One rate in `kisbot rates list`."""
     return f"{kind}\t{amount}\tod {since:%Y-%m-%d}"
+
+
+# --- backups, restore and `kisbot status` ------------------------------------------------------
+BACKUP_UNREADABLE = "nie można odczytać pliku kopii {path}: {reason}"
+BACKUP_UNWRITABLE = "nie można zapisać kopii {path}: {reason}"
+NOT_ENCRYPTED = ("Uwaga: kopia nie jest zaszyfrowana (są w niej dane szczególnej kategorii, "
+                 "RODO art. 9); ustaw BACKUP_PASSPHRASE albo BACKUP_KEY_FILE.")
+STATUS_QUEUE_EMPTY = "Kolejka: nic nie czeka na wysłanie."
+STATUS_NO_SENDS = "Ostatnia wysyłka: jeszcze żadnej."
+STATUS_NO_BACKUP = "Ostatnia kopia: jeszcze żadnej (kisbot db backup)."
+STATUS_BOT_OK = "Bot: działa ({url})."
+STATUS_BOT_DOWN = "Bot: nie odpowiada pod {url} (nie działa albo HEALTH_PORT jest inny)."
+STATUS_BOT_NO_PORT = "Bot: bez adresu stanu (HEALTH_PORT=0)."
+PART_NAMES = {"database": "baza danych", "scheduler": "harmonogram zadań", "telegram": "Telegram"}
+
+
+def _size(size: int) -> str:
+    """'12 KB', '1,4 MB'."""
+    if size < 1024 * 1024:
+        return f"{fmt.number(max(1, round(size / 1024)))} KB"
+    return f"{fmt.number(Decimal(size) / (1024 * 1024) // Decimal('0.1') * Decimal('0.1'))} MB"
+
+
+def _rows(rows: int) -> str:
+    return fmt.count(rows, "wiersz", "wiersze", "wierszy")
+
+
+def backup_written(path: object, rows: int, size: int) -> str:
+    """After `kisbot db backup`."""
+    return f"Kopia zapisana: {path} ({_size(size)}, {_rows(rows)})."
+
+
+def restored(created_at: datetime, rows: int, tz: ZoneInfo) -> str:
+    """After `kisbot db restore`."""
+    return f"Odtworzono bazę z kopii z {_at(created_at, tz)} ({_rows(rows)}); schemat jest aktualny."
+
+
+def backup_failed_notice(reason: str) -> str:
+    """To every admin (Telegram, or SMS) when the daily backup failed."""
+    return (f"Nie udało się zrobić dzisiejszej kopii zapasowej bazy ({reason}). Następna próba "
+            "za godzinę; szczegóły pokaże polecenie kisbot status na serwerze.")
+
+
+def _by_channel(counts: dict[str, int]) -> str:
+    names = {"telegram": "Telegram", "sms": "SMS"}
+    parts = [f"{names.get(c, c)} {n}" for c, n in sorted(counts.items()) if n]
+    return f" ({', '.join(parts)})" if parts else ""
+
+
+def _duration(seconds: float) -> str:
+    """'6 minut', '1 godzina' (nominative: used after a colon)."""
+    return format_timedelta(timedelta(seconds=seconds), locale="pl_PL")
+
+
+def _at(moment: datetime, tz: ZoneInfo) -> str:
+    return f"{fmt.numeric_date(moment.astimezone(tz).date())}, godz. {fmt.clock_time(moment, tz)}"
+
+
+def status_queue(due: dict[str, int], oldest_seconds: float, later: int, sending: int) -> str:
+    """The queue line of `kisbot status`."""
+    waiting = sum(due.values())
+    if not waiting:
+        line = STATUS_QUEUE_EMPTY.rstrip(".")
+    else:
+        line = (f"Kolejka: {fmt.count(waiting, 'wiadomość czeka', 'wiadomości czekają', 'wiadomości czeka')}"
+                f" na wysłanie{_by_channel(due)}; najstarsza czeka: {_duration(oldest_seconds)}")
+    return f"{line}; zaplanowane na później: {later}; w trakcie wysyłki: {sending}."
+
+
+def status_sends(sent: dict[str, int], failed: dict[str, int]) -> str:
+    """The last day's sends."""
+    return (f"Ostatnie 24 godziny: wysłane {sum(sent.values())}{_by_channel(sent)}, "
+            f"nieudane {sum(failed.values())}{_by_channel(failed)}.")
+
+
+def status_last_send(at: datetime, tz: ZoneInfo) -> str:
+    """When the last message left."""
+    return f"Ostatnia wysyłka: {_at(at, tz)}."
+
+
+def status_reasons(reasons: list[tuple[str, int]]) -> str:
+    """The commonest reasons of the last day's failures."""
+    return "Najczęstsze przyczyny niepowodzeń: " + "; ".join(f"{r[:80]} ({n})" for r, n in reasons) + "."
+
+
+def status_backup(at: datetime, file: str | None, size: int | None, tz: ZoneInfo) -> str:
+    """The last backup that worked."""
+    where = (f", {file}" + (f" ({_size(size)})" if size else "")) if file else ""
+    return f"Ostatnia kopia: {_at(at, tz)}{where}."
+
+
+def status_backup_failed(at: datetime, reason: str | None, tz: ZoneInfo) -> str:
+    """A backup failure newer than the last success."""
+    return f"Nieudana kopia: {_at(at, tz)}: {reason or '?'}."
+
+
+def status_bot_failing(url: str, parts: list[str]) -> str:
+    """The running bot answered 503."""
+    names = ", ".join(PART_NAMES.get(p, p) for p in parts)
+    return f"Bot: działa, ale z problemem ({url}): {names}."

@@ -170,6 +170,26 @@ BROADCASTS: dict[str, Template | PerChannel] = {
 # The command line: its store errors and the rows of an import file (storage.csvfile.RowError).
 ADMIN: dict[str, Template | PerChannel] = {
     "unknown_role": cli("nieznana rola {value!r}; role: {roles}"),
+    "backup_not_a_backup": cli("to nie jest plik kopii zapasowej kisbota"),
+    "backup_needs_passphrase": cli("kopia jest zaszyfrowana: ustaw BACKUP_PASSPHRASE albo "
+                                   "BACKUP_KEY_FILE, jak przy jej robieniu"),
+    "backup_unknown_format": cli("nieznana wersja formatu kopii ({version}); potrzebna nowsza "
+                                 "wersja kisbota"),
+    "backup_wrong_passphrase": cli("złe hasło kopii (BACKUP_PASSPHRASE albo BACKUP_KEY_FILE) "
+                                   "albo plik kopii jest uszkodzony"),
+    "backup_damaged": cli("plik kopii jest uszkodzony albo niekompletny"),
+    "backup_memory_database": cli("baza w pamięci (sqlite://) nie ma kopii zapasowej"),
+    "backup_no_database": cli("nie ma pliku bazy {path}"),
+    "backup_no_schema": cli("baza nie ma jeszcze tabel kisbota (kisbot db upgrade): nie ma czego "
+                            "kopiować"),
+    "backup_other_dialect": cli("kopia pochodzi z bazy {backup}, a DATABASE_URL wskazuje bazę "
+                                "{target}"),
+    "backup_target_not_empty": cli("baza docelowa nie jest pusta (dane w tabelach: {tables}); "
+                                   "dodaj --force, żeby ją zastąpić kopią"),
+    "backup_count_mismatch": cli("po odtworzeniu liczba wierszy w tabeli {table} to {found}, "
+                                 "a w kopii {expected}"),
+    "backup_newer_schema": cli("kopia ma schemat bazy {revision}, którego ta wersja kisbota "
+                               "nie zna; zaktualizuj kisbota (git pull) i spróbuj ponownie"),
     "unknown_rate_kind": cli("nieznany rodzaj stawki {kind!r}; rodzaje: {kinds}"),
     "unknown_site": cli(UNKNOWN_SITE_CLI),
     "exists": cli(EXISTS_CLI),

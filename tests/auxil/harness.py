@@ -81,7 +81,9 @@ class Harness:
 
 
 def make_settings(api: BotApiStandIn, db_url: str, **overrides: object) -> Settings:
-    """Settings pointing at the stand-in and the test database (ignoring any .env)."""
+    """Settings pointing at the stand-in and the test database (ignoring any .env); no health
+    listener unless asked for (parallel test runs would fight over HEALTH_PORT)."""
+    overrides.setdefault("health_port", 0)
     return load_settings(None, telegram_bot_token=api.token, telegram_api_url=api.url,
                          database_url=db_url, **overrides)
 

@@ -28,7 +28,7 @@ async def start_bot(api: BotApiStandIn, url: str, cwd: Path) -> asyncio.subproce
     """`python -m bot run` against the stand-in; returns once it polls."""
     polls = len(api.calls("getUpdates"))
     env = {**os.environ, "PYTHONPATH": CODE, "TELEGRAM_BOT_TOKEN": api.token,
-           "TELEGRAM_API_URL": api.url, "DATABASE_URL": url}
+           "TELEGRAM_API_URL": api.url, "DATABASE_URL": url, "HEALTH_PORT": "0"}
     proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "run", cwd=cwd,
                                                 env=env, stdout=asyncio.subprocess.DEVNULL,
                                                 stderr=asyncio.subprocess.DEVNULL)

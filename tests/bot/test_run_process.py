@@ -29,7 +29,7 @@ async def test_kisbot_run_serves_until_terminated(api: BotApiStandIn, db_url: st
                                                   tmp_path: Path) -> None:
     url = db_url
     env = {**os.environ, "PYTHONPATH": CODE, "TELEGRAM_BOT_TOKEN": api.token,
-           "TELEGRAM_API_URL": api.url, "DATABASE_URL": url, "PYTHONUNBUFFERED": "1"}
+           "TELEGRAM_API_URL": api.url, "DATABASE_URL": url, "HEALTH_PORT": "0", "PYTHONUNBUFFERED": "1"}
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)

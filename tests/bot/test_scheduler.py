@@ -16,7 +16,7 @@ from telegram.ext import Job
 
 from bot.app import build_application
 from bot.sandbox.botapi import BotApiStandIn
-from bot.scheduler import JOB_KWARGS, TICKS, run_all_once, start_scheduler
+from bot.scheduler import JOB_KWARGS, MONITOR_TICKS, TICKS, run_all_once, start_scheduler
 from storage.db import Database
 from storage.models import OutboxMessage
 from tests.auxil.factories import at
@@ -42,7 +42,7 @@ async def test_real_scheduler_catches_up_at_start_then_repeats(bot: Harness) -> 
         assert "wtorek, 8 grudnia, godz. 10:00" in sent.text
         repeating = {job.name: job.job for job in jobs[1:]}
         assert {name: job.trigger.interval.total_seconds() for name, job in repeating.items()} \
-            == {tick.__name__: float(seconds) for tick, seconds in TICKS}
+            == {tick.__name__: float(seconds) for tick, seconds in (*TICKS, *MONITOR_TICKS)}
         for job in repeating.values():  # a late run still happens, once
             assert job.misfire_grace_time is None and job.coalesce is True
             assert job.max_instances == JOB_KWARGS["max_instances"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import aiohttp
 
 from bot.sandbox.botapi import BotApiStandIn
@@ -58,3 +60,20 @@ async def test_a_redelivered_update_is_handled_once(api: BotApiStandIn, db_url: 
                     assert (r.status, await r.text()) == (200, "ok")
         await api.wait_for(lambda: api.chat(79), what="the reply to the update after the replay")
     assert len(api.chat(78)) == 1  # whatever was queued before the sentinel is handled by now
+
+
+async def test_the_webhook_server_answers_health_and_metrics(api: BotApiStandIn, db_url: str,
+                                                             clock: ManualClock) -> None:
+    port = free_port()
+    settings = make_settings(api, db_url, public_url=f"http://127.0.0.1:{port}",
+                             webhook_port=port, webhook_secret="s3cret-Token_1")
+    async with serving(settings, clock), aiohttp.ClientSession() as http:
+        for _ in range(200):  # the scheduler's catch-up run marks it alive
+            async with http.get(f"http://127.0.0.1:{port}/healthz") as r:
+                status, body = r.status, await r.json()
+            if status == 200:
+                break
+            await asyncio.sleep(0.05)
+        assert (status, body["status"]) == (200, "ok")
+        async with http.get(f"http://127.0.0.1:{port}/metrics") as r:
+            assert r.status == 200 and "kisbot_outbox_due" in await r.text()

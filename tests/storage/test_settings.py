@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from storage.settings import DEPRECATED, load_settings
+from storage.settings import DEPRECATED, Settings, load_settings
 
 ENV_EXAMPLE = Path(__file__).resolve().parents[2] / ".env.example"
 
@@ -33,3 +33,29 @@ def test_env_example_documents_the_new_and_the_old_names() -> None:
     for old, new in DEPRECATED.items():
         assert re.search(rf"^# {new.upper()}=", text, re.M), new
         assert f"{old.upper()} (→ {new.upper()})" in text, old
+
+
+def test_env_example_documents_the_backup_and_health_settings() -> None:
+    text = ENV_EXAMPLE.read_text(encoding="utf-8")
+    names = [n for n in Settings.model_fields if n.startswith(("backup_", "health_"))]
+    assert len(names) == 9
+    for name in names:
+        assert re.search(rf"^# {name.upper()}=", text, re.M), name
+
+
+def test_the_backup_secret_comes_from_the_key_file_or_the_passphrase(tmp_path: Path) -> None:
+    from storage.settings import ConfigError
+
+    assert load_settings(None, backup_passphrase="").backup_secret() is None
+    assert load_settings(None, backup_dir="").backup_dir is None  # no daily backup
+    assert load_settings(None, backup_passphrase="hasło").backup_secret() == "hasło".encode()
+    key = tmp_path / "backup.key"
+    key.write_text("  a-key-of-at-least-16-characters\n")
+    chosen = load_settings(None, backup_passphrase="hasło", backup_key_file=str(key))
+    assert chosen.backup_secret() == b"a-key-of-at-least-16-characters"
+    assert "hasło" in chosen.secrets()  # never in a log
+    key.write_text("short")
+    with pytest.raises(ConfigError, match="at least 16 characters"):
+        chosen.backup_secret()
+    with pytest.raises(ConfigError, match="BACKUP_KEY_FILE: cannot read"):
+        load_settings(None, backup_key_file=str(tmp_path / "missing")).backup_secret()
