@@ -18,6 +18,7 @@ from handlers.documents.charts import charts
 from handlers.documents.report_text import period_text
 from handlers.documents.report_xlsx import period_workbook
 from handlers.telegram.common import Buttons, CommandSpec, say
+from handlers.telegram.paging import split_text
 from handlers.texts import reports_bot as texts
 from storage.annual import annual_report
 from storage.models import Role
@@ -26,7 +27,6 @@ from storage.reports import period_report
 
 log = logging.getLogger(__name__)
 MAX_DAYS = 3 * 366
-TELEGRAM_LIMIT = 4000
 PERIOD_DATA = re.compile(r"^rp:(\d{4}-\d{2}-\d{2}):(\d{4}-\d{2}-\d{2})$")
 YEAR_DATA = re.compile(r"^rp:y:(\d{4})$")
 
@@ -52,17 +52,6 @@ def presets(today: date) -> Buttons:
         before = (date(year, 1, 1), date(year, 6, 30), texts.half_label(1, year))
     return [[(label, f"rp:{a:%Y-%m-%d}:{b:%Y-%m-%d}")] for a, b, label in (now, before)] + [
         [(texts.annual_label(year - 1), f"rp:y:{year - 1}")]]
-
-
-def chunks(text: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
-    """The text in pieces Telegram accepts, split between paragraphs where possible."""
-    out: list[str] = []
-    for paragraph in text.split("\n\n"):
-        if out and len(out[-1]) + len(paragraph) + 2 <= limit:
-            out[-1] += "\n\n" + paragraph
-        else:
-            out.extend(paragraph[i:i + limit] for i in range(0, len(paragraph), limit))
-    return out
 
 
 @requires(Role.coordinator, Role.admin)
@@ -112,7 +101,7 @@ async def send_period(update: Update, context: KisContext, first: date, last: da
     text, pictures = period_text(report), await asyncio.to_thread(charts, report)
     book = await asyncio.to_thread(period_workbook, report, pictures)
     log.info("period report %s..%s sent to chat %s", first, last, chat.id)
-    for piece in chunks(text):
+    for piece in split_text(text):
         await chat.send_message(piece)
     await chat.send_document(book, filename=f"raport_{first:%Y-%m-%d}_{last:%Y-%m-%d}.xlsx")
     for name, png in pictures.items():
@@ -127,7 +116,7 @@ async def send_annual(update: Update, context: KisContext, year: int) -> None:
     report = await deps.db.run(annual_report, year=year, tz=deps.settings.tz)
     book = await asyncio.to_thread(annual_workbook, report)
     log.info("annual report %s sent to chat %s", year, chat.id)
-    for piece in chunks(annual_text(report)):
+    for piece in split_text(annual_text(report)):
         await chat.send_message(piece)
     await chat.send_document(book, filename=f"sprawozdanie_roczne_{year}.xlsx")
 
