@@ -127,8 +127,8 @@ def set_audience(*, session: Session, broadcast_id: int, staff_id: int, audience
     """Choose who gets the notice (a work site needs its id)."""
     if audience not in AUDIENCES:
         raise DomainError("bad_audience", value=audience)
-    if audience == "site" and (not param or not param.isdigit()
-                               or session.get(WorkSite, int(param)) is None):
+    if audience == "site" and (not param or not param.isascii() or not param.isdigit()
+                               or len(param) > 9 or session.get(WorkSite, int(param)) is None):
         raise NotFound("site_not_found")
     draft = draft_of(session, broadcast_id, staff_id)
     if not draft.text:

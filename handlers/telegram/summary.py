@@ -14,7 +14,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler
 from handlers.access import requires
 from handlers.context import KisContext
 from handlers.documents.settlement_xlsx import settlement_workbook
-from handlers.telegram.common import Buttons, CommandSpec, edit_or_say, say
+from handlers.telegram.common import Buttons, CommandSpec, edit_or_say, row_id, say
 from handlers.texts import common
 from handlers.texts import summary as texts
 from handlers.texts.errors import sentence
@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 HOURS_STAFF = (Role.coordinator, Role.social_worker, Role.admin)
 BUTTONS_SHOWN = 10
 ALL_DATA = re.compile(r"^sm:all:(\d{4}-\d{2}-\d{2})$")
-ONE_DATA = re.compile(r"^sm:(ok|no):(\d{1,12}):(\d{4}-\d{2}-\d{2})$")
+ONE_DATA = re.compile(r"^sm:(ok|no):(\d{1,9}):(\d{4}-\d{2}-\d{2})$")
 MONTH_DATA = re.compile(r"^st:(\d{4})-(\d{2})$")
 MONTH_ARG = re.compile(r"^(\d{4})-(\d{1,2})$")
 TELEGRAM_LIMIT = 4000
@@ -86,6 +86,8 @@ async def summary_button(update: Update, context: KisContext) -> None:
             return
         else:
             raise ValueError(data)
+        if not deps.today() - timedelta(days=366) <= day <= deps.today():  # summaries are past days
+            raise ValueError(day)
     except ValueError:
         await query.answer(common.STALE_BUTTON, show_alert=True)
         return
@@ -138,11 +140,15 @@ async def reject_command(update: Update, context: KisContext) -> None:
     deps, staff = context.deps, context.identity.staff
     assert staff is not None
     args = context.args or []
-    if len(args) < 2 or not args[0].isdigit() or len(args[0]) > 12:
+    try:
+        entry_id = row_id(args[0]) if len(args) >= 2 else 0
+    except ValueError:
+        entry_id = 0
+    if not entry_id:
         await say(update, common.usage(texts.REJECT_USAGE))
         return
     try:
-        entry = await deps.db.run(hours.staff_reject, staff_id=staff.id, entry_id=int(args[0]),
+        entry = await deps.db.run(hours.staff_reject, staff_id=staff.id, entry_id=entry_id,
                                   reason=" ".join(args[1:])[:500], now=deps.clock.now())
     except DomainError as exc:
         await say(update, sentence(exc))

@@ -14,7 +14,7 @@ from telegram.ext import CallbackQueryHandler
 
 from handlers.access import PARTICIPANT, requires
 from handlers.context import KisContext
-from handlers.telegram.common import Buttons, CommandSpec, edit_or_say, say
+from handlers.telegram.common import Buttons, CommandSpec, edit_or_say, row_id, say
 from handlers.texts import broadcasts as bc_texts
 from handlers.texts import common, fmt
 from handlers.texts import workshops as texts
@@ -142,7 +142,7 @@ async def staff_button(update: Update, context: KisContext) -> None:
     deps = context.deps
     parts = (query.data or "").split(":")
     try:
-        action, workshop_id = parts[1], int(parts[2])
+        action, workshop_id = parts[1], row_id(parts[2])
         if action == "list" and len(parts) == 3:
             workshop = await deps.db.run(workshops.get, workshop_id=workshop_id)
             rows = await deps.db.run(workshops.people, workshop_id=workshop_id)
@@ -151,7 +151,7 @@ async def staff_button(update: Update, context: KisContext) -> None:
             await show_attendance(update, context, workshop_id)
         elif action == "mark" and len(parts) == 4:
             await deps.db.run(workshops.toggle_attendance, workshop_id=workshop_id,
-                              participant_id=int(parts[3]), staff_id=context.identity.staff.id,
+                              participant_id=row_id(parts[3]), staff_id=context.identity.staff.id,
                               now=deps.clock.now())
             await show_attendance(update, context, workshop_id)
         elif action == "inv" and len(parts) == 3:
@@ -174,7 +174,7 @@ async def rsvp_button(update: Update, context: KisContext) -> None:
     tz = deps.settings.tz
     try:
         _, choice, raw_id = (query.data or "").split(":")
-        workshop = await deps.db.run(workshops.get, workshop_id=int(raw_id))
+        workshop = await deps.db.run(workshops.get, workshop_id=row_id(raw_id))
         answer = await deps.db.run(workshops.answer, workshop_id=workshop.id,
                                    participant_id=participant.id, yes=choice == "yes",
                                    now=deps.clock.now(),
