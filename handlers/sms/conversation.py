@@ -107,7 +107,8 @@ async def _state(deps: Deps, phone: str) -> dict:
 
 
 async def _save(deps: Deps, phone: str, data: dict) -> None:
-    await deps.db.run(conversation.set_state, key=conversation.sms_key(phone), data=data, now=deps.clock.now())
+    await deps.db.run(conversation.set_state, key=conversation.sms_key(phone), data=data,
+                      now=deps.clock.now())
 
 
 async def _book(deps: Deps, person: Participant, phone: str, cmd: SmsCommand) -> str:
