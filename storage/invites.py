@@ -12,8 +12,10 @@ from sqlmodel import Session, col, delete, select
 
 from storage import audit
 from storage.errors import DomainError
-from storage.locks import lock
+from storage.locks import lock, lock_name
 from storage.models import InviteCode, Participant, StartAttempt
+
+START_ATTEMPTS = 1  # the advisory-lock namespace of one Telegram user's start codes
 
 
 def hash_code(code: str) -> str:
@@ -59,6 +61,7 @@ def redeem_invite(*, session: Session, code: str, telegram_user_id: int, now: da
     than raises); `max_failures` within `lockout` lock the user out until the oldest of them
     is `lockout` old.
     """
+    lock_name(session, START_ATTEMPTS, telegram_user_id)  # one attempt of a user at a time
     until = _locked_until(session, telegram_user_id, now, max_failures, lockout)
     if until is not None:
         minutes = max(1, -int(-(until - now).total_seconds() // 60))

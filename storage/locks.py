@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from sqlalchemy import update
+from sqlalchemy import text, update
 from sqlmodel import Session, SQLModel, select
 
 M = TypeVar("M", bound=SQLModel)
@@ -33,3 +33,16 @@ def lock(session: Session, model: type[M], row_id: Any, key: str = "id") -> M | 
         query = select(model).where(column == row_id).with_for_update()
     return session.exec(query.execution_options(populate_existing=True)).first()
 
+
+
+def lock_name(session: Session, namespace: int, key: int) -> None:
+    """Serialise on something that has no row of its own (e.g. one Telegram user's attempts).
+
+    PostgreSQL: a transaction-scoped advisory lock on (namespace, key). SQLite: the database's
+    write lock, taken by an UPDATE that changes nothing.
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(text("UPDATE runtime_facts SET key = key WHERE 0"))
+    else:
+        session.execute(text("SELECT pg_advisory_xact_lock(:namespace, :key)"),
+                        {"namespace": namespace, "key": key % 2**31})

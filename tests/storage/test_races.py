@@ -462,3 +462,28 @@ def test_a_scheduled_notice_cancelled_as_it_falls_due_is_not_started(
     assert race.second == [] and pending(rdb) == 0
     with rdb.session() as s:
         assert s.get(Broadcast, bid).status == "cancelled"  # type: ignore[union-attr]
+
+
+def test_wrong_codes_sent_at_once_cannot_outrun_the_lockout(rdb: Database, mk: Factory,
+                                                            clock: ManualClock) -> None:
+    def guess(code: str):  # type: ignore[no-untyped-def]
+        return lambda s: invites.redeem_invite(session=s, code=code, telegram_user_id=7001,
+                                               now=clock.now(), max_failures=1)
+    race = interleave(rdb, guess("zgadywanie-1"), guess("zgadywanie-2"))
+    assert race.first.error.code == "invite_invalid"
+    assert race.second.error is not None and race.second.error.code == "invite_locked"
+
+
+def test_two_attendance_presses_at_once_are_two_toggles(rdb: Database, mk: Factory,
+                                                        clock: ManualClock) -> None:
+    anna = mk.participant("1", "Anna", telegram_user_id=1)
+    wid = invited_workshop(rdb, clock, mk, [anna], capacity=5)
+    once(rdb, rsvp(clock, wid, anna))
+    later = clock.now() + timedelta(days=2, hours=1)
+    staff_id = mk.staff("Kasia", "social_worker").id
+
+    def toggle(s: Session) -> str:
+        return workshops.toggle_attendance(session=s, workshop_id=wid, participant_id=anna.id,
+                                           staff_id=staff_id, now=later)
+    race = interleave(rdb, toggle, toggle)
+    assert (race.first, race.second) == ("attended", "absent")  # not both "attended"
