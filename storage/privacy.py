@@ -68,11 +68,14 @@ def person_tables() -> list[tuple[Table, str]]:
 
 
 def _identifiers(participant: Participant) -> list[str]:
-    """How the person appears in texts: full name both ways round, phone, national number."""
-    names = [f"{participant.first_name} {participant.last_name}",
+    """How the person appears in texts: full name (with the club number as staff texts
+    show it, "Anna Kowalska (12)"), both ways round, phone, national number; longest first."""
+    full = f"{participant.first_name} {participant.last_name}"
+    names = [f"{full} ({participant.number})", full,
              f"{participant.last_name} {participant.first_name}"]
     phones = [participant.phone, participant.phone[3:]] if participant.phone else []
-    return [s for s in (*names, *phones) if s and s.strip() and s != f"{ERASED} {ERASED}"]
+    return [s for s in (*names, *phones)
+            if s and s.strip() and ERASED not in s]
 
 
 def _text_columns(table: Table) -> list[Any]:
@@ -140,9 +143,25 @@ def export_person(*, session: Session, participant: Participant) -> dict[str, An
         StartAttempt.telegram_user_id == participant.telegram_user_id))] \
         if participant.telegram_user_id else []
     seen = {(name, r.get("id")) for name, rows in own.items() for r in rows}
-    data["mentions"] = [{"table": t.name, **_plain(r)} for t, r in _mentions(session, participant)
+    words = _identifiers(participant)
+    data["mentions"] = [_mention(t, r, words) for t, r in _mentions(session, participant)
                         if (t.name, r.get("id")) not in seen]
     return data
+
+
+def _mention(table: Table, row: dict[str, Any], words: list[str]) -> dict[str, Any]:
+    """Where another row names the person, with only the lines that do (a staff summary also
+    names other people, who are not the person's to see)."""
+    lines = []
+    for column in _text_columns(table):
+        value = row[column.name]
+        texts = [value] if isinstance(value, str) else \
+            [json.dumps(value, ensure_ascii=False)] if value is not None else []
+        lines += [line for text in texts for line in text.splitlines()
+                  if any(w in line for w in words)]
+    at = next((row[k] for k in ("created_at", "at") if k in row), None)
+    return _plain({"table": table.name, "id": row.get("id"), "kind": row.get("kind"),
+                   "at": at, "lines": lines})
 
 
 def _scrub(value: Any, words: list[str]) -> Any:

@@ -21,7 +21,7 @@ from storage.settings import load_settings
 from tests.auxil.factories import Factory
 
 PHONE, TELEGRAM = "+48601999888", 777001
-TRACES = ("Zenobia", "Wrzosowska", "Łęcka", "601999888", str(TELEGRAM))
+TRACES = ("Zenobia", "Wrzosowska", "Łęcka", "(77)", "601999888", str(TELEGRAM))
 
 
 def zenobia(db: Database, make: Factory, clock: ManualClock) -> Participant:
@@ -29,7 +29,8 @@ def zenobia(db: Database, make: Factory, clock: ManualClock) -> Participant:
     settings = load_settings(None)
     person = make.participant("77", "Zenobia", last_name="Wrzosowska-Łęcka", phone=PHONE,
                               telegram_user_id=TELEGRAM, work_site="Biblioteka")
-    make.participant("78", "Inna", phone="+48601000078", telegram_user_id=778)
+    inna = make.participant("78", "Inna", phone="+48601000078", telegram_user_id=778,
+                            work_site="Biblioteka")
     monika = make.staff("Monika", "psychologist", telegram_user_id=5001)
     kasia = make.staff("Kasia", "social_worker", "coordinator", telegram_user_id=5002)
     now = clock.now()
@@ -38,6 +39,8 @@ def zenobia(db: Database, make: Factory, clock: ManualClock) -> Participant:
     db.call(c.join_waitlist, participant_id=person.id, service="career_advisor", now=now)
     db.call(hours.log_hours, participant_id=person.id, work_date=now.date(), hours=Decimal(3),
             today=now.date(), limits=Limits(), backdate_days=7, now=now)
+    db.call(hours.log_hours, participant_id=inna.id, work_date=now.date(), hours=Decimal(2),
+            today=now.date(), limits=Limits(), backdate_days=7, now=now)  # in the same summary
     db.call(hours.staff_add, staff_id=kasia.id, participant_id=person.id,
             work_date=now.date() - timedelta(days=1), hours=Decimal(2),
             reason="Zenobia Wrzosowska-Łęcka dzwoniła z 601999888", today=now.date(), limits=Limits(),
@@ -83,6 +86,7 @@ def test_the_example_person_left_traces_everywhere_worth_checking(
         staff_texts = [m.text for m in s.exec(select(OutboxMessage).where(
             OutboxMessage.participant_id.is_(None)))]  # type: ignore[union-attr]
     assert any("Zenobia Wrzosowska-Łęcka" in t for t in staff_texts), staff_texts  # prompt, summary
+    assert any("Zenobia" in t and "Inna" in t for t in staff_texts)  # one summary, both names
     assert all(trace in dump for trace in TRACES)
     assert person.id is not None and len(referring_columns()) >= 6
 
@@ -108,6 +112,8 @@ def test_export_holds_every_row_about_the_person(db: Database, make: Factory,
     assert len(data["conversation_state"]) == 2 and len(data["start_attempts"]) == 1
     mentioned = {m["kind"] for m in data["mentions"] if m["table"] == "outbox"}
     assert {"prompt", "summary"} <= mentioned
+    assert all("Zenobia" in line for m in data["mentions"] for line in m["lines"])
+    assert "Inna" not in exported  # the summary named her too: not Zenobia's to see
     assert "dzwoniła z 601999888" in exported
 
 
