@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import case, func, update
+from sqlalchemy import and_, case, func, or_, update
 from sqlmodel import Session, col, select
 
 from storage import audit
@@ -235,12 +235,22 @@ def staff_reject(*, session: Session, staff_id: int, entry_id: int, reason: str,
 
 
 def confirm(*, session: Session, staff_id: int, now: datetime, up_to: date,
-            entry_ids: list[int] | None = None) -> list[int]:
-    """Confirm the given submitted entries (None: all submitted up to a day); their ids."""
+            entry_ids: list[int] | None = None, seen: dict[int, Decimal] | None = None,
+            shown_at: datetime | None = None) -> list[int]:
+    """Confirm the given submitted entries (None: all submitted up to a day); their ids.
+
+    What staff saw is what they confirm: `seen` gives entries' hours as shown, `shown_at`
+    the moment a list was shown; an entry changed since (a correction) stays submitted.
+    """
     query = update(HourEntry).where(col(HourEntry.status) == HourStatus.submitted,
                                     col(HourEntry.work_date) <= up_to)
     if entry_ids is not None:
         query = query.where(col(HourEntry.id).in_(entry_ids))
+    if seen:
+        query = query.where(or_(*(and_(col(HourEntry.id) == i, col(HourEntry.hours) == h)
+                                  for i, h in seen.items())))
+    if shown_at is not None:
+        query = query.where(col(HourEntry.updated_at) <= shown_at)
     done = [row[0] for row in session.execute(
         query.values(status=HourStatus.confirmed, confirmed_by=staff_id, confirmed_at=now, updated_at=now)
         .returning(HourEntry.id))]
