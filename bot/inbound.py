@@ -13,16 +13,31 @@ log = logging.getLogger(__name__)
 
 
 async def once(deps: Deps, *, source: str, kind: str, external_id: str | None,
-               work: Callable[[], Awaitable[object]]) -> Claim:
+               work: Callable[[], Awaitable[object]], atomic: bool = False) -> Claim:
     """Run `work` unless this event was taken in before (an event without an id always runs).
 
-    When `work` raises, the claim is released (the provider's retry is processed) and the
-    error propagates; when even the release fails, the claim goes stale after a few minutes.
+    atomic: the claim, everything `work` does in the store and the mark 'done' are one
+    transaction (`Database.transaction`): a failure halfway leaves nothing behind, so the
+    provider's retry does the whole of it once; a duplicate arriving meanwhile waits for the
+    first to commit and then finds it done. `work` must then make no network calls.
+
+    Otherwise, when `work` raises, the claim is released (the provider's retry is processed)
+    and the error propagates; when even the release fails, the claim goes stale after a few
+    minutes.
     """
     if not external_id:
         await work()
         return Claim.claimed
     key = {"source": source, "kind": kind, "external_id": external_id}
+    if atomic:
+        async with deps.db.transaction():
+            claim = await deps.db.run(inbound.claim, now=deps.clock.now(), **key)
+            if claim is Claim.claimed:
+                await work()
+                await deps.db.run(inbound.finish, **key)
+            else:
+                log.info("inbound %s %s seen before (%s): skipped", source, kind, claim)
+        return claim
     claim = await deps.db.run(inbound.claim, now=deps.clock.now(), **key)
     if claim is not Claim.claimed:
         log.info("inbound %s %s seen before (%s): skipped", source, kind, claim)

@@ -125,14 +125,14 @@ def _sms(application: Application) -> list:
 
     async def on_sms(sms: Incoming) -> Claim:
         return await once(deps, source=provider.name, kind="sms", external_id=sms.provider_id,
-                          work=lambda: answer(sms))
+                          work=lambda: answer(sms), atomic=True)
 
     async def on_report(report: Report) -> Claim:
         return await once(deps, source=provider.name, kind="report",
                           external_id=f"{report.provider_id}:{report.status}",
                           work=lambda: deps.db.run(
                               outbox.record_report, provider_id=report.provider_id,
-                              status=report.status, now=deps.clock.now()))
+                              status=report.status, now=deps.clock.now()), atomic=True)
 
     return sms_routes(provider, deps.settings, on_sms, on_report)
 

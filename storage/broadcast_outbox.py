@@ -157,11 +157,12 @@ def report(*, session: Session, broadcast_id: int) -> Report:
 
 def start_due(*, session: Session, now: datetime) -> list[int]:
     """Scheduled broadcasts whose time has come become 'sending'; their ids."""
-    due = list(session.exec(select(Broadcast).where(
-        Broadcast.status == BroadcastStatus.scheduled, col(Broadcast.send_at) <= now)))
-    for broadcast in due:
-        broadcast.status, broadcast.started_at = BroadcastStatus.sending, now
-    return [b.id for b in due]  # type: ignore[misc]
+    # One conditional UPDATE: a broadcast cancelled a moment ago is not started.
+    started = session.execute(update(Broadcast).where(
+        col(Broadcast.status) == BroadcastStatus.scheduled, col(Broadcast.send_at) <= now)
+        .values(status=BroadcastStatus.sending, started_at=now).returning(Broadcast.id)
+        .execution_options(synchronize_session=False))
+    return sorted(row[0] for row in started)
 
 
 def finish_if_done(*, session: Session, broadcast_id: int, now: datetime,

@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select, update
 from storage import audit, broadcast_outbox, outbox
 from storage.broadcast_outbox import BroadcastTexts
 from storage.errors import DomainError, NotFound
+from storage.locks import lock
 from storage.models import Booking, Broadcast, BroadcastStatus, OutboxKind, Participant, Workshop, WorkSite
 
 AUDIENCES = ("all", "psu", "site", "week")
@@ -99,8 +100,9 @@ def open_draft(*, session: Session, staff_id: int, now: datetime) -> Broadcast |
 
 
 def draft_of(session: Session, broadcast_id: int, staff_id: int) -> Broadcast:
-    """A broadcast of this coordinator that is still a draft."""
-    found = session.get(Broadcast, broadcast_id)
+    """A broadcast of this coordinator that is still a draft (locked: a second confirm or a
+    cancel waits, then finds it no longer a draft)."""
+    found = lock(session, Broadcast, broadcast_id)
     if found is None or found.created_by != staff_id:
         raise NotFound("broadcast_not_found")
     if found.status != "draft":
@@ -125,8 +127,8 @@ def set_audience(*, session: Session, broadcast_id: int, staff_id: int, audience
     """Choose who gets the notice (a work site needs its id)."""
     if audience not in AUDIENCES:
         raise DomainError("bad_audience", value=audience)
-    if audience == "site" and (not param or not param.isdigit()
-                               or session.get(WorkSite, int(param)) is None):
+    if audience == "site" and (not param or not param.isascii() or not param.isdigit()
+                               or len(param) > 9 or session.get(WorkSite, int(param)) is None):
         raise NotFound("site_not_found")
     draft = draft_of(session, broadcast_id, staff_id)
     if not draft.text:
@@ -165,7 +167,7 @@ def confirm(*, session: Session, broadcast_id: int, staff_id: int, now: datetime
 
 def cancel(*, session: Session, broadcast_id: int, staff_id: int, now: datetime) -> Broadcast:
     """Cancel a draft or a scheduled broadcast (one being sent can no longer be cancelled)."""
-    found = session.get(Broadcast, broadcast_id)
+    found = lock(session, Broadcast, broadcast_id)
     if found is None or found.created_by != staff_id:
         raise NotFound("broadcast_not_found")
     if found.status not in ("draft", "scheduled"):

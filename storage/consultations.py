@@ -20,6 +20,7 @@ from storage.consultation_rules import (
     slot_starts,
 )
 from storage.errors import DomainError, NotFound
+from storage.locks import lock
 from storage.models import Booking, BookingStatus, Participant, Slot, SlotMode, Source, Staff, WaitlistEntry
 from storage.people import get_participant
 
@@ -56,8 +57,8 @@ def publish_slots(*, session: Session, staff: Staff, request: SlotRequest, now: 
     minutes = request.minutes or default_minutes
     starts = slot_starts(request, minutes, tz)
     check_publishable(request, starts, now)
-    taken = set(session.exec(select(Slot.starts_at).where(
-        Slot.staff_id == staff.id, col(Slot.starts_at).in_(starts), col(Slot.cancelled).is_(False))))
+    lock(session, Staff, staff.id)  # one publisher per staff member: the overlap check holds
+    taken = _overlapping(session, staff.id, starts, minutes)
     created = []
     for start in starts:
         if start in taken:
@@ -76,6 +77,18 @@ def publish_slots(*, session: Session, staff: Staff, request: SlotRequest, now: 
     audit.record(session=session, at=now, actor=f"staff:{staff.id}", action="slots_publish",
                  target=f"staff:{staff.id}", day=request.day, count=len(created))
     return Published(created, len(starts) - len(created))
+
+
+def _overlapping(session: Session, staff_id: int | None, starts: list[datetime],
+                 minutes: int) -> set[datetime]:
+    """The starts among `starts` whose slot would overlap a live slot of the staff member."""
+    span = timedelta(minutes=minutes)
+    live = session.exec(select(Slot.starts_at, Slot.minutes).where(
+        Slot.staff_id == staff_id, col(Slot.cancelled).is_(False),
+        Slot.starts_at < starts[-1] + span,
+        Slot.starts_at > starts[0] - timedelta(hours=24))).all()
+    return {start for start in starts for other, length in live
+            if other < start + span and start < other + timedelta(minutes=length)}
 
 
 def _free_slots_query(service: str, since: datetime, until: datetime) -> object:
@@ -120,8 +133,10 @@ def _upcoming_count(session: Session, participant_id: int, service: str, now: da
 
 def book(*, session: Session, participant_id: int, slot_id: int, now: datetime,
          max_upcoming: int, source: Source = Source.telegram, replacing: int | None = None) -> Booking:
-    """Book a free slot; the database's unique index settles a race (DomainError slot_taken)."""
-    slot = session.get(Slot, slot_id)
+    """Book a free slot: the person's row and the slot's are locked before the checks (so a
+    withdrawal or a second booking waits), and the unique index backs the one live booking."""
+    lock(session, Participant, participant_id)
+    slot = lock(session, Slot, slot_id)
     if slot is None or slot.cancelled:
         raise DomainError("slot_gone")
     if slot.starts_at <= now:
@@ -148,8 +163,9 @@ def book(*, session: Session, participant_id: int, slot_id: int, now: datetime,
 
 
 def own_booking(session: Session, participant_id: int, booking_id: int) -> Booking:
-    """A participant's own booking, still booked (NotFound otherwise: no hints about others)."""
-    booking = session.get(Booking, booking_id)
+    """A participant's own booking, still booked (NotFound otherwise: no hints about others);
+    locked, so a second cancel or move of it waits and then finds it cancelled."""
+    booking = lock(session, Booking, booking_id)
     if booking is None or booking.participant_id != participant_id or booking.status != BookingStatus.booked:
         raise NotFound("booking_not_found")
     return booking
@@ -178,6 +194,7 @@ def move_booking(*, session: Session, participant_id: int, booking_id: int, slot
                  now: datetime, until_hours: int, max_upcoming: int,
                  waitlist_text: str) -> Booking:
     """Change to another slot in one transaction: the old one stays if the new one is taken."""
+    lock(session, Participant, participant_id)  # the order every booking takes: person, booking, slot
     old = own_booking(session, participant_id, booking_id)
     if not may_cancel(old.starts_at, now, until_hours):
         raise DomainError("cancel_too_late", hours=until_hours)
@@ -201,6 +218,7 @@ def upcoming(*, session: Session, participant_id: int, now: datetime) -> list[tu
 def join_waitlist(*, session: Session, participant_id: int, service: str,
                   now: datetime) -> int:
     """Put the participant on the waiting list (once); returns their place in the queue."""
+    lock(session, Participant, participant_id)  # a double press waits and finds the first entry
     mine = session.exec(select(WaitlistEntry).where(WaitlistEntry.participant_id == participant_id,
                                                     WaitlistEntry.service == service,
                                                     col(WaitlistEntry.notified_at).is_(None))).first()
@@ -243,15 +261,21 @@ def agenda(*, session: Session, staff_id: int, since: datetime, until: datetime)
 
 def staff_cancel_slot(*, session: Session, staff_id: int, slot_id: int, now: datetime,
                       tell: Callable[[Booking], str]) -> Booking | None:
-    """Withdraw an own future slot; a participant booked on it is told (text from `tell`)."""
-    slot = session.get(Slot, slot_id)
+    """Withdraw an own future slot; a participant booked on it is told (text from `tell`).
+
+    The slot is locked first, so a booking being made waits (and then finds it gone) or, made
+    just before, is found here and cancelled with the person told."""
+    slot = lock(session, Slot, slot_id)
     if slot is None or slot.staff_id != staff_id or slot.cancelled:
         raise NotFound("slot_not_found")
     if slot.starts_at <= now:
         raise DomainError("slot_past")
     slot.cancelled = True
-    booking = session.exec(select(Booking).where(Booking.slot_id == slot_id,
-                                                 Booking.status == BookingStatus.booked)).first()
+    found = session.exec(select(Booking.id).where(Booking.slot_id == slot_id,
+                                                  Booking.status == BookingStatus.booked)).first()
+    booking = lock(session, Booking, found) if found is not None else None
+    if booking is not None and booking.status != BookingStatus.booked:
+        booking = None  # cancelled by the person a moment ago
     if booking is not None:
         _cancel(session, booking, now, f"staff:{staff_id}")
         person = session.get(Participant, booking.participant_id)
@@ -266,7 +290,7 @@ def staff_cancel_slot(*, session: Session, staff_id: int, slot_id: int, now: dat
 def mark(*, session: Session, staff_id: int, booking_id: int, attended: bool,
          now: datetime) -> Booking:
     """Mark an own consultation that has ended as attended or no-show (changeable)."""
-    booking = session.get(Booking, booking_id)
+    booking = lock(session, Booking, booking_id)
     if booking is None or booking.staff_id != staff_id or booking.status == BookingStatus.cancelled:
         raise NotFound("booking_not_found")
     if booking.starts_at + timedelta(minutes=booking.minutes) > now:

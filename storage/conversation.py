@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlmodel import Session, select
 
 from storage.models import ConversationState, Participant
+
+
+def sms_key(phone: str) -> str:
+    """The conversation state's key of an SMS number (the number itself is not stored)."""
+    return "sms:" + hashlib.sha256(phone.encode()).hexdigest()[:24]
+
+
+def unknown_key(phone: str) -> str:
+    """The key remembering that an unknown number was answered today."""
+    return "sms-unknown:" + sms_key(phone)[4:]
 
 
 def get_state(*, session: Session, key: str, now: datetime) -> dict[str, Any]:

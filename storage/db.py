@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-from collections.abc import Callable, Iterator
+import weakref
+from collections.abc import AsyncIterator, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import asynccontextmanager, contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -24,6 +26,8 @@ from storage.parsing import CONTROL_CHARACTERS
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).parent / "migrations"
 T = TypeVar("T")
+# The session of the `Database.transaction()` the current task is in (None: each call its own).
+_PINNED: ContextVar[Session | None] = ContextVar("kis_pinned_session", default=None)
 
 
 class DatabaseUrlError(ValueError):
@@ -112,6 +116,12 @@ def upgrade(url: str, revision: str = "head") -> None:
     command.upgrade(alembic_config(url), revision)
 
 
+def _savepoint(session: Session, fn: Callable[..., T], kwargs: dict[str, Any]) -> T:
+    """One operation inside a longer transaction: undone alone if it raises."""
+    with session.begin_nested():
+        return fn(session=session, **kwargs)
+
+
 class Database:
     """The store's entry point: sessions for sync code, `run` for the async bot."""
 
@@ -122,6 +132,10 @@ class Database:
         # which sleeps up to 100 ms a turn. One worker thread queues them instead (FIFO).
         self._executor = (ThreadPoolExecutor(1, thread_name_prefix="sqlite")
                           if self.dialect == "sqlite" else None)
+        # SQLite: while a `transaction()` holds the write lock across awaits, other calls wait
+        # their turn here (else they would block the one worker thread the transaction needs).
+        self._turns: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = \
+            weakref.WeakKeyDictionary()
 
     @property
     def dialect(self) -> str:
@@ -145,11 +159,62 @@ class Database:
             return fn(session=session, **kwargs)
 
     async def run(self, fn: Callable[..., T], /, **kwargs: Any) -> T:
-        """`call` in a worker thread, so the event loop never waits on the database."""
+        """`call` in a worker thread, so the event loop never waits on the database.
+
+        Inside `transaction()` the operation joins that transaction instead of its own.
+        """
+        pinned = _PINNED.get()
+        if pinned is not None:
+            return await self._in_thread(functools.partial(_savepoint, pinned, fn, kwargs))
         if self._executor is None:
             return await asyncio.to_thread(self.call, fn, **kwargs)
+        async with self._turn():
+            return await self._in_thread(functools.partial(self.call, fn, **kwargs))
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[None]:
+        """Every `run` of this task inside the block is one transaction: all of it, or none.
+
+        Used where an effect and the record that it happened must not part (an incoming SMS
+        and what it did). Keep it short: no network calls inside.
+        """
+        if _PINNED.get() is not None:  # already in one: join it
+            yield
+            return
+        async with self._turn():
+            session = Session(self.engine, expire_on_commit=False)
+            token = _PINNED.set(session)
+            try:
+                if self._executor is not None:
+                    # Python's sqlite3 opens no transaction for a SAVEPOINT, whose RELEASE
+                    # would then commit: open it here, with the write lock at once.
+                    await self._in_thread(
+                        lambda: session.connection().exec_driver_sql("BEGIN IMMEDIATE"))
+                yield
+                await self._in_thread(session.commit)
+            except BaseException:
+                await self._in_thread(session.rollback)
+                raise
+            finally:
+                _PINNED.reset(token)
+                await self._in_thread(session.close)
+
+    @asynccontextmanager
+    async def _turn(self) -> AsyncIterator[None]:
+        """On SQLite, one transaction of this process at a time (FIFO); elsewhere nothing."""
+        if self._executor is None:
+            yield
+            return
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor, functools.partial(self.call, fn, **kwargs))
+        turn = self._turns.setdefault(loop, asyncio.Lock())
+        async with turn:
+            yield
+
+    async def _in_thread(self, fn: Callable[[], T]) -> T:
+        """fn() in the database's worker thread (SQLite) or any worker thread."""
+        if self._executor is None:
+            return await asyncio.to_thread(fn)
+        return await asyncio.get_running_loop().run_in_executor(self._executor, fn)
 
     def dispose(self) -> None:
         """Close all pooled connections."""

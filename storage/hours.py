@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import case, func, update
+from sqlalchemy import and_, case, func, or_, update
 from sqlmodel import Session, col, select
 
 from storage import audit
@@ -25,6 +25,7 @@ from storage.hours_rules import (
     week_bounds,
     window_problem,
 )
+from storage.locks import lock
 from storage.models import HourEntry, HourStatus, Participant, Source
 
 
@@ -53,8 +54,7 @@ def check_hours(hours: Decimal) -> Decimal:
 
 def _participant(session: Session, participant_id: int) -> Participant:
     """The participant, locked for the rest of the transaction (one writer per person)."""
-    found = session.exec(select(Participant).where(Participant.id == participant_id)
-                         .with_for_update()).first()
+    found = lock(session, Participant, participant_id)
     if found is None:
         raise NotFound("participant_not_found", number=participant_id)
     return found
@@ -82,6 +82,15 @@ def live_entry(*, session: Session, participant_id: int, day: date) -> HourEntry
         HourEntry.status != HourStatus.rejected)).first()
 
 
+def _live_locked(session: Session, participant_id: int, day: date) -> HourEntry | None:
+    """The day's live entry, locked and read again (a confirmation may just have changed it)."""
+    found = live_entry(session=session, participant_id=participant_id, day=day)
+    if found is None:
+        return None
+    entry = lock(session, HourEntry, found.id)
+    return entry if entry is not None and entry.status != HourStatus.rejected else None
+
+
 def _fit(session: Session, entry: HourEntry | None, participant_id: int, day: date,
          hours: Decimal, limits: Limits) -> None:
     """Raise hours_limit if hours (replacing entry, if any) exceed a limit."""
@@ -102,7 +111,7 @@ def log_hours(*, session: Session, participant_id: int, work_date: date, hours: 
         raise DomainError("not_in_psu")
     if problem := window_problem(work_date, today, backdate_days):
         raise DomainError(f"hours_{problem}", days=backdate_days)
-    entry = live_entry(session=session, participant_id=participant_id, day=work_date)
+    entry = _live_locked(session, participant_id, work_date)
     if entry is not None and entry.status == HourStatus.confirmed:
         raise DomainError("hours_confirmed", day=work_date)
     _fit(session, entry, participant_id, work_date, hours, limits)
@@ -123,9 +132,10 @@ def log_hours(*, session: Session, participant_id: int, work_date: date, hours: 
 
 
 def _own_open_entry(session: Session, participant_id: int, entry_id: int) -> HourEntry:
-    """The participant's own entry, still unconfirmed."""
+    """The participant's own entry, still unconfirmed (locked: a confirmation waits for us,
+    or we wait for it and then find the entry confirmed)."""
     _participant(session, participant_id)
-    entry = session.get(HourEntry, entry_id)
+    entry = lock(session, HourEntry, entry_id)
     if entry is None or entry.participant_id != participant_id or entry.status == HourStatus.rejected:
         raise NotFound("hours_entry_not_found")
     if entry.status == HourStatus.confirmed:
@@ -176,7 +186,7 @@ def staff_add(*, session: Session, staff_id: int, participant_id: int, work_date
     person = _participant(session, participant_id)
     if work_date > today:
         raise DomainError("hours_future", days=0)
-    entry = live_entry(session=session, participant_id=participant_id, day=work_date)
+    entry = _live_locked(session, participant_id, work_date)
     _fit(session, entry, participant_id, work_date, hours, limits)
     previous = entry.hours if entry is not None else None
     if entry is None:
@@ -198,10 +208,14 @@ def _confirm(entry: HourEntry, staff_id: int, now: datetime, *, hours: Decimal,
 
 
 def _any_entry(session: Session, entry_id: int) -> HourEntry:
-    entry = session.get(HourEntry, entry_id)
+    """An entry read after its person's lock and its own (what it is now, not before)."""
+    owner = session.exec(select(HourEntry.participant_id).where(HourEntry.id == entry_id)).first()
+    if owner is None:
+        raise NotFound("hours_entry_not_found")
+    _participant(session, owner)
+    entry = lock(session, HourEntry, entry_id)
     if entry is None:
         raise NotFound("hours_entry_not_found")
-    _participant(session, entry.participant_id)
     return entry
 
 
@@ -221,12 +235,22 @@ def staff_reject(*, session: Session, staff_id: int, entry_id: int, reason: str,
 
 
 def confirm(*, session: Session, staff_id: int, now: datetime, up_to: date,
-            entry_ids: list[int] | None = None) -> list[int]:
-    """Confirm the given submitted entries (None: all submitted up to a day); their ids."""
+            entry_ids: list[int] | None = None, seen: dict[int, Decimal] | None = None,
+            shown_at: datetime | None = None) -> list[int]:
+    """Confirm the given submitted entries (None: all submitted up to a day); their ids.
+
+    What staff saw is what they confirm: `seen` gives entries' hours as shown, `shown_at`
+    the moment a list was shown; an entry changed since (a correction) stays submitted.
+    """
     query = update(HourEntry).where(col(HourEntry.status) == HourStatus.submitted,
                                     col(HourEntry.work_date) <= up_to)
     if entry_ids is not None:
         query = query.where(col(HourEntry.id).in_(entry_ids))
+    if seen:
+        query = query.where(or_(*(and_(col(HourEntry.id) == i, col(HourEntry.hours) == h)
+                                  for i, h in seen.items())))
+    if shown_at is not None:
+        query = query.where(col(HourEntry.updated_at) <= shown_at)
     done = [row[0] for row in session.execute(
         query.values(status=HourStatus.confirmed, confirmed_by=staff_id, confirmed_at=now, updated_at=now)
         .returning(HourEntry.id))]

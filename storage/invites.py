@@ -7,11 +7,15 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, select
 
 from storage import audit
 from storage.errors import DomainError
+from storage.locks import lock, lock_name
 from storage.models import InviteCode, Participant, StartAttempt
+
+START_ATTEMPTS = 1  # the advisory-lock namespace of one Telegram user's start codes
 
 
 def hash_code(code: str) -> str:
@@ -57,11 +61,13 @@ def redeem_invite(*, session: Session, code: str, telegram_user_id: int, now: da
     than raises); `max_failures` within `lockout` lock the user out until the oldest of them
     is `lockout` old.
     """
+    lock_name(session, START_ATTEMPTS, telegram_user_id)  # one attempt of a user at a time
     until = _locked_until(session, telegram_user_id, now, max_failures, lockout)
     if until is not None:
         minutes = max(1, -int(-(until - now).total_seconds() // 60))
         return Redeemed(error=DomainError("invite_locked", minutes=minutes))
-    invite = session.exec(select(InviteCode).where(InviteCode.code_hash == hash_code(code))).first()
+    # Locked: the same code sent twice at once links one account, the other hears it is used.
+    invite = lock(session, InviteCode, hash_code(code), key="code_hash")
     problem = None
     if invite is None:
         problem = "invite_invalid"
@@ -73,14 +79,19 @@ def redeem_invite(*, session: Session, code: str, telegram_user_id: int, now: da
         session.add(StartAttempt(telegram_user_id=telegram_user_id, attempted_at=now))
         return Redeemed(error=DomainError(problem))
     assert invite is not None
-    participant = session.get(Participant, invite.participant_id)
+    participant = lock(session, Participant, invite.participant_id)
     assert participant is not None
     other = session.exec(select(Participant).where(
         Participant.telegram_user_id == telegram_user_id, Participant.id != participant.id)).first()
     if other is not None:
         return Redeemed(error=DomainError("account_taken"))
-    participant.telegram_user_id = telegram_user_id
-    participant.blocked_bot = False
+    try:
+        with session.begin_nested():  # two codes of two people, one account, at once
+            participant.telegram_user_id = telegram_user_id
+            participant.blocked_bot = False
+            session.flush()
+    except IntegrityError:
+        return Redeemed(error=DomainError("account_taken"))
     invite.used_at = now
     session.exec(delete(StartAttempt).where(col(StartAttempt.telegram_user_id) == telegram_user_id))
     audit.record(session=session, at=now, actor=f"participant:{participant.id}",

@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from sqlmodel import Session, col, select, update
+from sqlmodel import Session, col, select
 
 from storage import audit, outbox
 from storage.errors import DomainError, NotFound
+from storage.locks import lock
 from storage.models import (
     Broadcast,
     OutboxMessage,
@@ -90,10 +91,23 @@ class Answer:
 
 
 def _lock(session: Session, workshop_id: int) -> Workshop:
-    """Take the workshop's write lock (row lock on PostgreSQL, the write lock on SQLite)."""
-    session.exec(update(Workshop).where(Workshop.id == workshop_id)  # type: ignore[call-overload]
-                 .values(capacity=Workshop.capacity))
-    return get(session=session, workshop_id=workshop_id)
+    """The workshop, locked: places, answers and attendance change one at a time."""
+    found = lock(session, Workshop, workshop_id)
+    if found is None:
+        raise NotFound("workshop_not_found")
+    return found
+
+
+INVITATION_REACHED = (OutboxStatus.sending, OutboxStatus.sent, OutboxStatus.delivered)
+
+
+def invited(*, session: Session, workshop_id: int, participant_id: int) -> bool:
+    """Whether an invitation to the workshop went (or is going) out to this person."""
+    return session.exec(select(OutboxMessage.id)
+                        .join(Broadcast, col(Broadcast.id) == OutboxMessage.broadcast_id)
+                        .where(Broadcast.workshop_id == workshop_id,
+                               OutboxMessage.participant_id == participant_id,
+                               col(OutboxMessage.status).in_(INVITATION_REACHED))).first() is not None
 
 
 def _queue(session: Session, workshop_id: int, status: str) -> list[WorkshopSignup]:
@@ -112,6 +126,8 @@ def answer(*, session: Session, workshop_id: int, participant_id: int, yes: bool
         WorkshopSignup.workshop_id == workshop_id,
         WorkshopSignup.participant_id == participant_id)).first()
     if signup is None:
+        if not invited(session=session, workshop_id=workshop_id, participant_id=participant_id):
+            raise DomainError("workshop_not_invited")  # a forged ws:yes:<id>
         signup = WorkshopSignup(workshop_id=workshop_id, participant_id=participant_id,
                                 status=SignupStatus.declined, created_at=now)
         session.add(signup)
@@ -191,7 +207,7 @@ def people(*, session: Session, workshop_id: int) -> list[tuple[WorkshopSignup, 
 def toggle_attendance(*, session: Session, workshop_id: int, participant_id: int,
                       staff_id: int, now: datetime) -> str:
     """After the start: mark a signed-up person present, or absent again. The new status."""
-    workshop = get(session=session, workshop_id=workshop_id)
+    workshop = _lock(session, workshop_id)
     if workshop.starts_at > now:
         raise DomainError("workshop_not_started")
     signup = session.exec(select(WorkshopSignup).where(

@@ -6,7 +6,6 @@ for 30 minutes. An unknown number gets one polite reply a day and no data.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import uuid
 from datetime import date, timedelta
@@ -40,10 +39,6 @@ class Step(StrEnum):
     mine = "mine"
 
 
-def _key(phone: str) -> str:
-    return "sms:" + hashlib.sha256(phone.encode()).hexdigest()[:24]
-
-
 async def handle_sms(deps: Deps, phone: str, text: str) -> str | None:
     """Answer one incoming SMS (the reply is queued for sending); returns the reply."""
     try:
@@ -63,7 +58,7 @@ async def handle_sms(deps: Deps, phone: str, text: str) -> str | None:
 async def _stranger(deps: Deps, phone: str) -> str | None:
     now = deps.clock.now()
     today = local_date(now, deps.settings.tz).isoformat()
-    key = "sms-unknown:" + _key(phone)[4:]
+    key = conversation.unknown_key(phone)
     state = await deps.db.run(conversation.get_state, key=key, now=now)
     if state.get("day") == today:
         return None
@@ -108,11 +103,12 @@ async def _hours(deps: Deps, person: Participant, phone: str, cmd: SmsCommand) -
 
 
 async def _state(deps: Deps, phone: str) -> dict:
-    return await deps.db.run(conversation.get_state, key=_key(phone), now=deps.clock.now())
+    return await deps.db.run(conversation.get_state, key=conversation.sms_key(phone), now=deps.clock.now())
 
 
 async def _save(deps: Deps, phone: str, data: dict) -> None:
-    await deps.db.run(conversation.set_state, key=_key(phone), data=data, now=deps.clock.now())
+    await deps.db.run(conversation.set_state, key=conversation.sms_key(phone), data=data,
+                      now=deps.clock.now())
 
 
 async def _book(deps: Deps, person: Participant, phone: str, cmd: SmsCommand) -> str:

@@ -202,10 +202,10 @@ COMMANDS = [
 ]
 
 HANDLERS = [
-    CallbackQueryHandler(ask_cancel_slot, pattern=r"^ag:cx:(\d{1,12})$"),
-    CallbackQueryHandler(cancel_slot, pattern=r"^ag:cxok:(\d{1,12})$"),
+    CallbackQueryHandler(ask_cancel_slot, pattern=r"^ag:cx:(\d{1,9})$"),
+    CallbackQueryHandler(cancel_slot, pattern=r"^ag:cxok:(\d{1,9})$"),
     CallbackQueryHandler(keep_slot, pattern=r"^ag:keep$"),
-    CallbackQueryHandler(mark, pattern=r"^ag:(att|ns):(\d{1,12})$"),
+    CallbackQueryHandler(mark, pattern=r"^ag:(att|ns):(\d{1,9})$"),
     CallbackQueryHandler(agenda_page, pattern=r"^ag:pg:(\d{1,4})$"),
     CallbackQueryHandler(slots_page, pattern=r"^ag:slpg:(\d{1,4})$"),
 ]

@@ -292,14 +292,14 @@ COMMANDS = [
 HANDLERS = [
     CallbackQueryHandler(choose_service, pattern=f"^bk:svc:({SERVICES})$"),
     CallbackQueryHandler(choose_day, pattern=f"^bk:day:({SERVICES}):(\\d{{8}})(?::(\\d{{1,4}}))?$"),
-    CallbackQueryHandler(choose_time, pattern=r"^bk:t:(\d{1,12})$"),
-    CallbackQueryHandler(confirm, pattern=r"^bk:ok:(\d{1,12})$"),
+    CallbackQueryHandler(choose_time, pattern=r"^bk:t:(\d{1,9})$"),
+    CallbackQueryHandler(confirm, pattern=r"^bk:ok:(\d{1,9})$"),
     CallbackQueryHandler(join_waitlist, pattern=f"^bk:wl:({SERVICES})$"),
-    CallbackQueryHandler(ask_cancel, pattern=r"^bk:cx:(\d{1,12})$"),
-    CallbackQueryHandler(do_cancel, pattern=r"^bk:cxok:(\d{1,12})$"),
+    CallbackQueryHandler(ask_cancel, pattern=r"^bk:cx:(\d{1,9})$"),
+    CallbackQueryHandler(do_cancel, pattern=r"^bk:cxok:(\d{1,9})$"),
     CallbackQueryHandler(keep, pattern=r"^bk:keep$"),
-    CallbackQueryHandler(move_start, pattern=r"^bk:mv:(\d{1,12})$"),
-    CallbackQueryHandler(move_day, pattern=r"^bk:md:(\d{1,12}):(\d{8})(?::(\d{1,4}))?$"),
-    CallbackQueryHandler(move_time, pattern=r"^bk:mt:(\d{1,12}):(\d{1,12})$"),
+    CallbackQueryHandler(move_start, pattern=r"^bk:mv:(\d{1,9})$"),
+    CallbackQueryHandler(move_day, pattern=r"^bk:md:(\d{1,9}):(\d{8})(?::(\d{1,4}))?$"),
+    CallbackQueryHandler(move_time, pattern=r"^bk:mt:(\d{1,9}):(\d{1,9})$"),
 ]
 

@@ -13,7 +13,7 @@ from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler, MessageHa
 from handlers.access import EVERYONE, requires
 from handlers.context import KisContext
 from handlers.sms.text import prepare_sms
-from handlers.telegram.common import Buttons, CommandSpec, edit_or_say, say
+from handlers.telegram.common import Buttons, CommandSpec, edit_or_say, row_id, say
 from handlers.texts import broadcasts as texts
 from handlers.texts import common, fmt
 from handlers.texts.errors import sentence
@@ -197,7 +197,7 @@ async def broadcast_button(update: Update, context: KisContext) -> None:
     assert query is not None
     parts = (query.data or "").split(":")
     try:
-        action, broadcast_id, rest = parts[1], int(parts[2]), parts[3:]
+        action, broadcast_id, rest = parts[1], row_id(parts[2]), parts[3:]
         if action == "aud":
             await choose_audience(update, context, broadcast_id, rest)
         elif action == "back":

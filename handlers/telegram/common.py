@@ -11,6 +11,14 @@ from telegram.error import BadRequest
 from handlers.access import Callback
 
 Buttons = Sequence[Sequence[tuple[str, str]]]
+MAX_ID = 2**31 - 1  # the database's integer keys; a forged bigger id names nothing
+
+
+def row_id(text: str) -> int:
+    """A row id from button data or a command; ValueError if it cannot be one."""
+    if not text.isascii() or not text.isdigit() or not 0 < int(text) <= MAX_ID:
+        raise ValueError(text)
+    return int(text)
 
 
 @dataclass(frozen=True)
@@ -56,8 +64,8 @@ async def say(update: Update, text: str, buttons: Buttons | None = None) -> Mess
 async def edit_or_say(update: Update, text: str, buttons: Buttons | None = None) -> None:
     """Replace the pressed message's text (for step-by-step choices), or reply."""
     query = update.callback_query
-    if query is None or query.message is None:
-        await say(update, text, buttons)
+    if query is None or query.message is None or not getattr(query.message, "text", None):
+        await say(update, text, buttons)  # nothing to edit (no message, or a file's)
         return
     await query.answer()
     markup = keyboard(buttons) if buttons else None

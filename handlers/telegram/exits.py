@@ -14,7 +14,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from handlers.access import requires
 from handlers.context import KisContext
-from handlers.telegram.common import Buttons, CommandSpec, edit_or_say, say
+from handlers.telegram.common import Buttons, CommandSpec, edit_or_say, row_id, say
 from handlers.texts import annual as texts
 from handlers.texts.errors import sentence
 from storage import people
@@ -24,7 +24,7 @@ from storage.models import ExitOutcome, Role
 from storage.parsing import parse_date
 
 ROLES = (Role.social_worker, Role.coordinator, Role.admin)
-EXIT_DATA = re.compile(r"^ex:(\d{1,12}):(\d{8}):([a-z_]{1,24})$")
+EXIT_DATA = re.compile(r"^ex:(\d{1,9}):(\d{8}):([a-z_]{1,24})$")
 
 
 def outcome_buttons(participant_id: int, left_on: date) -> Buttons:
@@ -38,7 +38,7 @@ def parse_press(data: str) -> tuple[int, date, ExitOutcome]:
     match = EXIT_DATA.match(data)
     if match is None or match[3] not in ExitOutcome.__members__:
         raise ValueError(data)
-    return int(match[1]), datetime.strptime(match[2], "%Y%m%d").date(), ExitOutcome(match[3])
+    return row_id(match[1]), datetime.strptime(match[2], "%Y%m%d").date(), ExitOutcome(match[3])
 
 
 @requires(*ROLES)

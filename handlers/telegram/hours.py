@@ -24,8 +24,8 @@ from storage.models import HourStatus
 
 log = logging.getLogger(__name__)
 LOG_DATA = re.compile(r"^hr:log:(\d{4}-\d{2}-\d{2}):(\d{1,2}(?:\.5)?)$")
-ENTRY_DATA = re.compile(r"^hr:(fix|del):(\d{1,12})$")
-SET_DATA = re.compile(r"^hr:set:(\d{1,12}):(\d{1,2}(?:\.5)?)$")
+ENTRY_DATA = re.compile(r"^hr:(fix|del):(\d{1,9})$")
+SET_DATA = re.compile(r"^hr:set:(\d{1,9}):(\d{1,2}(?:\.5)?)$")
 
 
 def parse_args(args: list[str], day: date) -> tuple[Decimal, date]:

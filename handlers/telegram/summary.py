@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
+import math
 import re
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from telegram import Update
@@ -15,7 +16,14 @@ from telegram.ext import BaseHandler, CallbackQueryHandler
 from handlers.access import requires
 from handlers.context import KisContext
 from handlers.documents.settlement_xlsx import settlement_workbook
-from handlers.telegram.common import Buttons, CommandSpec, edit_or_say, is_not_modified, say
+from handlers.telegram.common import (
+    Buttons,
+    CommandSpec,
+    edit_or_say,
+    is_not_modified,
+    row_id,
+    say,
+)
 from handlers.telegram.paging import say_in_parts, split_text
 from handlers.texts import common
 from handlers.texts import summary as texts
@@ -31,20 +39,23 @@ from storage.settlement import settlement
 log = logging.getLogger(__name__)
 HOURS_STAFF = (Role.coordinator, Role.social_worker, Role.admin)
 BUTTONS_SHOWN = 10
-ALL_DATA = re.compile(r"^sm:all:(\d{4}-\d{2}-\d{2})$")
-ONE_DATA = re.compile(r"^sm:(ok|no):(\d{1,12}):(\d{4}-\d{2}-\d{2})$")
+# Confirm buttons carry what staff saw: all entries as they were at the summary's moment
+# (epoch seconds), one entry with its hours; an entry changed since is not confirmed.
+ALL_DATA = re.compile(r"^sm:all:(\d{4}-\d{2}-\d{2}):(\d{1,10})$")
+ONE_DATA = re.compile(r"^sm:(ok|no):(\d{1,9}):(\d{4}-\d{2}-\d{2})(?::(\d{1,2}\.\d))?$")
 MONTH_DATA = re.compile(r"^st:(\d{4})-(\d{2})$")
 MONTH_ARG = re.compile(r"^(\d{4})-(\d{1,2})$")
 DATE_LIKE = re.compile(r"^[\d.\-]+$")
 
 
-def summary_buttons(summary: DailySummary) -> Buttons:
+def summary_buttons(summary: DailySummary, shown_at: datetime) -> Buttons:
     """Confirm-all, then confirm/reject for the oldest pending entries."""
     if not summary.pending_count:
         return []
-    day = f"{summary.day:%Y-%m-%d}"
-    rows = [[(texts.CONFIRM_ALL.format(n=summary.pending_count), f"sm:all:{day}")]]
-    rows += [[(texts.pending_button(item), f"sm:ok:{item.entry_id}:{day}"),
+    day, moment = f"{summary.day:%Y-%m-%d}", math.ceil(shown_at.timestamp())
+    rows = [[(texts.CONFIRM_ALL.format(n=summary.pending_count), f"sm:all:{day}:{moment}")]]
+    rows += [[(texts.pending_button(item),
+               f"sm:ok:{item.entry_id}:{day}:{item.hours.quantize(Decimal('0.1'))}"),
               ("❌", f"sm:no:{item.entry_id}:{day}")] for item in summary.pending[:BUTTONS_SHOWN]]
     return rows
 
@@ -56,9 +67,10 @@ async def send_summary(update: Update, context: KisContext, day: date, prefix: s
     the entries to confirm included, is shown (after a press the old buttons are removed and
     the parts sent anew)."""
     deps = context.deps
+    shown_at = deps.clock.now()
     summary = await deps.db.run(daily_summary, day=day, limits=Limits.of(deps.settings))
     text = (prefix + "\n\n" if prefix else "") + texts.summary_text(summary)
-    buttons = summary_buttons(summary)
+    buttons = summary_buttons(summary, shown_at)
     if len(split_text(text)) == 1:
         await edit_or_say(update, text, buttons)
         return
@@ -93,21 +105,28 @@ async def summary_button(update: Update, context: KisContext) -> None:
     query, deps = update.callback_query, context.deps
     assert query is not None and context.identity.staff is not None
     data = query.data or ""
+    seen: dict[int, Decimal] | None = None
+    shown_at: datetime | None = None
     try:
         if match := ALL_DATA.match(data):
             day, ids = date.fromisoformat(match[1]), None
-        elif (match := ONE_DATA.match(data)) and match[1] == "ok":
+            shown_at = datetime.fromtimestamp(int(match[2]), UTC)
+        elif (match := ONE_DATA.match(data)) and match[1] == "ok" and match[4]:
             day, ids = date.fromisoformat(match[3]), [int(match[2])]
-        elif match:
+            seen = {int(match[2]): Decimal(match[4])}
+        elif match and match[1] == "no":
             await say(update, texts.REJECT_HINT.format(id=int(match[2])))
             return
         else:
             raise ValueError(data)
+        if not deps.today() - timedelta(days=366) <= day <= deps.today():  # summaries are past days
+            raise ValueError(day)
     except ValueError:
         await query.answer(common.STALE_BUTTON, show_alert=True)
         return
     done = await deps.db.run(hours.confirm, staff_id=context.identity.staff.id,
-                             now=deps.clock.now(), up_to=day, entry_ids=ids)
+                             now=deps.clock.now(), up_to=day, entry_ids=ids, seen=seen,
+                             shown_at=shown_at)
     log.info("staff %s confirmed %d hour entries", context.identity.staff.id, len(done))
     await send_summary(update, context, day, texts.CONFIRMED.format(n=len(done)))
 
@@ -155,11 +174,15 @@ async def reject_command(update: Update, context: KisContext) -> None:
     deps, staff = context.deps, context.identity.staff
     assert staff is not None
     args = context.args or []
-    if len(args) < 2 or not args[0].isdigit() or len(args[0]) > 12:
+    try:
+        entry_id = row_id(args[0]) if len(args) >= 2 else 0
+    except ValueError:
+        entry_id = 0
+    if not entry_id:
         await say(update, common.usage(texts.REJECT_USAGE))
         return
     try:
-        entry = await deps.db.run(hours.staff_reject, staff_id=staff.id, entry_id=int(args[0]),
+        entry = await deps.db.run(hours.staff_reject, staff_id=staff.id, entry_id=entry_id,
                                   reason=" ".join(args[1:])[:500], now=deps.clock.now())
     except DomainError as exc:
         await say(update, sentence(exc))

@@ -14,7 +14,7 @@ from telegram.ext import CallbackQueryHandler
 
 from handlers.access import PARTICIPANT, requires
 from handlers.context import KisContext
-from handlers.telegram.common import Buttons, CommandSpec, edit_or_say, say
+from handlers.telegram.common import Buttons, CommandSpec, edit_or_say, row_id, say
 from handlers.telegram.paging import Item, Page, paginate, show_page
 from handlers.texts import broadcasts as bc_texts
 from handlers.texts import common, fmt
@@ -186,7 +186,7 @@ async def staff_button(update: Update, context: KisContext) -> None:
         if parts[1] == "lpg" and len(parts) == 3:
             await show_listing(update, context, _page(parts[2]), in_place=True)
             return
-        action, workshop_id = parts[1], int(parts[2])
+        action, workshop_id = parts[1], row_id(parts[2])
         if action == "list" and len(parts) in (3, 4):
             page = _page(parts[3]) if len(parts) == 4 else 0
             await show_people(update, context, workshop_id, page, in_place=len(parts) == 4)
@@ -195,9 +195,9 @@ async def staff_button(update: Update, context: KisContext) -> None:
                                   _page(parts[3]) if len(parts) == 4 else 0)
         elif action == "mark" and len(parts) == 4:
             await deps.db.run(workshops.toggle_attendance, workshop_id=workshop_id,
-                              participant_id=int(parts[3]), staff_id=context.identity.staff.id,
+                              participant_id=row_id(parts[3]), staff_id=context.identity.staff.id,
                               now=deps.clock.now())
-            await show_attendance(update, context, workshop_id, person_id=int(parts[3]))
+            await show_attendance(update, context, workshop_id, person_id=row_id(parts[3]))
         elif action == "inv" and len(parts) == 3:
             await invite(update, context, workshop_id)
         else:
@@ -225,7 +225,7 @@ async def rsvp_button(update: Update, context: KisContext) -> None:
     tz = deps.settings.tz
     try:
         _, choice, raw_id = (query.data or "").split(":")
-        workshop = await deps.db.run(workshops.get, workshop_id=int(raw_id))
+        workshop = await deps.db.run(workshops.get, workshop_id=row_id(raw_id))
         answer = await deps.db.run(workshops.answer, workshop_id=workshop.id,
                                    participant_id=participant.id, yes=choice == "yes",
                                    now=deps.clock.now(),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import timedelta
+from typing import Any
 
 import aiohttp
 import pytest
@@ -13,9 +14,10 @@ from twilio.request_validator import RequestValidator
 from bot.sandbox.botapi import BotApiStandIn
 from bot.webhook import parse_form
 from handlers.sms import conversation
+from storage import outbox
 from storage.clock import ManualClock
 from storage.db import Database
-from storage.models import Booking, BookingStatus, OutboxMessage
+from storage.models import Booking, BookingStatus, InboundEvent, OutboxMessage
 from tests.auxil.factories import Factory
 from tests.auxil.sms_webhook import AUTH, replies, running, sent_sms
 
@@ -98,6 +100,33 @@ async def test_a_failure_lets_the_retry_be_processed_once(
         assert await post(http, public + INCOMING, form) == (200, "OK")  # a replay
     assert statuses(db) == [BookingStatus.booked, BookingStatus.cancelled]
     assert len(replies(db)) == 1
+
+
+async def test_a_command_failing_halfway_leaves_nothing_and_the_retry_does_it_once(
+        api: BotApiStandIn, db: Database, db_url: str, clock: ManualClock, make: Factory,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """ANULUJ 1 cancels, then queuing the reply fails: the cancel is undone with it (one
+    transaction), so the provider's retry cancels the same booking once, not the next one."""
+    two_bookings(make)
+    real, failures = outbox.enqueue, []
+
+    def reply_fails_once(**kwargs: Any) -> object:
+        if kwargs.get("kind") == "reply" and not failures:
+            failures.append(kwargs)
+            raise ConnectionError("database went away")
+        return real(**kwargs)
+
+    monkeypatch.setattr(outbox, "enqueue", reply_fails_once)
+    form = {"sms_from": "48601234567", "sms_text": "ANULUJ 1", "MsgId": "MO-9"}
+    async with running(api, db_url, clock, "smsapi") as public, aiohttp.ClientSession() as http:
+        assert (await post(http, public + INCOMING, form))[0] == 500
+        assert failures and statuses(db) == [BookingStatus.booked, BookingStatus.booked]
+        assert await post(http, public + INCOMING, form) == (200, "OK")  # the retry
+        assert await post(http, public + INCOMING, form) == (200, "OK")  # a replay
+    assert statuses(db) == [BookingStatus.booked, BookingStatus.cancelled]
+    assert len(replies(db)) == 1
+    with db.session() as s:
+        assert s.exec(select(InboundEvent.state)).all() == ["done"]
 
 
 async def test_windows_1250_body_is_read_and_answered(api: BotApiStandIn, db: Database,

@@ -8,12 +8,13 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlmodel import select
 
 from storage import broadcast_outbox, broadcasts, outbox, workshops
 from storage.clock import ManualClock
 from storage.db import Database
 from storage.errors import DomainError
-from storage.models import Booking, WorkSite
+from storage.models import Booking, WorkshopSignup, WorkSite
 from tests.auxil.factories import coordinator, person
 
 TZ = ZoneInfo("Europe/Warsaw")
@@ -102,17 +103,22 @@ def workshop(db: Database, clock: ManualClock, capacity: int) -> int:
                    now=clock.now()).id
 
 
-def test_sms_answer_goes_to_the_latest_open_invitation(db: Database, clock: ManualClock) -> None:
-    anna = person(db, "1", phone="+48601000001")
-    wid = workshop(db, clock, 1)
-    with pytest.raises(DomainError, match="no_open_invitation"):
-        db.call(workshops.answer_workshop, participant=anna, yes=True, now=clock.now())
+def invite_everyone(db: Database, clock: ManualClock, wid: int) -> None:
+    """The workshop's invitation sent to everybody."""
     boss = db.call(workshops.get, workshop_id=wid).created_by
     draft = db.call(broadcasts.start_draft, staff_id=boss, now=clock.now(), text="Zaproszenie",
                     workshop_id=wid)
     db.call(broadcasts.set_audience, broadcast_id=draft.id, staff_id=boss, audience="all")
     db.call(broadcasts.confirm, broadcast_id=draft.id, staff_id=boss, now=clock.now(), tz=TZ)
-    sent(db, clock, claim(db, clock, 5))
+    sent(db, clock, claim(db, clock, 1000))
+
+
+def test_sms_answer_goes_to_the_latest_open_invitation(db: Database, clock: ManualClock) -> None:
+    anna = person(db, "1", phone="+48601000001")
+    wid = workshop(db, clock, 1)
+    with pytest.raises(DomainError, match="no_open_invitation"):
+        db.call(workshops.answer_workshop, participant=anna, yes=True, now=clock.now())
+    invite_everyone(db, clock, wid)
     answer = db.call(workshops.answer_workshop, participant=anna, yes=True, now=clock.now())
     assert (answer.workshop.id, answer.status) == (wid, "going")
     clock.advance(timedelta(days=3))
@@ -122,9 +128,26 @@ def test_sms_answer_goes_to_the_latest_open_invitation(db: Database, clock: Manu
 
 def test_capacity_holds_under_concurrent_sign_ups(pg_db: Database, clock: ManualClock) -> None:
     wid = workshop(pg_db, clock, 5)
-    ids = [person(pg_db, f"C{i}").id for i in range(20)]
+    ids = [person(pg_db, f"C{i}", telegram_user_id=300 + i).id for i in range(20)]
+    invite_everyone(pg_db, clock, wid)
     with ThreadPoolExecutor(10) as pool:
         answers = list(pool.map(lambda pid: pg_db.call(
             workshops.answer, workshop_id=wid, participant_id=pid, yes=True, now=clock.now()), ids))
     assert sorted(a.status for a in answers).count("going") == 5
     assert sorted(a.position for a in answers if a.status == "waiting") == list(range(1, 16))
+
+
+def test_a_forged_answer_from_someone_never_invited_changes_nothing(db: Database,
+                                                                     clock: ManualClock) -> None:
+    invited_one = person(db, "1", telegram_user_id=401)
+    wid = workshop(db, clock, 5)
+    invite_everyone(db, clock, wid)
+    stranger = person(db, "2", telegram_user_id=402)  # joined after the invitation went out
+    for yes in (True, False):
+        with pytest.raises(DomainError, match="workshop_not_invited"):
+            db.call(workshops.answer, workshop_id=wid, participant_id=stranger.id, yes=yes,
+                    now=clock.now())
+    assert db.call(workshops.answer, workshop_id=wid, participant_id=invited_one.id, yes=True,
+                   now=clock.now()).status == "going"
+    with db.session() as s:
+        assert [su.participant_id for su in s.exec(select(WorkshopSignup))] == [invited_one.id]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from openpyxl import load_workbook
@@ -129,3 +129,25 @@ async def test_hours_are_private_to_the_social_side(bot: Harness) -> None:
     assert {"📊 Podsumowanie", "💰 Rozliczenie"} <= set(jan.buttons())
     await jan.press("📊 Podsumowanie")
     assert jan.last_text.startswith("Podsumowanie godzin PSU")
+
+
+async def test_a_correction_after_the_summary_is_not_confirmed_unseen(bot: Harness) -> None:
+    """Staff confirm what they saw: hours corrected after the summary stay unconfirmed."""
+    anna = bot.in_psu()
+    await anna.send("/godziny 4")
+    bot.staff("Jan K.", "social_worker", telegram_user_id=7001)
+    jan = bot.user(7001, "Jan")
+    await jan.send("/podsumowanie")
+    summary = jan.last_message
+    confirm_all, confirm_one = (b.callback_data for b in summary.buttons[:2])  # as shown: 4 h
+    bot.clock.advance(timedelta(minutes=5))
+    await anna.send("/godziny 6")  # replaces the day's 4 hours
+    for data in (confirm_one, confirm_all):
+        await jan.press_data(data, message=summary)
+        assert jan.last_text.startswith("Potwierdzono: 0.") and "6 godzin" in jan.last_text
+    with bot.db.session() as s:
+        entry = s.exec(select(HourEntry)).one()
+    assert (entry.status, entry.hours) == (HourStatus.submitted, Decimal(6))
+    await jan.press("✅ Potwierdź wszystkie (1)")  # the refreshed summary, seen now
+    with bot.db.session() as s:
+        assert s.exec(select(HourEntry)).one().status == HourStatus.confirmed

@@ -1,0 +1,48 @@
+"""Row locks taken BEFORE a rule is checked, the same call on PostgreSQL and SQLite.
+
+PostgreSQL: `SELECT … FOR UPDATE` on the row; a second transaction asking for the same row
+waits until the first commits and then reads what it committed.
+
+SQLite has one writer at a time, but Python's sqlite3 opens the write transaction only at
+the first INSERT/UPDATE/DELETE, so rows read before it may be stale by the time it writes.
+`lock` therefore starts with a no-op UPDATE of the row (taking the database's write lock,
+waiting in the busy handler for any other writer), then reads the row.
+
+Either way the row is read again from the database (`populate_existing`), never taken from
+the session's identity map, so the check sees what the lock protects.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from sqlalchemy import text, update
+from sqlmodel import Session, SQLModel, select
+
+M = TypeVar("M", bound=SQLModel)
+
+
+def lock(session: Session, model: type[M], row_id: Any, key: str = "id") -> M | None:
+    """The row with this key, locked until the transaction ends (None: no such row)."""
+    column = getattr(model, key)
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(update(model).where(column == row_id).values({key: column})
+                        .execution_options(synchronize_session=False))
+        query = select(model).where(column == row_id)
+    else:
+        query = select(model).where(column == row_id).with_for_update()
+    return session.exec(query.execution_options(populate_existing=True)).first()
+
+
+
+def lock_name(session: Session, namespace: int, key: int) -> None:
+    """Serialise on something that has no row of its own (e.g. one Telegram user's attempts).
+
+    PostgreSQL: a transaction-scoped advisory lock on (namespace, key). SQLite: the database's
+    write lock, taken by an UPDATE that changes nothing.
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(text("UPDATE runtime_facts SET key = key WHERE 0"))
+    else:
+        session.execute(text("SELECT pg_advisory_xact_lock(:namespace, :key)"),
+                        {"namespace": namespace, "key": key % 2**31})
