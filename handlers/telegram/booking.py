@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from telegram import Update
 from telegram.ext import CallbackQueryHandler
@@ -94,12 +94,20 @@ async def _offer_times(update: Update, context: KisContext, service: str, day: d
     return True
 
 
+def _day(raw: str) -> date | None:
+    """The day of a button's YYYYMMDD, or None for one that is no date (a forged button)."""
+    try:
+        return datetime.strptime(raw, "%Y%m%d").date()
+    except ValueError:
+        return None
+
+
 @requires(PARTICIPANT)
 async def choose_day(update: Update, context: KisContext) -> None:
     """A day was chosen: offer its free times (or the days again if it filled up)."""
     service, raw, page = context.match[1], context.match[2], context.match[3]  # type: ignore[index]
-    day = date(int(raw[:4]), int(raw[4:6]), int(raw[6:]))
-    if not await _offer_times(update, context, service, day, "bk:t",
+    day = _day(raw)
+    if day is None or not await _offer_times(update, context, service, day, "bk:t",
                               day_data=f"bk:day:{service}:{raw}", page=int(page or 0)):
         await _offer_days(update, context, service, f"bk:day:{service}",
                           error_text("slot_gone"))
@@ -254,9 +262,10 @@ async def move_day(update: Update, context: KisContext) -> None:
     if booking is None:
         await edit_or_say(update, error_text("booking_not_found"))
         return
-    day = date(int(raw[:4]), int(raw[4:6]), int(raw[6:]))
-    if not await _offer_times(update, context, booking.service, day, f"bk:mt:{booking.id}",
-                              day_data=f"bk:md:{booking.id}:{raw}", page=int(page or 0)):
+    day = _day(raw)
+    if day is None or not await _offer_times(
+            update, context, booking.service, day, f"bk:mt:{booking.id}",
+            day_data=f"bk:md:{booking.id}:{raw}", page=int(page or 0)):
         await _offer_days(update, context, booking.service, f"bk:md:{booking.id}",
                           error_text("slot_gone"))
 

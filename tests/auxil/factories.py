@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import select
 
-from storage import consultations, people
+from storage import broadcasts, consultations, outbox, people, workshops
 from storage.clock import Clock, ManualClock
 from storage.consultation_rules import parse_slot_request
 from storage.db import Database
@@ -104,6 +104,20 @@ class Factory:
         """Book a slot for a participant."""
         return self.db.call(consultations.book, participant_id=participant.id, slot_id=slot.id,
                             now=self.clock.now(), max_upcoming=max_upcoming, source=source)
+
+    def invite_everyone(self, workshop_id: int) -> None:
+        """The workshop's invitation sent to every participant (only the invited may answer)."""
+        boss = self.db.call(workshops.get, workshop_id=workshop_id).created_by
+        now = self.clock.now()
+        draft = self.db.call(broadcasts.start_draft, staff_id=boss, now=now, text="Zaproszenie",
+                             workshop_id=workshop_id)
+        self.db.call(broadcasts.set_audience, broadcast_id=draft.id, staff_id=boss,
+                     audience="all")
+        self.db.call(broadcasts.confirm, broadcast_id=draft.id, staff_id=boss, now=now,
+                     tz=self.tz)
+        claimed = self.db.call(outbox.claim_due, now=now, limit=100_000, worker="factory")
+        self.db.call(outbox.finish_many, now=now,
+                     outcomes=[outbox.Outcome(m.id, "sent") for m in claimed])
 
 
 def person(db: Database, number: str, **fields: object) -> Participant:

@@ -15,7 +15,7 @@ from storage.clock import ManualClock
 from storage.db import Database
 from storage.errors import DomainError
 from storage.models import Booking, WorkshopSignup, WorkSite
-from tests.auxil.factories import coordinator, person
+from tests.auxil.factories import Factory, coordinator, person
 
 TZ = ZoneInfo("Europe/Warsaw")
 
@@ -105,12 +105,7 @@ def workshop(db: Database, clock: ManualClock, capacity: int) -> int:
 
 def invite_everyone(db: Database, clock: ManualClock, wid: int) -> None:
     """The workshop's invitation sent to everybody."""
-    boss = db.call(workshops.get, workshop_id=wid).created_by
-    draft = db.call(broadcasts.start_draft, staff_id=boss, now=clock.now(), text="Zaproszenie",
-                    workshop_id=wid)
-    db.call(broadcasts.set_audience, broadcast_id=draft.id, staff_id=boss, audience="all")
-    db.call(broadcasts.confirm, broadcast_id=draft.id, staff_id=boss, now=clock.now(), tz=TZ)
-    sent(db, clock, claim(db, clock, 1000))
+    Factory(db, clock, TZ).invite_everyone(wid)
 
 
 def test_sms_answer_goes_to_the_latest_open_invitation(db: Database, clock: ManualClock) -> None:

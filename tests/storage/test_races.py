@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import Session, col, func, select
 
-from storage import broadcast_outbox, broadcasts, hours, invites, outbox, workshops
+from storage import broadcast_outbox, broadcasts, hours, invites, workshops
 from storage import consultations as c
 from storage.clock import ManualClock
 from storage.consultation_rules import parse_slot_request
@@ -338,14 +338,7 @@ def invited_workshop(db: Database, clock: ManualClock, mk: Factory, people_: lis
     wid = db.call(workshops.create, title="W", starts_at=clock.now() + timedelta(days=2),
                   place="Sala", capacity=capacity, hours=Decimal(2), staff_id=boss,
                   now=clock.now()).id
-    draft = db.call(broadcasts.start_draft, staff_id=boss, now=clock.now(), text="Zaproszenie",
-                    workshop_id=wid)
-    db.call(broadcasts.set_audience, broadcast_id=draft.id, staff_id=boss, audience="all")
-    db.call(broadcasts.confirm, broadcast_id=draft.id, staff_id=boss, now=clock.now(),
-            tz=WAW)
-    claimed = db.call(outbox.claim_due, now=clock.now(), limit=100, worker="w")
-    db.call(outbox.finish_many, outcomes=[outbox.Outcome(m.id, "sent") for m in claimed],
-            now=clock.now())
+    mk.invite_everyone(wid)  # type: ignore[arg-type]
     return wid  # type: ignore[return-value]
 
 

@@ -47,12 +47,14 @@ from tests.handlers.telegram.test_authorization import registered
 
 # Every kind of data the bot's buttons carry ({…}: a field forged below).
 TEMPLATES = [
-    "ag:cx:{id}", "ag:cxok:{id}", "ag:keep", "ag:att:{id}", "ag:ns:{id}",
+    "ag:cx:{id}", "ag:cxok:{id}", "ag:keep", "ag:att:{id}", "ag:ns:{id}", "ag:pg:{pg}",
+    "ag:slpg:{pg}", "bk:day:{svc}:{d8}:{pg}", "bk:md:{id}:{d8}:{pg}",
     "bk:svc:{svc}", "bk:day:{svc}:{d8}", "bk:t:{id}", "bk:ok:{id}", "bk:wl:{svc}",
     "bk:cx:{id}", "bk:cxok:{id}", "bk:keep", "bk:mv:{id}", "bk:md:{id}:{d8}", "bk:mt:{id}:{id2}",
     "hr:log:{iso}:{h}", "hr:fix:{id}", "hr:del:{id}", "hr:set:{id}:{h}", "hr:{junk}",
     "ws:yes:{id}", "ws:no:{id}", "ws:list:{id}", "ws:att:{id}", "ws:mark:{id}:{id2}",
-    "ws:inv:{id}", "ws:{junk}",
+    "ws:inv:{id}", "ws:lpg:{pg}", "ws:list:{id}:{pg}", "ws:att:{id}:{pg}", "ws:{junk}",
+    "ex:{id}:{d8}:{outcome}", "ex:{junk}",
     "sm:all:{iso}:{epoch}", "sm:ok:{id}:{iso}:{h}", "sm:ok:{id}:{iso}", "sm:no:{id}:{iso}",
     "sm:{junk}", "st:{ym}", "st:{junk}",
     "rp:{iso}:{iso2}", "rp:y:{y4}",
@@ -72,6 +74,8 @@ FIELDS: dict[str, list[str]] = {
     "key": ["all", "psu", "site", "week", "nobody"],
     "ym": ["2026-12", "2026-13", "0000-00", "9999-99", "2026-00"],
     "y4": ["2026", "0000", "9999", "1900"],
+    "pg": ["0", "1", "2", "9999", "00"],
+    "outcome": ["umowa_o_prace", "program_ukonczony", "inne", "nonsense", "UMOWA_O_PRACE"],
     "junk": ["", "x", "💥" * 20, "\u202e\u0000", "'; DROP TABLE slots; --", "a" * 80, ":::"],
 }
 CLUBS: dict[int, list[str]] = {}  # the hypothesis test's club, built on its first example
