@@ -134,14 +134,19 @@ def _upcoming_count(session: Session, participant_id: int, service: str, now: da
 def book(*, session: Session, participant_id: int, slot_id: int, now: datetime,
          max_upcoming: int, source: Source = Source.telegram, replacing: int | None = None) -> Booking:
     """Book a free slot: the person's row and the slot's are locked before the checks (so a
-    withdrawal or a second booking waits), and the unique index backs the one live booking."""
+    withdrawal or a second booking waits), and the unique index backs the one live booking.
+    Booking again a slot the person already holds returns that booking (nothing new)."""
     lock(session, Participant, participant_id)
     slot = lock(session, Slot, slot_id)
     if slot is None or slot.cancelled:
         raise DomainError("slot_gone")
     if slot.starts_at <= now:
         raise DomainError("slot_past")
-    if session.exec(_live_booking_of(slot_id)).first() is not None:  # type: ignore[call-overload]
+    live_id = session.exec(_live_booking_of(slot_id)).first()  # type: ignore[call-overload]
+    if live_id is not None:
+        live = session.get(Booking, live_id)
+        if live is not None and live.participant_id == participant_id and replacing is None:
+            return live  # the same confirmation again (a double tap, a repeated SMS): done
         raise DomainError("slot_taken", service=slot.service, slot_id=slot_id)
     if _upcoming_count(session, participant_id, slot.service, now, replacing) >= max_upcoming:
         raise DomainError("booking_limit", service=slot.service)

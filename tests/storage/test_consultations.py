@@ -80,6 +80,9 @@ def test_book_cancel_limit_and_waitlist(db: Database, clock: ManualClock) -> Non
                       max_upcoming=1)
     with pytest.raises(DomainError, match="booking_limit"):
         db.call(c.book, participant_id=anna.id, slot_id=slots[1].id, now=clock.now(), max_upcoming=1)
+    again = db.call(c.book, participant_id=anna.id, slot_id=slots[0].id, now=clock.now(),
+                    max_upcoming=1)  # the same confirmation twice: the same booking
+    assert again.id == booking.id
     with pytest.raises(DomainError, match="slot_taken"):
         db.call(c.book, participant_id=jan.id, slot_id=slots[0].id, now=clock.now(), max_upcoming=1)
     db.call(c.book, participant_id=jan.id, slot_id=slots[1].id, now=clock.now(), max_upcoming=1)

@@ -52,9 +52,12 @@ async def test_booking_steps(bot: Harness) -> None:
     await double_tap(anna, "Psycholog")
     await double_tap(anna, "wt. 08.12")
     await double_tap(anna, "10:00")
-    await double_tap(anna, "Tak, umawiam")
+    confirmation = await double_tap(anna, "Tak, umawiam")
     with bot.db.session() as s:
         assert len(s.exec(select(Booking)).all()) == 1  # booked once
+    # The second tap is the same booking, not "someone took this time" to its own owner.
+    assert confirmation.content.startswith("Umówione")
+    assert not any("zajął" in text for text in anna.texts)
 
 
 async def test_withdrawing_a_slot_and_turning_pages(bot: Harness) -> None:
