@@ -104,7 +104,7 @@ def parse_slot_request(args: list[str], today: date) -> SlotRequest:
 
 def holiday_name(day: date) -> str | None:
     """The Polish public holiday on a day (24 December included since 2025), or None."""
-    return holidays.Poland(years=day.year).get(day)
+    return holidays.Poland(years=day.year, language="pl").get(day)
 
 
 def slot_starts(request: SlotRequest, minutes: int, tz: ZoneInfo) -> list[datetime]:

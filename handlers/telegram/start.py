@@ -68,7 +68,7 @@ async def _join(update: Update, context: KisContext, code: str) -> None:
     log.info("telegram account linked to participant %s", participant.id)
     forget(context, user.id)
     who = Identity(participant=participant)
-    await say(update, texts.greeting(participant.first_name), menu_for(context, who))
+    await say(update, texts.greeting(participant.first_name, participant.gender), menu_for(context, who))
     await publish_commands_for(context.bot, user.id, who, command_specs(context))
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from handlers.texts import fmt
+
 # --- joining -------------------------------------------------------------------------------
 STRANGER = (
     "Dzień dobry! Ten czat jest dla uczestników naszego klubu.\n"
@@ -11,9 +13,11 @@ STRANGER = (
 STRANGER_CALLBACK = "Najpierw dołącz przez link z zaproszeniem."
 
 
-def greeting(first_name: str) -> str:
-    """The first words after linking an account."""
-    return (f"Dzień dobry, {first_name}! 👋\nJesteś już połączony z klubem. "
+def greeting(first_name: str, gender: str | None = None) -> str:
+    """The first words after linking an account (in the person's gender, neutral if unknown)."""
+    linked = fmt.by_gender(gender, "Jesteś już połączona z klubem.",
+                           "Jesteś już połączony z klubem.", "Twoje konto jest już połączone z klubem.")
+    return (f"Dzień dobry, {first_name}! 👋\n{linked} "
             "Wybierz, co chcesz zrobić, albo napisz /pomoc.")
 
 

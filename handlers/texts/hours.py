@@ -12,8 +12,13 @@ from storage.models import HourStatus
 DESCRIPTION = "moje godziny pracy"
 MENU_LABEL = "🕒 Moje godziny"
 USAGE = "/godziny 4 albo /godziny 4 03.12 (liczba godzin, co pół godziny; data z ostatnich dni)"
-LOG_TODAY = "Ile godzin dziś pracowałeś/aś?"
-EDIT_PROMPT = "Ile godzin wpisać za {day}?"
+LOG_TODAY = "Ile godzin dziś wpisać?"
+
+
+def log_today(gender: str | None = None) -> str:
+    """The question above the hour buttons, in the person's gender."""
+    return fmt.by_gender(gender, "Ile godzin dziś pracowałaś?", "Ile godzin dziś pracowałeś?",
+                         LOG_TODAY)
 NOTHING_LEFT = "Na razie nie możesz wpisać więcej godzin."
 PENDING_MARK = "⏳"
 CONFIRMED_MARK = "✅"
@@ -41,6 +46,11 @@ def logged(day: date, hours: Decimal, previous: Decimal | None, left: Used) -> s
                 f"jest {fmt.hours(hours)}.")
     return (f"{head}\nZostało w tym tygodniu: {fmt.hours(left.week)}, "
             f"w tym miesiącu: {fmt.hours(left.month)}.")
+
+
+def edit_prompt(day: date) -> str:
+    """Above the hour buttons when correcting an entry."""
+    return f"Ile godzin wpisać {fmt.day(day, 'za')}?"
 
 
 def deleted(day: date, hours: Decimal) -> str:

@@ -41,10 +41,15 @@ async def test_reminders_24h_and_1h_before_then_a_marking_prompt(bot: Harness) -
     assert bot.api.chat(1001) == []
     await bot.tick(at(2026, 12, 7, 10, 0))
     [first] = bot.api.chat(1001)
-    assert first.text.startswith("⏰ Przypomnienie: rozmowa z psychologiem – wtorek, 8 grudnia, godz. 10:00")
+    # Discreet by default: a lock-screen preview names no kind of help.
+    assert first.text.startswith("⏰ Przypomnienie: wtorek, 8 grudnia, godz. 10:00 – umówiona rozmowa")
+    assert "psycholog" not in first.text.lower() and "/moje" in first.text
     await bot.tick(at(2026, 12, 7, 10, 30))
     await bot.tick(at(2026, 12, 8, 9, 0))
     assert len(bot.api.chat(1001)) == 2
+    # An hour before, cancelling is no longer allowed (2 h): it is not offered.
+    last = bot.api.chat(1001)[-1].text
+    assert "/moje" not in last and "odwoła" not in last and "daj znać pracownikowi" in last
     await bot.tick(at(2026, 12, 8, 11, 0))
     [prompt] = bot.api.chat(5001)
     assert "Czy się odbyła?" in prompt.text and prompt.labels == ["✅ Odbyła się", "❌ Nieobecność"]

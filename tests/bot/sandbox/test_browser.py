@@ -75,7 +75,7 @@ def test_a_new_user_books_and_logs_hours_in_the_browser(sandbox: SandboxProcess)
         steps.append(f"Koordynator: /raport → tekst, {name} (pobrany), "
                      f"wykresy na czacie: {len(coordinator.shown_pictures())}")
 
-        assert phone.type("POMOC").startswith("Polecenia: GODZINY 4")
+        assert phone.type("POMOC").startswith("Napisz: GODZINY 4")
         steps.append("Telefon SMS: POMOC → lista poleceń SMS")
 
         clock = driver.find_element("id", "clock")

@@ -40,7 +40,7 @@ async def sms(bot: Harness, text: str, number: str = PHONE) -> str | None:
 
 
 async def test_help_hours_and_corrections(phone: Harness) -> None:
-    assert (await sms(phone, "POMOC")).startswith("Polecenia: GODZINY 4")
+    assert (await sms(phone, "POMOC")).startswith("Napisz: GODZINY 4")
     assert await sms(phone, "godz 4") == "Zapisano 4 godziny za 07.12.2026. Dziekujemy!"
     assert await sms(phone, "Godziny 4,5") == ("Zmieniono wpis za 07.12.2026: bylo 4 godziny, "
                                                "jest 4,5 godziny.")
@@ -55,11 +55,11 @@ async def test_help_hours_and_corrections(phone: Harness) -> None:
 async def test_book_by_numbers_then_see_and_cancel(phone: Harness) -> None:
     reply = await sms(phone, "WIZYTA")
     assert "1 - rozmowa wspierajaca" in reply and "psycholog" not in reply.lower()
-    assert await sms(phone, "1") == "1 - wt. 08.12. Odpisz numerem dnia."
-    assert await sms(phone, "1") == "1 - 10:00; 2 - 11:00. Odpisz numerem godziny."
+    assert await sms(phone, "1") == "1 - wt. 08.12. Odpisz numerem dnia: 1."
+    assert await sms(phone, "1") == "1 - 10:00; 2 - 11:00. Odpisz numerem godziny: 1 albo 2."
     assert "Potwierdzasz? Odpisz TAK albo NIE" in await sms(phone, "2")
     booked = await sms(phone, "tak")
-    assert booked.startswith("Umowione: wtorek, 8 grudnia, godz. 11:00, rozmowa telefoniczna")
+    assert booked.startswith("Umowione: wtorek, 8 grudnia, godz. 11:00, zadzwonimy na ten numer.")
     assert "1 - wtorek, 8 grudnia, godz. 11:00" in await sms(phone, "MOJE")
     assert (await sms(phone, "ANULUJ 1")).startswith("Odwolano rozmowe")
     with phone.db.session() as s:
@@ -134,6 +134,6 @@ async def test_provider_failure_is_retried_then_sent_with_its_id(phone: Harness)
         with phone.db.session() as s:
             row = s.exec(select(OutboxMessage)).one()
         assert (row.status, row.provider_id, row.segments) == ("sent", "X1", 1)
-        assert server.requests[-1][2]["message"].startswith("Polecenia: GODZINY 4")
+        assert server.requests[-1][2]["message"].startswith("Napisz: GODZINY 4")
     finally:
         await server.stop()
