@@ -41,6 +41,28 @@ HELP_FOOTER = "Możesz też używać przycisków pod wiadomościami."
 HELP_BUTTON = "❓ Pomoc"
 MENU_PROMPT = "Co chcesz zrobić?"
 
+# --- how reminders look (a participant's choice; discreet unless chosen) ----------------------
+REMINDERS_DESCRIPTION = "jak wyglądają przypomnienia"
+DISCREET_BUTTON = "🔒 Dyskretne"
+NAMED_BUTTON = "🏷 Z nazwą rozmowy"
+
+
+def reminders_choice(named: bool) -> str:
+    """/przypomnienia: what the two kinds look like, and which one the person has."""
+    now = "z nazwą rozmowy" if named else "dyskretne"
+    return ("Jak mają wyglądać przypomnienia o rozmowach?\n"
+            "🔒 Dyskretne: „umówiona rozmowa”, bez nazwy – nikt nie odczyta z ekranu telefonu, "
+            "z kim się umawiasz.\n"
+            "🏷 Z nazwą rozmowy: np. „rozmowa z doradcą zawodowym”.\n"
+            f"Teraz masz: {now}. SMS-y są zawsze dyskretne.")
+
+
+def reminders_set(named: bool) -> str:
+    """After choosing."""
+    return ("Zapisane: przypomnienia z nazwą rozmowy." if named
+            else "Zapisane: przypomnienia dyskretne, bez nazwy rozmowy.")
+
+
 # --- refusals and errors -------------------------------------------------------------------
 NOT_ALLOWED = "Ta funkcja nie jest dostępna na Twoim koncie."
 UNKNOWN_COMMAND = "Nie znam tego polecenia. Napisz /pomoc, aby zobaczyć, co mogę zrobić."

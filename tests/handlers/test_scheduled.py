@@ -19,7 +19,7 @@ from storage.models import OutboxMessage, Participant
 from storage.reminders import reminder_due
 from storage.settings import load_settings
 from tests.auxil.factories import at
-from tests.auxil.harness import Harness
+from tests.auxil.harness import LIBRARY, Harness
 
 WAW = ZoneInfo("Europe/Warsaw")
 
@@ -224,3 +224,17 @@ def test_daily_jobs_prune_inbound_events_after_30_days(db: Database, clock: Manu
     assert db.call(jobs.daily_jobs, now=later, settings=settings)["inbound_pruned"] == 1
     assert db.call(inbound.claim, source="smsapi", kind="sms", external_id="MO-1",
                    now=later) is inbound.Claim.claimed
+
+
+async def test_fridays_nudge_fits_the_channel_and_the_gender(bot: Harness) -> None:
+    """Issue 19: no '/godziny w czacie' to an SMS-only person, no 'pracowałeś/aś'."""
+    bot.participant("20", "Stanisław", phone="+48601000222", work_site=LIBRARY, gender="M")
+    bot.participant("21", "Anna", phone=None, telegram_user_id=1001, work_site=LIBRARY)
+    await bot.tick(at(2026, 12, 11, 12, 0))  # Friday noon
+    with bot.db.session() as s:
+        nudges = {m.channel: m.text for m in s.exec(
+            select(OutboxMessage).where(OutboxMessage.dedupe_key.startswith("nudge:")))}
+    assert "Jeśli pracowałeś więcej, wpisz godziny: odpisz np. GODZINY 4" in nudges["sms"]
+    assert "/godziny" not in nudges["sms"]
+    assert "Jeśli pracowałaś więcej, wpisz godziny: napisz np. /godziny 4" in nudges["telegram"]
+    assert "SMS" not in nudges["telegram"] and "/aś" not in "".join(nudges.values())
