@@ -161,7 +161,7 @@ async def _choice(deps: Deps, person: Participant, phone: str, cmd: SmsCommand) 
         if slot is None:
             return texts.MENU_EXPIRED
         await _save(deps, phone, {"step": Step.confirm, "slot": options[n]})
-        return texts.confirm(slot[0].starts_at, deps.settings.tz)
+        return texts.confirm(slot[0].starts_at, deps.settings.tz, deps.today())
     return _repeat(state)
 
 
@@ -221,7 +221,7 @@ async def _yes(deps: Deps, person: Participant, phone: str, cmd: SmsCommand) -> 
     except DomainError as exc:
         return sentence(exc, Channel.sms)
     settings, now = deps.settings, deps.clock.now()
-    return texts.booked(booking, settings.tz, club_phone=settings.club_phone,
+    return texts.booked(booking, settings.tz, club_phone=settings.club_phone, today=deps.today(),
                         reminder_leads=leads_ahead(starts_at=booking.starts_at, now=now,
                                                    hours=settings.reminder_hours, tz=settings.tz,
                                                    opted_out=person.reminders_opt_out),

@@ -59,7 +59,8 @@ async def slots_command(update: Update, context: KisContext) -> None:
         await deps.db.run(store.notify_waitlist, service=done.created[0].service,
                           now=deps.clock.now(), text=texts.waitlist_notice)
     first = done.created[0].starts_at if done.created else None
-    await say(update, texts.published(len(done.created), done.skipped, first, deps.settings.tz))
+    await say(update, texts.published(len(done.created), done.skipped, first, deps.settings.tz,
+                                      deps.today()))
 
 
 async def _list_slots(update: Update, context: KisContext) -> None:

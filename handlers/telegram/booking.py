@@ -116,7 +116,8 @@ async def choose_time(update: Update, context: KisContext) -> None:
     who, settings = context.identity.participant, context.deps.settings
     await edit_or_say(update, texts.confirm_question(slot, staff_name, settings.tz,
                                                      has_phone=bool(who and who.phone),
-                                                     club_phone=settings.club_phone),
+                                                     club_phone=settings.club_phone,
+                                                     today=context.deps.today()),
                       [[(texts.YES_BOOK, f"bk:ok:{slot.id}")],
                        [(texts.OTHER_TIME, f"bk:svc:{slot.service}")]])
 
@@ -168,6 +169,7 @@ def promises(context: KisContext, booking: Booking) -> dict:
     deps, who = context.deps, context.identity.participant
     now, settings = deps.clock.now(), deps.settings
     return {"has_phone": bool(who and who.phone), "club_phone": settings.club_phone,
+            "today": deps.today(),
             "reminder_leads": leads_ahead(starts_at=booking.starts_at, now=now,
                                           hours=settings.reminder_hours, tz=settings.tz,
                                           opted_out=bool(who and who.reminders_opt_out)),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from handlers.texts import fmt
@@ -67,9 +67,10 @@ def how(mode: SlotMode, link: str | None, has_phone: bool = True,
 
 
 def confirm_question(slot: Slot, staff_name: str, tz: ZoneInfo, has_phone: bool = True,
-                     club_phone: str | None = None) -> str:
+                     club_phone: str | None = None, today: date | None = None) -> str:
     """Confirm before booking."""
-    return (f"{SERVICE[slot.service]}: {fmt.when(slot.starts_at, tz)}, {slot.minutes} min.\n"
+    return (f"{SERVICE[slot.service]}: {fmt.when(slot.starts_at, tz, today=today)}, "
+            f"{slot.minutes} min.\n"
             f"Prowadzi: {staff_name}\n{how(slot.mode, slot.video_link, has_phone, club_phone)}.\n\n"
             "Czy umówić tę wizytę?")
 
@@ -102,11 +103,11 @@ def after_booking(can_cancel: bool, command: str) -> str:
 
 def booked(booking: Booking, staff_name: str, link: str | None, tz: ZoneInfo, *,
            has_phone: bool, reminder_leads: list[int], can_cancel: bool,
-           club_phone: str | None = None) -> str:
+           club_phone: str | None = None, today: date | None = None) -> str:
     """The plain-language confirmation: when, with whom, how; promises only what will happen."""
     tail = (reminder_promise(reminder_leads) + after_booking(can_cancel, "/moje")).strip()
     return (f"Umówione! ✅\nRozmowa {WITH[booking.service]} ({staff_name}): "
-            f"{fmt.when(booking.starts_at, tz)}, {booking.minutes} min.\n"
+            f"{fmt.when(booking.starts_at, tz, today=today)}, {booking.minutes} min.\n"
             f"{how(booking.mode, link, has_phone, club_phone)}."
             + (f"\n{tail}" if tail else ""))
 
@@ -165,11 +166,12 @@ AGENDA_EMPTY = "W najbliższych dniach nie masz terminów."
 FREE = "wolne"
 
 
-def published(count: int, skipped: int, first: datetime | None, tz: ZoneInfo) -> str:
-    """After /terminy."""
+def published(count: int, skipped: int, first: datetime | None, tz: ZoneInfo,
+              today: date | None = None) -> str:
+    """After /terminy (with the year when it is not this year's)."""
     text = f"Dodano {fmt.count(count, 'termin', 'terminy', 'terminów')}"
     if first is not None:
-        text += f" {fmt.when(first, tz, 'od')}"
+        text += f" {fmt.when(first, tz, 'od', today)}"
     if skipped:
         text += f" (pominięto {skipped}: już były)"
     return text + "."

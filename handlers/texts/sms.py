@@ -62,18 +62,19 @@ def times(options: list[datetime], tz: ZoneInfo) -> str:
     return numbered([fmt.clock_time(t, tz) for t in options], pick(len(options), "godziny"))
 
 
-def confirm(starts_at: datetime, tz: ZoneInfo) -> str:
-    """Ask before booking."""
-    return f"Rozmowa {fmt.when(starts_at, tz, 'w')}. Potwierdzasz? Odpisz TAK albo NIE."
+def confirm(starts_at: datetime, tz: ZoneInfo, today: date | None = None) -> str:
+    """Ask before booking (with the year when it is not this year's)."""
+    return f"Rozmowa {fmt.when(starts_at, tz, 'w', today)}. Potwierdzasz? Odpisz TAK albo NIE."
 
 
 def booked(booking: Booking, tz: ZoneInfo, *, reminder_leads: list[int] | None = None,
-           can_cancel: bool = True, club_phone: str | None = None) -> str:
+           can_cancel: bool = True, club_phone: str | None = None,
+           today: date | None = None) -> str:
     """After booking by SMS: only what will happen (reminders that will go, cancelling if allowed)."""
     kind = "rozmowa wideo" if booking.mode == SlotMode.video else "zadzwonimy na ten numer"
     promise = reminder_promise(reminder_leads or [])
     tail = "Odwołanie: MOJE" if can_cancel else too_late_to_cancel(club_phone)
-    return f"Umówione: {fmt.when(booking.starts_at, tz)}, {kind}. {promise}{tail}"
+    return f"Umówione: {fmt.when(booking.starts_at, tz, today=today)}, {kind}. {promise}{tail}"
 
 
 def mine(bookings: list[Booking], tz: ZoneInfo) -> str:

@@ -160,3 +160,13 @@ async def test_hours_ask_in_the_persons_gender(bot: Harness, gender: str, questi
     kim = bot.user(1003, "Kim")
     await kim.send("/godziny")
     assert kim.last_text.endswith(question) and "/aś" not in kim.last_text
+
+
+async def test_a_past_day_is_refused_and_next_years_shows_its_year(club: Harness) -> None:
+    monika = club.user(5001, "Monika")
+    await monika.send("/terminy 01.12 10:00-12:00")
+    assert monika.last_text == "Ten czas już minął – podaj przyszły dzień lub godzinę."
+    await monika.send("/terminy 05.01 10:00-12:00")
+    assert monika.last_text == "Dodano 2 terminy od wtorku, 5 stycznia 2027, godz. 10:00."
+    await monika.send("/terminy 15.12 10:00-11:00")
+    assert monika.last_text == "Dodano 1 termin od wtorku, 15 grudnia, godz. 10:00."
