@@ -243,7 +243,9 @@ async def _mine(deps: Deps, person: Participant, phone: str, cmd: SmsCommand) ->
     if not rows:
         return texts.NOTHING_BOOKED
     await _save(deps, phone, {"step": Step.mine, "bookings": [b.id for b, _ in rows]})
-    return texts.mine([b for b, _ in rows], deps.settings.tz)
+    settings, now = deps.settings, deps.clock.now()
+    open_ = any(may_cancel(b.starts_at, now, settings.cancel_until_hours) for b, _ in rows)
+    return texts.mine([b for b, _ in rows], settings.tz, open_, settings.club_phone)
 
 
 async def _cancel(deps: Deps, person: Participant, phone: str, cmd: SmsCommand) -> str:

@@ -72,9 +72,11 @@ async def choose_service(update: Update, context: KisContext) -> None:
     """A service was chosen: offer days, or the booking the person already has."""
     service = context.match[1]  # type: ignore[index]
     if (existing := await _existing(context, service)) is not None:
-        await edit_or_say(update, texts.already_booked(existing, context.deps.settings.tz),
-                          [[(texts.CHANGE, f"bk:mv:{existing.id}"),
-                            (texts.CANCEL, f"bk:cx:{existing.id}")]])
+        buttons = change_buttons(context, existing)
+        await edit_or_say(update, texts.already_booked(existing, context.deps.settings.tz,
+                                                       bool(buttons),
+                                                       context.deps.settings.club_phone),
+                          buttons)
         return
     await _offer_days(update, context, service, f"bk:day:{service}")
 
@@ -176,13 +178,23 @@ def promises(context: KisContext, booking: Booking) -> dict:
             "can_cancel": may_cancel(booking.starts_at, now, settings.cancel_until_hours)}
 
 
+def change_buttons(context: KisContext, booking: Booking) -> Buttons:
+    """Change and Cancel, only while that is still allowed."""
+    deps = context.deps
+    if not may_cancel(booking.starts_at, deps.clock.now(), deps.settings.cancel_until_hours):
+        return []
+    return [[(texts.CHANGE, f"bk:mv:{booking.id}"), (texts.CANCEL, f"bk:cx:{booking.id}")]]
+
+
 async def choose_service_again(update: Update, context: KisContext, service: str) -> None:
     """Show the booking that blocks a new one."""
     existing = await _existing(context, service)
     if existing is not None:
-        await edit_or_say(update, texts.already_booked(existing, context.deps.settings.tz),
-                          [[(texts.CHANGE, f"bk:mv:{existing.id}"),
-                            (texts.CANCEL, f"bk:cx:{existing.id}")]])
+        buttons = change_buttons(context, existing)
+        await edit_or_say(update, texts.already_booked(existing, context.deps.settings.tz,
+                                                       bool(buttons),
+                                                       context.deps.settings.club_phone),
+                          buttons)
 
 
 @requires(PARTICIPANT)
@@ -205,10 +217,14 @@ async def mine_command(update: Update, context: KisContext) -> None:
         return
     await say(update, texts.MINE_HEADER)
     links = await deps.db.run(store.video_links, slot_ids=[b.slot_id for b, _ in rows if b.slot_id])
+    who = context.identity.participant
     for booking, staff_name in rows:
+        buttons = change_buttons(context, booking)
         await say(update, texts.mine_line(booking, staff_name, links.get(booking.slot_id),
-                                          deps.settings.tz),
-                  [[(texts.CHANGE, f"bk:mv:{booking.id}"), (texts.CANCEL, f"bk:cx:{booking.id}")]])
+                                          deps.settings.tz, can_cancel=bool(buttons),
+                                          club_phone=deps.settings.club_phone,
+                                          has_phone=bool(who and who.phone)),
+                  buttons)
 
 
 async def _own(context: KisContext, booking_id: int) -> Booking | None:

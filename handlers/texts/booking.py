@@ -117,10 +117,20 @@ def moved(booking: Booking, tz: ZoneInfo) -> str:
     return f"Zmieniono termin. Nowy termin: {fmt.when(booking.starts_at, tz)}. ✅"
 
 
-def mine_line(booking: Booking, staff_name: str, link: str | None, tz: ZoneInfo) -> str:
-    """One upcoming booking in /moje."""
-    return (f"📅 {SERVICE[booking.service]} ({staff_name}): {fmt.when(booking.starts_at, tz)}\n"
-            f"{how(booking.mode, link)}.")
+def too_late_to_cancel(club_phone: str | None) -> str:
+    """When cancelling is no longer allowed: who to tell (the club's number if it is set)."""
+    if club_phone:
+        return f"Jeśli nie możesz przyjść, zadzwoń: {club_phone}"
+    return "Jeśli nie możesz przyjść, daj znać pracownikowi, który Cię zapisał"
+
+
+def mine_line(booking: Booking, staff_name: str, link: str | None, tz: ZoneInfo,
+              can_cancel: bool = True, club_phone: str | None = None,
+              has_phone: bool = True) -> str:
+    """One upcoming booking in /moje (too late to change: who to tell instead)."""
+    text = (f"📅 {SERVICE[booking.service]} ({staff_name}): {fmt.when(booking.starts_at, tz)}\n"
+            f"{how(booking.mode, link, has_phone, club_phone)}.")
+    return text if can_cancel else f"{text}\n{too_late_to_cancel(club_phone)}."
 
 
 def cancel_question(booking: Booking, tz: ZoneInfo) -> str:
@@ -134,10 +144,13 @@ def cancelled(booking: Booking, tz: ZoneInfo) -> str:
             "Jeśli chcesz, umów nowy termin: /wizyta")
 
 
-def already_booked(booking: Booking, tz: ZoneInfo) -> str:
-    """The one-upcoming-booking-per-service rule."""
+def already_booked(booking: Booking, tz: ZoneInfo, can_cancel: bool = True,
+                   club_phone: str | None = None) -> str:
+    """The one-upcoming-booking-per-service rule (changing it offered only while allowed)."""
+    then = ("Możesz zmienić jej termin albo ją odwołać." if can_cancel
+            else too_late_to_cancel(club_phone) + ".")
     return (f"Masz już umówioną wizytę: {SERVICE[booking.service]}, "
-            f"{fmt.when(booking.starts_at, tz)}. Możesz zmienić jej termin albo ją odwołać.")
+            f"{fmt.when(booking.starts_at, tz)}. {then}")
 
 
 def waitlisted(place: int) -> str:

@@ -7,17 +7,10 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from handlers.texts import fmt
-from handlers.texts.booking import WITH, how
+from handlers.texts.booking import WITH, how, too_late_to_cancel
 from storage.models import Booking, Participant, SlotMode
 
 Buttons = list[list[list[str]]]
-
-
-def too_late_to_cancel(club_phone: str | None) -> str:
-    """When cancelling is no longer allowed: who to tell (the club's number if it is set)."""
-    if club_phone:
-        return f"Jeśli nie możesz przyjść, zadzwoń: {club_phone}"
-    return "Jeśli nie możesz przyjść, daj znać pracownikowi, który Cię zapisał"
 
 
 def reminder(booking: Booking, channel: str, tz: ZoneInfo, *, can_cancel: bool = True,

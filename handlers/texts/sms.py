@@ -7,8 +7,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from handlers.texts import fmt
-from handlers.texts.booking import reminder_promise
-from handlers.texts.reminders import too_late_to_cancel
+from handlers.texts.booking import reminder_promise, too_late_to_cancel
 from storage.models import Booking, SlotMode
 
 HELP = ("Napisz: GODZINY 4 (lub GODZINY 4 03.12) - wpis godzin; WIZYTA - umów rozmowę; "
@@ -77,9 +76,11 @@ def booked(booking: Booking, tz: ZoneInfo, *, reminder_leads: list[int] | None =
     return f"Umówione: {fmt.when(booking.starts_at, tz, today=today)}, {kind}. {promise}{tail}"
 
 
-def mine(bookings: list[Booking], tz: ZoneInfo) -> str:
-    """Upcoming bookings, numbered for ANULUJ."""
-    return numbered([fmt.when(b.starts_at, tz) for b in bookings], "Odwołanie: ANULUJ i numer.")
+def mine(bookings: list[Booking], tz: ZoneInfo, can_cancel: bool = True,
+         club_phone: str | None = None) -> str:
+    """Upcoming bookings, numbered for ANULUJ (offered only if one may still be cancelled)."""
+    tail = "Odwołanie: ANULUJ i numer." if can_cancel else too_late_to_cancel(club_phone) + "."
+    return numbered([fmt.when(b.starts_at, tz) for b in bookings], tail)
 
 
 def cancelled(booking: Booking, tz: ZoneInfo) -> str:

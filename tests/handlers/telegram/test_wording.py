@@ -88,9 +88,9 @@ async def test_too_late_to_cancel_gives_the_clubs_number(club: Harness) -> None:
     club.deps.settings.club_phone = "77 483 20 10"
     anna = club.user(1001)
     await choose(anna, "Psycholog", "wt. 08.12", "10:00", "Tak, umawiam")
-    club.clock.set(datetime(2026, 12, 8, 8, 30, tzinfo=UTC))  # 09:30 Warsaw: 30 min before
     await anna.send("/moje")
-    await anna.press("✖ Odwołaj")
+    await anna.press("✖ Odwołaj")  # asked in time, confirmed too late (an old message's button)
+    club.clock.set(datetime(2026, 12, 8, 8, 30, tzinfo=UTC))  # 09:30 Warsaw: 30 min before
     await anna.press("Tak, odwołaj")
     assert anna.last_text == ("Wizytę można odwołać najpóźniej 2 godziny przed jej początkiem. "
                               "Jeśli nie możesz przyjść, zadzwoń: 77 483 20 10.")
@@ -170,3 +170,17 @@ async def test_a_past_day_is_refused_and_next_years_shows_its_year(club: Harness
     assert monika.last_text == "Dodano 2 terminy od wtorku, 5 stycznia 2027, godz. 10:00."
     await monika.send("/terminy 15.12 10:00-11:00")
     assert monika.last_text == "Dodano 1 termin od wtorku, 15 grudnia, godz. 10:00."
+
+
+async def test_changing_is_offered_only_while_it_is_allowed(club: Harness) -> None:
+    club.deps.settings.club_phone = "77 483 20 10"
+    anna = club.user(1001)
+    await choose(anna, "Psycholog", "wt. 08.12", "10:00", "Tak, umawiam")
+    await anna.send("/moje")
+    assert anna.buttons() == ["✏️ Zmień termin", "✖ Odwołaj"]
+    club.clock.set(datetime(2026, 12, 8, 8, 30, tzinfo=UTC))  # 09:30 Warsaw: 30 min before
+    await anna.send("/moje")
+    assert anna.last_message.labels == [] and anna.last_text.endswith("zadzwoń: 77 483 20 10.")
+    await anna.send("/wizyta")
+    await anna.press("Psycholog")
+    assert anna.last_message.labels == [] and "Możesz zmienić" not in anna.last_text
