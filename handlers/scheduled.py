@@ -12,6 +12,7 @@ from handlers.texts import reminders as texts
 from handlers.texts import summary as summary_texts
 from storage import inbound, outbox, people, privacy
 from storage import reminders as store
+from storage.clock import local_date
 from storage.consultation_rules import may_cancel
 from storage.hours_rules import Limits, week_bounds
 from storage.hours_summary import daily_summary
@@ -48,7 +49,7 @@ def plan_reminders(*, session: Session, now: datetime, settings: Settings) -> st
         return texts.reminder(booking, channel, tz,
                               can_cancel=may_cancel(booking.starts_at, due, settings.cancel_until_hours),
                               named=person.name_help, has_phone=bool(person.phone),
-                              club_phone=settings.club_phone)
+                              club_phone=settings.club_phone, today=local_date(due, tz))
 
     return store.plan(session=session, now=now, hours=settings.reminder_hours, tz=tz,
                       reminder_text=reminder_text,

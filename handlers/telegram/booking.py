@@ -223,7 +223,8 @@ async def mine_command(update: Update, context: KisContext) -> None:
         await say(update, texts.mine_line(booking, staff_name, links.get(booking.slot_id),
                                           deps.settings.tz, can_cancel=bool(buttons),
                                           club_phone=deps.settings.club_phone,
-                                          has_phone=bool(who and who.phone)),
+                                          has_phone=bool(who and who.phone),
+                                          today=deps.today()),
                   buttons)
 
 

@@ -126,9 +126,10 @@ def too_late_to_cancel(club_phone: str | None) -> str:
 
 def mine_line(booking: Booking, staff_name: str, link: str | None, tz: ZoneInfo,
               can_cancel: bool = True, club_phone: str | None = None,
-              has_phone: bool = True) -> str:
+              has_phone: bool = True, today: date | None = None) -> str:
     """One upcoming booking in /moje (too late to change: who to tell instead)."""
-    text = (f"📅 {SERVICE[booking.service]} ({staff_name}): {fmt.when(booking.starts_at, tz)}\n"
+    when = fmt.when(booking.starts_at, tz, today=today)
+    text = (f"📅 {SERVICE[booking.service]} ({staff_name}): {when}\n"
             f"{how(booking.mode, link, has_phone, club_phone)}.")
     return text if can_cancel else f"{text}\n{too_late_to_cancel(club_phone)}."
 

@@ -14,11 +14,12 @@ Buttons = list[list[list[str]]]
 
 
 def reminder(booking: Booking, channel: str, tz: ZoneInfo, *, can_cancel: bool = True,
-             named: bool = False, has_phone: bool = True, club_phone: str | None = None) -> str:
+             named: bool = False, has_phone: bool = True, club_phone: str | None = None,
+             today: date | None = None) -> str:
     """A consultation reminder. It names the kind of help only on Telegram and only for a
     person who chose that (`named`); by default it reads like any appointment on a lock
     screen. Cancelling is offered only while it is still allowed."""
-    when = fmt.when(booking.starts_at, tz)
+    when = fmt.when(booking.starts_at, tz, today=today)
     kind = "rozmowa wideo" if booking.mode == SlotMode.video else "rozmowa telefoniczna"
     if channel == "sms":
         tail = "Twoje terminy i odwołanie: MOJE" if can_cancel else too_late_to_cancel(club_phone)

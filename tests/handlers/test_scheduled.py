@@ -238,3 +238,13 @@ async def test_fridays_nudge_fits_the_channel_and_the_gender(bot: Harness) -> No
     assert "/godziny" not in nudges["sms"]
     assert "Jeśli pracowałaś więcej, wpisz godziny: napisz np. /godziny 4" in nudges["telegram"]
     assert "SMS" not in nudges["telegram"] and "/aś" not in "".join(nudges.values())
+
+
+async def test_a_reminder_in_another_year_shows_the_year(bot: Harness) -> None:
+    bot.clock.set(at(2026, 12, 31, 9, 0))
+    member = bot.staff("Monika", "psychologist", telegram_user_id=5001)
+    person = bot.participant("12", "Anna", telegram_user_id=1001)
+    [slot, *_] = bot.make.slots(member, "01.01.2027", "10:00-11:00", "święto")
+    bot.make.booking(person, slot)
+    await bot.tick(at(2026, 12, 31, 10, 0))
+    assert "piątek, 1 stycznia 2027, godz. 10:00" in bot.api.chat(1001)[-1].text
