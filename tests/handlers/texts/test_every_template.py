@@ -27,6 +27,7 @@ import pytest
 
 import handlers.texts as texts_package
 from handlers.sms.keywords import KEYWORDS
+from handlers.sms.text import count_segments, transliterate_pl
 from handlers.texts import errors, fmt
 from storage.errors import DomainError
 from storage.models import (
@@ -39,6 +40,7 @@ from storage.models import (
     Workshop,
     WorkshopSignup,
 )
+from storage.settings import Settings
 
 WAW = ZoneInfo("Europe/Warsaw")
 MONDAY = date(2026, 12, 7)
@@ -334,6 +336,7 @@ FORBIDDEN = re.compile(r"psycholog|doradc|mops|\bkis\b|uzależ|nałóg|zasiłk|z
                        r"klub|bezdomn|więzie|zakład karny", re.IGNORECASE)
 COMMAND = re.compile(r"(?<![\w:/.])/[a-ząćęłńóśźż]{3,}")
 SMS_WORDS = {w for w in KEYWORDS if w.isalpha() and len(w) > 2}
+SMS_PARTS = Settings.model_fields["sms_max_segments"].default  # nothing the bot says is cut
 
 
 def unaccent(word: str) -> str:
@@ -378,6 +381,8 @@ def broken_rules(r: Rendered) -> list[str]:
         if word.lower() in UNACCENTED and not word.isupper():
             problems.append(f"{word!r} lacks its Polish letters")
     if r.channel == "sms":
+        if (parts := count_segments(transliterate_pl(text)).segments) > SMS_PARTS:
+            problems.append(f"an SMS of {parts} parts would be cut (at most {SMS_PARTS})")
         if m := COMMAND.search(text):
             problems.append(f"a Telegram command {m[0]!r} in an SMS text")
         if m := FORBIDDEN.search(text):
@@ -420,9 +425,10 @@ def test_every_template_follows_the_rules() -> None:
     assert not bad, f"{len(bad)} problems:\n" + "\n".join(bad[:60])
 
 
-def test_sms_rules_catch_commands_and_private_words() -> None:
+def test_sms_rules_catch_commands_private_words_and_length() -> None:
     problems = broken_rules(Rendered("example", "Rozmowa z psychologiem. Napisz /wizyta", "sms"))
     assert any("command" in p for p in problems) and any("privacy" in p for p in problems)
+    assert any("would be cut" in p for p in broken_rules(Rendered("x", "Rozmowa. " * 40, "sms")))
     assert broken_rules(Rendered("example", "Umów się: WIZYTA w SMS", "telegram"))
 
 
