@@ -32,6 +32,8 @@ log = logging.getLogger(__name__)
 SERVICES = [Service.psychologist, Service.career_advisor]
 DAYS_PER_PAGE = 6  # a list of six days fits one SMS; DALEJ shows the next six
 MENU_STEPS = ("service", "day", "time", "confirm", "mine")
+# Lists NIE or ANULUJ leave; after MOJE they keep their meaning (a workshop answer, which one).
+LEAVABLE = ("service", "day", "time", "confirm")
 
 
 class Step(StrEnum):
@@ -231,7 +233,7 @@ async def _yes(deps: Deps, person: Participant, phone: str, cmd: SmsCommand) -> 
 async def _no(deps: Deps, person: Participant, phone: str, cmd: SmsCommand) -> str:
     """NIE leaves any open list (and keeps the booking at the confirm step); else a workshop answer."""
     step = (await _state(deps, phone)).get("step")
-    if step not in MENU_STEPS:
+    if step not in LEAVABLE:
         return await _workshop(deps, person, yes=False)
     await _save(deps, phone, {})
     return texts.KEPT if step == Step.confirm else texts.LEFT_MENU
@@ -250,7 +252,7 @@ async def _mine(deps: Deps, person: Participant, phone: str, cmd: SmsCommand) ->
 
 async def _cancel(deps: Deps, person: Participant, phone: str, cmd: SmsCommand) -> str:
     if cmd.number is None:  # ANULUJ alone: leave the open list, or ask which booking
-        if (await _state(deps, phone)).get("step") in MENU_STEPS:
+        if (await _state(deps, phone)).get("step") in LEAVABLE:
             await _save(deps, phone, {})
             return texts.LEFT_MENU
         return error_text("cancel_missing_number", Channel.sms)

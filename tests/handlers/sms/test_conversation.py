@@ -219,3 +219,11 @@ async def test_a_booking_too_soon_to_cancel_does_not_offer_it(phone: Harness) ->
     assert "MOJE" not in booked and booked.endswith("zadzwon: 77 483 20 10")
     refused = await sms(phone, "ANULUJ 1")
     assert "zadzwon: 77 483 20 10" in refused and "klub" not in refused
+
+
+async def test_after_moje_a_bare_anuluj_asks_which_one(phone: Harness) -> None:
+    for step in ("WIZYTA", "1", "1", "1", "TAK"):
+        await sms(phone, step)
+    assert "ANULUJ i numer" in await sms(phone, "MOJE")
+    assert (await sms(phone, "ANULUJ")).startswith("Napisz, ktory termin odwolac")
+    assert "ANULUJ i jej numer" in await sms(phone, "7")
