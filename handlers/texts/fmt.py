@@ -88,11 +88,6 @@ def day(value: date, prep: str | None = None, today: date | None = None) -> str:
     return f"{weekday(value, prep)}, {date_text(value, today)}"
 
 
-def day_accusative(value: date) -> str:
-    """'sobotę, 28 listopada' (after 'za', 'na', 'w' written by the caller)."""
-    return f"{WEEKDAYS['acc'][value.weekday()]}, {date_text(value)}"
-
-
 def by_gender(gender: str | None, female: str, male: str, neutral: str) -> str:
     """The form for the person's gender (K or M in the register), neutral when unknown."""
     return {"K": female, "M": male}.get((gender or "").upper(), neutral)

@@ -40,9 +40,9 @@ def status(today: date, used: Used, left: Used, earned: Decimal, pending: bool) 
 def logged(day: date, hours: Decimal, previous: Decimal | None, left: Used) -> str:
     """After logging: what happened and what is left."""
     if previous is None:
-        head = f"Zapisano {fmt.hours(hours)} za {fmt.day_accusative(day)}. Dziękujemy!"
+        head = f"Zapisano {fmt.hours(hours)} {fmt.day(day, 'za')}. Dziękujemy!"
     else:
-        head = (f"Zmieniono wpis za {fmt.day_accusative(day)}: było {fmt.hours(previous)}, "
+        head = (f"Zmieniono wpis {fmt.day(day, 'za')}: było {fmt.hours(previous)}, "
                 f"jest {fmt.hours(hours)}.")
     return (f"{head}\nZostało w tym tygodniu: {fmt.hours(left.week)}, "
             f"w tym miesiącu: {fmt.hours(left.month)}.")
@@ -55,7 +55,7 @@ def edit_prompt(day: date) -> str:
 
 def deleted(day: date, hours: Decimal) -> str:
     """After deleting an entry."""
-    return f"Usunięto wpis za {fmt.day_accusative(day)} ({fmt.hours(hours)})."
+    return f"Usunięto wpis {fmt.day(day, 'za')} ({fmt.hours(hours)})."
 
 
 def entry_label(day: date, hours: Decimal, state: str) -> str:
