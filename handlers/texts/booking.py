@@ -47,10 +47,11 @@ def choose_time(day_text: str) -> str:
 
 
 def no_phone(club_phone: str | None) -> str:
-    """A phone consultation for a person whose number the club does not have."""
+    """A phone consultation for a person whose number the club does not have: ask for it
+    (video is not suggested: there may be no video times)."""
     ask = (f"zadzwoń pod {club_phone} i podaj go" if club_phone
            else "podaj go osobie, która Cię prowadzi")
-    return f"Nie mamy Twojego numeru telefonu: {ask} albo wybierz termin rozmowy wideo"
+    return f"Nie mamy Twojego numeru telefonu, więc nie możemy zadzwonić: {ask}"
 
 
 def how(mode: SlotMode, link: str | None, has_phone: bool = True,

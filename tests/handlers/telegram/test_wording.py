@@ -65,9 +65,10 @@ async def test_no_call_is_promised_without_a_phone_number(club: Harness) -> None
     celina = club.user(1003, "Celina")
     question = await choose(celina, "Psycholog", "wt. 08.12", "10:00")
     assert "zadzwonimy" not in question
-    assert "Nie mamy Twojego numeru telefonu: zadzwoń pod 77 483 20 10 i podaj go" in question
+    assert ("Nie mamy Twojego numeru telefonu, więc nie możemy zadzwonić: zadzwoń pod "
+            "77 483 20 10 i podaj go") in question
     booked = await choose(celina, "Psycholog", "wt. 08.12", "11:00", "Tak, umawiam")
-    assert "zadzwonimy" not in booked and "albo wybierz termin rozmowy wideo" in booked
+    assert "zadzwonimy" not in booked and "więc nie możemy zadzwonić" in booked
 
 
 async def test_a_reminder_is_promised_only_if_it_will_be_sent(club: Harness) -> None:
