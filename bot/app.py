@@ -20,6 +20,7 @@ from bot.delivery.ratelimit import KisRateLimiter
 from bot.delivery.sender import stop_sending, wake
 from bot.health import TELEGRAM, Health
 from bot.metrics import MeasuredUpdates, Metrics, WatchedRequest
+from bot.scheduler import run_all_once
 from bot.telegram_bot import KisBot
 from handlers.context import Deps, KisContext
 from handlers.telegram import (
@@ -95,6 +96,8 @@ def build_application(deps: Deps, *, update_processor: BaseUpdateProcessor | Non
     application.bot_data.update(deps=deps, health=health, metrics=metrics)
     if deps.wake_sender is None:
         deps.wake_sender = lambda: wake(application)
+    if deps.run_scheduled is None:
+        deps.run_scheduled = lambda: run_all_once(application)
     add_handlers(application, features if features is not None else FEATURES)
     application.add_error_handler(_on_error)
     return application

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -24,6 +24,9 @@ class Deps:
     clock: Clock
     bot_username: str | None = None
     wake_sender: Callable[[], None] | None = None  # set by the runtime: send the outbox now
+    # Set by the runtime: every scheduled pass once, in production's order (the sandbox runs
+    # it at each step when its clock is moved forward).
+    run_scheduled: Callable[[], Awaitable[None]] | None = None
 
     def wake(self) -> None:
         """Ask the runtime to send due outbox messages now (else they go at its next tick)."""

@@ -14,9 +14,11 @@ from handlers.texts import reminders as texts
 from handlers.texts import summary as summary_texts
 from storage import inbound, outbox, people, privacy
 from storage import reminders as store
+from storage.clock import local_date
+from storage.consultation_rules import may_cancel
 from storage.hours_rules import Limits, week_bounds
 from storage.hours_summary import daily_summary
-from storage.models import Role, Staff
+from storage.models import Booking, Participant, Role, Staff
 from storage.periods import local_midnight
 from storage.settings import Settings
 from storage.settlement import settlement
@@ -45,8 +47,15 @@ def previous_month(day: date) -> date:
 def plan_reminders(*, session: Session, now: datetime, settings: Settings) -> store.Planned:
     """Queue reminders and marking prompts (texts rendered here, in Polish)."""
     tz = settings.tz
+
+    def reminder_text(booking: Booking, person: Participant, channel: str, due: datetime) -> str:
+        return texts.reminder(booking, channel, tz,
+                              can_cancel=may_cancel(booking.starts_at, due, settings.cancel_until_hours),
+                              named=person.name_help, has_phone=bool(person.phone),
+                              club_phone=settings.club_phone, today=local_date(due, tz))
+
     return store.plan(session=session, now=now, hours=settings.reminder_hours, tz=tz,
-                      reminder_text=lambda b, channel: texts.reminder(b, channel, tz),
+                      reminder_text=reminder_text,
                       prompt=lambda b, person: texts.prompt(b, person, tz))
 
 
@@ -98,10 +107,13 @@ def _nudges(session: Session, today: date, now: datetime, settings: Settings) ->
                                                   norm=settings.psu_weekly_norm):
         if person.sms_opt_out and not person.telegram_user_id:
             continue
+        norm = settings.psu_weekly_norm
+        channel = outbox.channel_for(person, kind="notice")
         count += outbox.enqueue(
             session=session, dedupe_key=f"nudge:{monday}:{person.id}", kind="notice",
-            text=texts.weekly_nudge(logged, settings.psu_weekly_norm), due_at=now,
-            participant=person, expires_at=now + timedelta(days=1)) is not None
+            text=texts.weekly_nudge(logged, norm, person.gender, channel), due_at=now,
+            participant=person, expires_at=now + timedelta(days=1),
+            payload={"sms_text": texts.weekly_nudge(logged, norm, person.gender, "sms")}) is not None
     return count
 
 

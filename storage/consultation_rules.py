@@ -49,15 +49,23 @@ def parse_service(text: str) -> Service:
     return SERVICE_ALIASES[key]
 
 
+NEAR_PAST = timedelta(days=62)
+
+
 def parse_future_day(text: str, today: date) -> date:
-    """'07.12' (the next such day from today), '07.12.2026' or '2026-12-07'."""
+    """'07.12.2026', '2026-12-07', or '07.12' by this rule: this year's day, unless it was
+    more than two months ago – then next year's (in December '05.01' is next January).
+
+    A day still in the past is returned as it is, to be refused ("that has passed"), never
+    moved a year on: '07.12' typed on 8 December is a slip, not a plan for next year.
+    """
     text = text.strip()
     if match := _DAY_MONTH.match(text):
         d, m, y = int(match[1]), int(match[2]), match[3]
         if y:
             return date(int(y), m, d)
         candidate = date(today.year, m, d)
-        return candidate if candidate >= today else date(today.year + 1, m, d)
+        return candidate if candidate >= today - NEAR_PAST else date(today.year + 1, m, d)
     return date.fromisoformat(text)
 
 
@@ -104,7 +112,7 @@ def parse_slot_request(args: list[str], today: date) -> SlotRequest:
 
 def holiday_name(day: date) -> str | None:
     """The Polish public holiday on a day (24 December included since 2025), or None."""
-    return holidays.Poland(years=day.year).get(day)
+    return holidays.Poland(years=day.year, language="pl").get(day)
 
 
 def slot_starts(request: SlotRequest, minutes: int, tz: ZoneInfo) -> list[datetime]:

@@ -177,7 +177,7 @@ def own_booking(session: Session, participant_id: int, booking_id: int) -> Booki
 
 
 def cancel_booking(*, session: Session, participant_id: int, booking_id: int, now: datetime,
-                   until_hours: int, waitlist_text: str) -> Booking:
+                   until_hours: int, waitlist_text: outbox.Text) -> Booking:
     """The participant cancels (until `until_hours` before); the waiting list hears of it."""
     booking = own_booking(session, participant_id, booking_id)
     if not may_cancel(booking.starts_at, now, until_hours):
@@ -197,7 +197,7 @@ def _cancel(session: Session, booking: Booking, now: datetime, actor: str) -> No
 
 def move_booking(*, session: Session, participant_id: int, booking_id: int, slot_id: int,
                  now: datetime, until_hours: int, max_upcoming: int,
-                 waitlist_text: str) -> Booking:
+                 waitlist_text: outbox.Text) -> Booking:
     """Change to another slot in one transaction: the old one stays if the new one is taken."""
     lock(session, Participant, participant_id)  # the order every booking takes: person, booking, slot
     old = own_booking(session, participant_id, booking_id)
@@ -236,7 +236,7 @@ def join_waitlist(*, session: Session, participant_id: int, service: str,
         col(WaitlistEntry.id) <= mine.id)).one()
 
 
-def notify_waitlist(*, session: Session, service: str, now: datetime, text: str) -> int:
+def notify_waitlist(*, session: Session, service: str, now: datetime, text: outbox.Text) -> int:
     """Tell everyone waiting for the service, in the order they joined, that a slot is free."""
     waiting = session.exec(select(WaitlistEntry).where(
         WaitlistEntry.service == service, col(WaitlistEntry.notified_at).is_(None))
@@ -265,7 +265,7 @@ def agenda(*, session: Session, staff_id: int, since: datetime, until: datetime)
 
 
 def staff_cancel_slot(*, session: Session, staff_id: int, slot_id: int, now: datetime,
-                      tell: Callable[[Booking], str]) -> Booking | None:
+                      tell: Callable[[Booking], outbox.Text]) -> Booking | None:
     """Withdraw an own future slot; a participant booked on it is told (text from `tell`).
 
     The slot is locked first, so a booking being made waits (and then finds it gone) or, made

@@ -47,6 +47,15 @@ def participant_by_phone(*, session: Session, phone: str) -> Participant | None:
     return session.exec(select(Participant).where(Participant.phone == phone)).first()
 
 
+def set_name_help(*, session: Session, participant_id: int, named: bool) -> bool:
+    """The person's choice: Telegram reminders that name the kind of help, or discreet ones."""
+    person = session.get(Participant, participant_id)
+    if person is None:
+        return False
+    person.name_help = named
+    return True
+
+
 def set_opt_out(*, session: Session, participant_id: int, notices: bool | None = None,
                 reminders: bool | None = None) -> None:
     """STOP / START: opt out of (or back into) notices and reminders."""

@@ -188,6 +188,9 @@ class Participant(SQLModel, table=True):
     group_code: str | None = Field(default=None, max_length=16, description="art. 1 ust. 2")
     sms_opt_out: bool = False
     reminders_opt_out: bool = False
+    # Discreet by default: reminders and notices on Telegram name no kind of help unless the
+    # person chose it (SMS never does).
+    name_help: bool = False
     blocked_bot: bool = False
     created_at: datetime = Field(default_factory=utcnow)
     anonymized_at: datetime | None = None

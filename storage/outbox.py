@@ -8,6 +8,7 @@ row whose claimed_at is older than the stuck limit belongs to a dead process and
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -42,14 +43,19 @@ def channel_for(person: Participant | Staff, *, kind: str, fallback: bool = Fals
     return Channel.sms
 
 
-def enqueue(*, session: Session, dedupe_key: str, kind: str, text: str, due_at: datetime,
+Text = str | Callable[[str], str]  # one text, or one per channel (rendered for the channel)
+
+
+def enqueue(*, session: Session, dedupe_key: str, kind: str, text: Text, due_at: datetime,
             participant: Participant | None = None, staff: Staff | None = None,
             expires_at: datetime | None = None, payload: dict[str, Any] | None = None,
             channel: str | None = None, broadcast_id: int | None = None) -> OutboxMessage | None:
     """Queue a message once (a second call with the same dedupe_key does nothing).
 
-    The channel is `channel_for`'s unless given. Returns None when the person cannot be
-    reached or the key exists.
+    The channel is `channel_for`'s unless given. `text` may be a function of the channel:
+    it is rendered for the channel chosen, and by Telegram its SMS form is kept for the
+    fallback (payload sms_text). Returns None when the person cannot be reached or the key
+    exists.
     """
     if session.exec(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)).first():
         return None
@@ -61,6 +67,10 @@ def enqueue(*, session: Session, dedupe_key: str, kind: str, text: str, due_at: 
         channel = channel_for(person, kind=kind)
     if channel not in (Channel.telegram, Channel.sms):
         return None
+    if callable(text):
+        if channel == Channel.telegram:
+            payload = {"sms_text": text(Channel.sms), **(payload or {})}
+        text = text(channel)
     message = OutboxMessage(
         dedupe_key=dedupe_key, kind=kind, channel=channel, text=text, payload=payload,
         participant_id=participant.id if participant else None,

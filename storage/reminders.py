@@ -27,6 +27,14 @@ def reminder_due(starts_at: datetime, hours: int, tz: ZoneInfo) -> datetime:
     return local.replace(tzinfo=tz).astimezone(starts_at.tzinfo)
 
 
+def leads_ahead(*, starts_at: datetime, now: datetime, hours: list[int], tz: ZoneInfo,
+                opted_out: bool = False) -> list[int]:
+    """The reminder leads that will still be sent for a booking made `now` (what to promise)."""
+    if opted_out:
+        return []
+    return [lead for lead in hours if reminder_due(starts_at, lead, tz) > now]
+
+
 def reminder_key(booking: Booking, hours: int) -> str:
     """A reminder's dedupe key: a moved booking gets new keys, so old reminders go stale."""
     return f"reminder:{booking.id}:{booking.starts_at:%Y%m%dT%H%MZ}:{hours}h"
@@ -41,9 +49,13 @@ class Planned:
 
 
 def plan(*, session: Session, now: datetime, hours: list[int], tz: ZoneInfo,
-         reminder_text: Callable[[Booking, str], str],
+         reminder_text: Callable[[Booking, Participant, str, datetime], str],
          prompt: Callable[[Booking, Participant], tuple[str, list[list[list[str]]]]]) -> Planned:
-    """Queue reminders of upcoming bookings and marking prompts of ended ones (idempotent)."""
+    """Queue reminders of upcoming bookings and marking prompts of ended ones (idempotent).
+
+    `reminder_text(booking, person, channel, due)` renders a reminder for its channel and the
+    moment it is due (so it offers cancelling only while that is still allowed).
+    """
     horizon = now + timedelta(hours=max(hours, default=0) + 25)
     reminders = 0
     for booking, person in session.exec(
@@ -61,10 +73,10 @@ def plan(*, session: Session, now: datetime, hours: list[int], tz: ZoneInfo,
             channel = outbox.channel_for(person, kind="reminder")
             queued = outbox.enqueue(
                 session=session, dedupe_key=reminder_key(booking, lead), kind="reminder",
-                text=reminder_text(booking, channel), due_at=due, participant=person,
+                text=reminder_text(booking, person, channel, due), due_at=due, participant=person,
                 expires_at=booking.starts_at,
                 payload={"booking_id": booking.id, "starts_at": booking.starts_at.isoformat(),
-                         "sms_text": reminder_text(booking, "sms")})
+                         "sms_text": reminder_text(booking, person, "sms", due)})
             reminders += queued is not None
     return Planned(reminders, _prompts(session, now, prompt))
 

@@ -76,6 +76,9 @@ class Settings(BaseSettings):
     cancel_until_hours: int = Field(2, ge=0, le=168)
     max_upcoming_per_service: int = Field(1, ge=1, le=10)
     reminder_hours: list[int] = [24, 1]
+    # The club's phone number, given wherever a participant is told to call (e.g. when it is
+    # too late to cancel). Unset: texts tell the person to tell staff instead.
+    club_phone: str | None = Field(None, max_length=30)
 
     # PSU hours.
     hours_week_limit: Decimal = Decimal(10)

@@ -154,9 +154,8 @@ async def advance_clock(request: web.Request) -> web.Response:
     if not isinstance(minutes, int) or not 1 <= minutes <= ADVANCE_LIMIT.total_seconds() // 60:
         raise web.HTTPBadRequest(text="minutes: 1-44640")
     world = request.app[WORLD]
-    world.clock.advance(timedelta(minutes=minutes))
-    world.api.notify()  # the pages' long polls answer with the new time
-    return web.json_response({"ok": True})
+    steps = await world.advance(timedelta(minutes=minutes))  # runs what fell due on the way
+    return web.json_response({"ok": True, "steps": steps})
 
 
 async def start_server(app: web.Application, host: str, port: int) -> tuple[web.AppRunner, str]:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -15,6 +16,7 @@ from bot.sandbox.seed import Seeded
 from bot.sandbox.sms import Phones
 from handlers.context import Deps
 from handlers.sms.conversation import handle_sms
+from handlers.sms.text import count_segments, prepare_sms
 from handlers.texts import sandbox as texts
 from storage import sites
 from storage.clock import OffsetClock
@@ -22,7 +24,24 @@ from storage.db import Database
 from storage.models import OutboxMessage
 
 _callback_ids = itertools.count(1)
-SHOWN_SMS_STATUSES = ("pending", "sending", "sent")
+SHOWN_SMS_STATUSES = ("pending", "sending", "sent", "delivered")  # queued ones marked so
+# Moving the clock lives through the time: the scheduler's passes run at every quarter hour
+# on the way (every hour beyond the first two days), as production would have run them.
+STEP, COARSE_STEP, FINE_SPAN = timedelta(minutes=15), timedelta(hours=1), timedelta(days=2)
+
+
+def clock_steps(start: datetime, end: datetime) -> list[datetime]:
+    """The moments between start and end (end included) at which the passes run."""
+    moments: list[datetime] = []
+    step = STEP
+    edge = start.replace(second=0, microsecond=0)
+    edge += timedelta(minutes=-(edge.minute % 15)) + STEP
+    while edge < end:
+        moments.append(edge)
+        if edge - start >= FINE_SPAN:
+            step = COARSE_STEP
+        edge += step
+    return [*moments, end]
 
 
 class UnknownPerson(LookupError):
@@ -69,6 +88,7 @@ class World:
     deps: Deps | None = None  # the running bot's, set when it is ready
     typed: dict[int, list[UserMessage]] = field(default_factory=dict)
     answers: dict[int, list[str]] = field(default_factory=dict)  # chat -> callback ids
+    moving: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     # ---- people -------------------------------------------------------------------------
 
@@ -152,6 +172,20 @@ class World:
             return f"obrazek.{mime.removeprefix('image/')}", stored.data, mime
         return stored.filename, stored.data, stored.mime_type
 
+    async def advance(self, delta: timedelta) -> int:
+        """Move the clock forward by delta, running the scheduler's passes (plan, daily jobs,
+        reclaim, send – production's order) at each step, so that everything which fell due
+        on the way is sent when it was due. How many steps ran."""
+        async with self.moving:  # two pages moving the clock at once take turns
+            start = self.clock.now()
+            steps = clock_steps(start, start + delta)
+            for moment in steps:
+                self.clock.advance(moment - self.clock.now())
+                if self.deps is not None and self.deps.run_scheduled is not None:
+                    await self.deps.run_scheduled()
+        self.api.notify()
+        return len(steps)
+
     @property
     def version(self) -> str:
         """Changes whenever anything a page shows may have changed."""
@@ -175,12 +209,21 @@ class World:
         phone = self._phone_of(key)
         rows = await self.db.run(_due_sms, participant_id=person.participant_id,
                                  now=self.clock.now())
-        items = [{"id": f"o{row.id}", "at": row.due_at, "text": row.text, "incoming": False,
-                  "status": row.status} for row in rows]
+        items = [{"id": f"o{row.id}", "at": row.sent_at or row.due_at, "incoming": False,
+                  "status": row.status, **self.as_sent(row.text)} for row in rows]
         items += [{"id": f"t{s.id}", "at": s.at, "text": s.text, "incoming": s.incoming,
                    "status": s.status} for s in self.phones.thread(phone)]
         items.sort(key=lambda item: item["at"])
         return items
+
+    def as_sent(self, text: str) -> dict[str, Any]:
+        """An SMS as the provider gets it (the sender's own preparation: transliterated, cut
+        to the segment limit), with its segments and encoding."""
+        settings = self.deps.settings if self.deps is not None else None
+        sms = prepare_sms(text, max_segments=settings.sms_max_segments if settings else 2,
+                          transliterate=settings.sms_transliterate if settings else True)
+        return {"text": sms.text, "segments": sms.segments, "cut": sms.cut,
+                "encoding": count_segments(sms.text).encoding}
 
     def _phone_of(self, key: str) -> str:
         person = self.person(key)

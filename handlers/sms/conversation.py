@@ -20,13 +20,19 @@ from handlers.texts import workshops as workshop_texts
 from handlers.texts.errors import Channel, error_text, sentence
 from storage import consultations, conversation, hours, outbox, workshops
 from storage.clock import local_date
+from storage.consultation_rules import may_cancel
 from storage.errors import DomainError
 from storage.hours_rules import Limits, parse_work_day
 from storage.models import Participant, Service, Source
 from storage.parsing import parse_phone
+from storage.reminders import leads_ahead
 
 log = logging.getLogger(__name__)
 SERVICES = [Service.psychologist, Service.career_advisor]
+DAYS_PER_PAGE = 6  # a list of six days fits one SMS; DALEJ shows the next six
+MENU_STEPS = ("service", "day", "time", "confirm", "mine")
+# Lists NIE or ANULUJ leave; after MOJE they keep their meaning (a workshop answer, which one).
+LEAVABLE = ("service", "day", "time", "confirm")
 
 
 class Step(StrEnum):
@@ -71,12 +77,33 @@ async def _stranger(deps: Deps, phone: str) -> str | None:
 
 async def _answer(deps: Deps, person: Participant, phone: str, cmd: SmsCommand) -> str:
     handler = {"help": _help, "hours": _hours, "book": _book, "mine": _mine, "cancel": _cancel,
-               "stop": _stop, "start": _start, "choice": _choice, "yes": _yes, "no": _no}.get(cmd.kind)
+               "stop": _stop, "start": _start, "choice": _choice, "yes": _yes, "no": _no,
+               "more": _more}.get(cmd.kind)
     if cmd.kind == "error":
         return error_text(cmd.error or "", Channel.sms)
     if handler is None:
-        return texts.NOT_UNDERSTOOD
+        state = await _state(deps, phone)
+        return _repeat(state) if state.get("step") in MENU_STEPS else texts.NOT_UNDERSTOOD
     return await handler(deps, person, phone, cmd)
+
+
+def _expected(state: dict) -> str:
+    """What the open list waits for, in the words of its own last message."""
+    step, options = state.get("step"), state.get("options", [])
+    if step == Step.service:
+        return texts.pick(len(SERVICES), "rozmowy")
+    if step == Step.day:
+        return texts.pick(len(options), "dnia") + (" Dalsze dni: DALEJ" if state.get("more") else "")
+    if step == Step.time:
+        return texts.pick(len(options), "godziny")
+    if step == Step.confirm:
+        return texts.YES_OR_NO
+    return texts.CANCEL_HOW
+
+
+def _repeat(state: dict) -> str:
+    """An answer the open list did not expect: what it expects, and how to leave."""
+    return texts.repeat(_expected(state))
 
 
 async def _help(deps: Deps, person: Participant, phone: str, cmd: SmsCommand) -> str:
@@ -121,8 +148,10 @@ async def _choice(deps: Deps, person: Participant, phone: str, cmd: SmsCommand) 
     options = state.get("options", [])
     if state.get("step") == Step.service and 0 <= n < len(SERVICES):
         return await _offer_days(deps, phone, str(SERVICES[n]))
-    if not 0 <= n < len(options):
-        return texts.MENU_EXPIRED if not state else texts.NOT_UNDERSTOOD
+    if not state:
+        return texts.MENU_EXPIRED
+    if state.get("step") in (Step.service, Step.confirm, Step.mine) or not 0 <= n < len(options):
+        return _repeat(state)
     if state.get("step") == Step.day:
         return await _offer_times(deps, phone, state["service"], date.fromisoformat(options[n]))
     if state.get("step") == Step.time:
@@ -130,19 +159,31 @@ async def _choice(deps: Deps, person: Participant, phone: str, cmd: SmsCommand) 
         if slot is None:
             return texts.MENU_EXPIRED
         await _save(deps, phone, {"step": Step.confirm, "slot": options[n]})
-        return texts.confirm(slot[0].starts_at, deps.settings.tz)
-    return texts.NOT_UNDERSTOOD
+        return texts.confirm(slot[0].starts_at, deps.settings.tz, deps.today())
+    return _repeat(state)
 
 
-async def _offer_days(deps: Deps, phone: str, service: str) -> str:
+async def _offer_days(deps: Deps, phone: str, service: str, page: int = 0) -> str:
+    """The same free days as Telegram offers, six to an SMS; DALEJ pages on."""
     days = await deps.db.run(consultations.free_days, service=service, now=deps.clock.now(),
                              horizon_days=deps.settings.booking_horizon_days, tz=deps.settings.tz)
     if not days:
         return texts.NO_FREE
-    days = days[:6]
-    await _save(deps, phone, {"step": Step.day, "service": service,
-                              "options": [d.isoformat() for d in days]})
-    return texts.days(days)
+    first = page * DAYS_PER_PAGE
+    if first >= len(days):
+        return texts.NO_MORE_DAYS + " " + await _offer_days(deps, phone, service)
+    shown, more = days[first:first + DAYS_PER_PAGE], len(days) > first + DAYS_PER_PAGE
+    await _save(deps, phone, {"step": Step.day, "service": service, "page": page, "more": more,
+                              "options": [d.isoformat() for d in shown]})
+    return texts.days(shown, more)
+
+
+async def _more(deps: Deps, person: Participant, phone: str, cmd: SmsCommand) -> str:
+    """DALEJ: the next page of free days (outside the day list: what the open list expects)."""
+    state = await _state(deps, phone)
+    if state.get("step") != Step.day:
+        return _repeat(state) if state.get("step") in MENU_STEPS else texts.NOT_UNDERSTOOD
+    return await _offer_days(deps, phone, state["service"], state.get("page", 0) + 1)
 
 
 async def _offer_times(deps: Deps, phone: str, service: str, day: date) -> str:
@@ -177,14 +218,21 @@ async def _yes(deps: Deps, person: Participant, phone: str, cmd: SmsCommand) -> 
                                     source=Source.sms)
     except DomainError as exc:
         return sentence(exc, Channel.sms)
-    return texts.booked(booking, deps.settings.tz)
+    settings, now = deps.settings, deps.clock.now()
+    return texts.booked(booking, settings.tz, club_phone=settings.club_phone, today=deps.today(),
+                        reminder_leads=leads_ahead(starts_at=booking.starts_at, now=now,
+                                                   hours=settings.reminder_hours, tz=settings.tz,
+                                                   opted_out=person.reminders_opt_out),
+                        can_cancel=may_cancel(booking.starts_at, now, settings.cancel_until_hours))
 
 
 async def _no(deps: Deps, person: Participant, phone: str, cmd: SmsCommand) -> str:
-    if (await _state(deps, phone)).get("step") != Step.confirm:
+    """NIE leaves any open list (and keeps the booking at the confirm step); else a workshop answer."""
+    step = (await _state(deps, phone)).get("step")
+    if step not in LEAVABLE:
         return await _workshop(deps, person, yes=False)
     await _save(deps, phone, {})
-    return texts.KEPT
+    return texts.KEPT if step == Step.confirm else texts.LEFT_MENU
 
 
 async def _mine(deps: Deps, person: Participant, phone: str, cmd: SmsCommand) -> str:
@@ -193,22 +241,29 @@ async def _mine(deps: Deps, person: Participant, phone: str, cmd: SmsCommand) ->
     if not rows:
         return texts.NOTHING_BOOKED
     await _save(deps, phone, {"step": Step.mine, "bookings": [b.id for b, _ in rows]})
-    return texts.mine([b for b, _ in rows], deps.settings.tz)
+    settings, now = deps.settings, deps.clock.now()
+    open_ = any(may_cancel(b.starts_at, now, settings.cancel_until_hours) for b, _ in rows)
+    return texts.mine([b for b, _ in rows], settings.tz, open_, settings.club_phone)
 
 
 async def _cancel(deps: Deps, person: Participant, phone: str, cmd: SmsCommand) -> str:
+    if cmd.number is None:  # ANULUJ alone: leave the open list, or ask which booking
+        if (await _state(deps, phone)).get("step") in LEAVABLE:
+            await _save(deps, phone, {})
+            return texts.LEFT_MENU
+        return error_text("cancel_missing_number", Channel.sms)
     rows = await deps.db.run(consultations.upcoming, participant_id=person.id,
                              now=deps.clock.now())
-    n = (cmd.number or 0) - 1
+    n = cmd.number - 1
     if not 0 <= n < len(rows):
         return texts.mine([b for b, _ in rows], deps.settings.tz) if rows else texts.NOTHING_BOOKED
     try:
         booking = await deps.db.run(consultations.cancel_booking, participant_id=person.id,
                                     booking_id=rows[n][0].id, now=deps.clock.now(),
                                     until_hours=deps.settings.cancel_until_hours,
-                                    waitlist_text=booking_texts.WAITLIST_SMS_SAFE)
+                                    waitlist_text=booking_texts.waitlist_notice)
     except DomainError as exc:
-        return sentence(exc, Channel.sms)
+        return sentence(exc, Channel.sms, club_phone=deps.settings.club_phone)
     return texts.cancelled(booking, deps.settings.tz)
 
 

@@ -14,6 +14,7 @@ KEYWORDS = {
     "GODZINY": "hours", "GODZ": "hours", "GODZINA": "hours", "G": "hours",
     "WIZYTA": "book", "WIZYTE": "book", "MOJE": "mine", "ANULUJ": "cancel", "ODWOLAJ": "cancel",
     "STOP": "stop", "START": "start", "TAK": "yes", "NIE": "no",
+    "DALEJ": "more", "WIECEJ": "more",
 }
 _DAY = re.compile(r"^(\d{1,2})[./-](\d{1,2})(?:[./-](\d{2,4}))?\.?$")
 MAX_TEXT = 500
@@ -94,7 +95,9 @@ def parse_sms(text: str) -> SmsCommand:
     if kind == "hours":
         return _parse_hours(rest)
     if kind == "cancel":
-        if not rest or not rest[0].isdigit():
+        if not rest:
+            return SmsCommand("cancel")  # leaves an open list; else asks which booking
+        if not rest[0].isdigit():
             return SmsCommand("error", error="cancel_missing_number")
         return SmsCommand("cancel", number=int(rest[0][:6]))
     if kind == "stop" and rest and keyword(rest[0]) is None and rest[0].startswith("PRZYPOM"):

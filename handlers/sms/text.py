@@ -64,7 +64,13 @@ def fit_sms(text: str, *, max_segments: int = 2, transliterate: bool = True) -> 
     while words and count_segments(" ".join(words) + "...").segments > max_segments:
         words.pop()
     cut = " ".join(words)
-    return cut + "..." if cut else text[: 150 * max_segments]
+    if cut:
+        return cut + "..."
+    # One long word: cut by characters (UCS-2 parts hold fewer, so measure, do not guess).
+    end = len(text)
+    while end and count_segments(text[:end]).segments > max_segments:
+        end -= 1
+    return text[:end]
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
+from functools import partial
 
 from telegram import Update
 from telegram.ext import CallbackQueryHandler
@@ -57,9 +58,10 @@ async def slots_command(update: Update, context: KisContext) -> None:
         return
     if done.created:
         await deps.db.run(store.notify_waitlist, service=done.created[0].service,
-                          now=deps.clock.now(), text=texts.WAITLIST_SMS_SAFE)
+                          now=deps.clock.now(), text=texts.waitlist_notice)
     first = done.created[0].starts_at if done.created else None
-    await say(update, texts.published(len(done.created), done.skipped, first, deps.settings.tz))
+    await say(update, texts.published(len(done.created), done.skipped, first, deps.settings.tz,
+                                      deps.today()))
 
 
 async def _list_slots(update: Update, context: KisContext, page: int = 0,
@@ -107,7 +109,7 @@ async def cancel_slot(update: Update, context: KisContext) -> None:
     try:
         await deps.db.run(store.staff_cancel_slot, staff_id=_staff(context).id,
                           slot_id=int(context.match[1]), now=deps.clock.now(),  # type: ignore[index]
-                          tell=lambda booking: texts.slot_cancelled_by_staff(booking, tz))
+                          tell=lambda booking: partial(texts.slot_cancelled_by_staff, booking, tz))
     except DomainError as exc:
         await edit_or_say(update, sentence(exc))
         return

@@ -16,8 +16,10 @@ from handlers.texts import fmt
 from handlers.texts.errors import error_text, sentence
 from storage import consultations as store
 from storage.clock import local_date
+from storage.consultation_rules import may_cancel
 from storage.errors import DomainError
 from storage.models import Booking, Service, Slot
+from storage.reminders import leads_ahead
 
 SERVICES = "psychologist|career_advisor"
 
@@ -71,9 +73,11 @@ async def choose_service(update: Update, context: KisContext) -> None:
     """A service was chosen: offer days, or the booking the person already has."""
     service = context.match[1]  # type: ignore[index]
     if (existing := await _existing(context, service)) is not None:
-        await edit_or_say(update, texts.already_booked(existing, context.deps.settings.tz),
-                          [[(texts.CHANGE, f"bk:mv:{existing.id}"),
-                            (texts.CANCEL, f"bk:cx:{existing.id}")]])
+        buttons = change_buttons(context, existing)
+        await edit_or_say(update, texts.already_booked(existing, context.deps.settings.tz,
+                                                       bool(buttons),
+                                                       context.deps.settings.club_phone),
+                          buttons)
         return
     await _offer_days(update, context, service, f"bk:day:{service}")
 
@@ -125,7 +129,11 @@ async def choose_time(update: Update, context: KisContext) -> None:
         await _restart(update, context)
         return
     slot, staff_name = found
-    await edit_or_say(update, texts.confirm_question(slot, staff_name, context.deps.settings.tz),
+    who, settings = context.identity.participant, context.deps.settings
+    await edit_or_say(update, texts.confirm_question(slot, staff_name, settings.tz,
+                                                     has_phone=bool(who and who.phone),
+                                                     club_phone=settings.club_phone,
+                                                     today=context.deps.today()),
                       [[(texts.YES_BOOK, f"bk:ok:{slot.id}")],
                        [(texts.OTHER_TIME, f"bk:svc:{slot.service}")]])
 
@@ -169,16 +177,40 @@ async def confirm(update: Update, context: KisContext) -> None:
     found = await _slot_and_staff(context, slot_id)
     assert found is not None
     slot, staff_name = found
-    await edit_or_say(update, texts.booked(booking, staff_name, slot.video_link, deps.settings.tz))
+    await edit_or_say(update, texts.booked(booking, staff_name, slot.video_link, deps.settings.tz,
+                                           **promises(context, booking)))
+
+
+def promises(context: KisContext, booking: Booking) -> dict:
+    """What a confirmation may promise this person: a call, the reminders that will go,
+    changing or cancelling (only while it is allowed)."""
+    deps, who = context.deps, context.identity.participant
+    now, settings = deps.clock.now(), deps.settings
+    return {"has_phone": bool(who and who.phone), "club_phone": settings.club_phone,
+            "today": deps.today(),
+            "reminder_leads": leads_ahead(starts_at=booking.starts_at, now=now,
+                                          hours=settings.reminder_hours, tz=settings.tz,
+                                          opted_out=bool(who and who.reminders_opt_out)),
+            "can_cancel": may_cancel(booking.starts_at, now, settings.cancel_until_hours)}
+
+
+def change_buttons(context: KisContext, booking: Booking) -> Buttons:
+    """Change and Cancel, only while that is still allowed."""
+    deps = context.deps
+    if not may_cancel(booking.starts_at, deps.clock.now(), deps.settings.cancel_until_hours):
+        return []
+    return [[(texts.CHANGE, f"bk:mv:{booking.id}"), (texts.CANCEL, f"bk:cx:{booking.id}")]]
 
 
 async def choose_service_again(update: Update, context: KisContext, service: str) -> None:
     """Show the booking that blocks a new one."""
     existing = await _existing(context, service)
     if existing is not None:
-        await edit_or_say(update, texts.already_booked(existing, context.deps.settings.tz),
-                          [[(texts.CHANGE, f"bk:mv:{existing.id}"),
-                            (texts.CANCEL, f"bk:cx:{existing.id}")]])
+        buttons = change_buttons(context, existing)
+        await edit_or_say(update, texts.already_booked(existing, context.deps.settings.tz,
+                                                       bool(buttons),
+                                                       context.deps.settings.club_phone),
+                          buttons)
 
 
 @requires(PARTICIPANT)
@@ -201,10 +233,15 @@ async def mine_command(update: Update, context: KisContext) -> None:
         return
     await say(update, texts.MINE_HEADER)
     links = await deps.db.run(store.video_links, slot_ids=[b.slot_id for b, _ in rows if b.slot_id])
+    who = context.identity.participant
     for booking, staff_name in rows:
+        buttons = change_buttons(context, booking)
         await say(update, texts.mine_line(booking, staff_name, links.get(booking.slot_id),
-                                          deps.settings.tz),
-                  [[(texts.CHANGE, f"bk:mv:{booking.id}"), (texts.CANCEL, f"bk:cx:{booking.id}")]])
+                                          deps.settings.tz, can_cancel=bool(buttons),
+                                          club_phone=deps.settings.club_phone,
+                                          has_phone=bool(who and who.phone),
+                                          today=deps.today()),
+                  buttons)
 
 
 async def _own(context: KisContext, booking_id: int) -> Booking | None:
@@ -231,9 +268,9 @@ async def do_cancel(update: Update, context: KisContext) -> None:
         booking = await deps.db.run(
             store.cancel_booking, participant_id=_participant_id(context),
             booking_id=int(context.match[1]), now=deps.clock.now(),  # type: ignore[index]
-            until_hours=deps.settings.cancel_until_hours, waitlist_text=texts.WAITLIST_SMS_SAFE)
+            until_hours=deps.settings.cancel_until_hours, waitlist_text=texts.waitlist_notice)
     except DomainError as exc:
-        await edit_or_say(update, sentence(exc))
+        await edit_or_say(update, sentence(exc, club_phone=deps.settings.club_phone))
         return
     await edit_or_say(update, texts.cancelled(booking, deps.settings.tz))
 
@@ -280,13 +317,13 @@ async def move_time(update: Update, context: KisContext) -> None:
             store.move_booking, participant_id=_participant_id(context), booking_id=booking_id,
             slot_id=slot_id, now=deps.clock.now(), until_hours=deps.settings.cancel_until_hours,
             max_upcoming=deps.settings.max_upcoming_per_service,
-            waitlist_text=texts.WAITLIST_SMS_SAFE)
+            waitlist_text=texts.waitlist_notice)
     except DomainError as exc:
         if exc.code in {"slot_taken", "slot_gone", "slot_past"}:
             await _after_taken(update, context, exc, slot_id, f"bk:mt:{booking_id}",
                                f"bk:md:{booking_id}")
         else:
-            await edit_or_say(update, sentence(exc))
+            await edit_or_say(update, sentence(exc, club_phone=deps.settings.club_phone))
         return
     await edit_or_say(update, texts.moved(booking, deps.settings.tz))
 

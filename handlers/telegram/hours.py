@@ -13,7 +13,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler
 from handlers.access import PARTICIPANT, requires
 from handlers.context import KisContext
 from handlers.telegram.common import Buttons, CommandSpec, edit_or_say, say
-from handlers.texts import common, fmt
+from handlers.texts import common
 from handlers.texts import hours as texts
 from handlers.texts.errors import error_text, sentence
 from storage import hours
@@ -48,14 +48,14 @@ def overview_buttons(view: Overview) -> Buttons:
     return rows
 
 
-def overview_text(view: Overview) -> str:
+def overview_text(view: Overview, gender: str | None = None) -> str:
     """The status, the recent entries and the prompt."""
     parts = [texts.status(view.today, view.used, view.left, view.earned, view.pending)]
     if view.recent:
         parts.append(texts.ENTRIES_HEADER + "\n" + "\n".join(
             texts.entry_label(e.work_date, e.hours, e.status) for e in view.recent))
     room = min(view.left.day, view.left.week, view.left.month)
-    parts.append(texts.LOG_TODAY if choices(room) else texts.NOTHING_LEFT)
+    parts.append(texts.log_today(gender) if choices(room) else texts.NOTHING_LEFT)
     return "\n\n".join(parts)
 
 
@@ -69,7 +69,7 @@ async def show(update: Update, context: KisContext, prefix: str | None = None) -
     if not view.in_psu:
         await say(update, error_text("not_in_psu"))
         return
-    text = overview_text(view)
+    text = overview_text(view, who.gender)
     await say(update, f"{prefix}\n\n{text}" if prefix else text, overview_buttons(view))
 
 
@@ -142,7 +142,7 @@ async def entry_action(update: Update, context: KisContext, action: str, entry_i
         await say(update, sentence(exc))
         return
     options = [(f"{h} h", f"hr:set:{entry_id}:{h}") for h in choices(deps.settings.hours_day_limit)]
-    await edit_or_say(update, texts.EDIT_PROMPT.format(day=fmt.day(entry.work_date)),
+    await edit_or_say(update, texts.edit_prompt(entry.work_date),
                       [options[i:i + 4] for i in range(0, len(options), 4)])
 
 

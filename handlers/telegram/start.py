@@ -8,12 +8,13 @@ from datetime import timedelta
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
 
-from handlers.access import EVERYONE, allowed, forget, requires
+from handlers.access import EVERYONE, PARTICIPANT, allowed, forget, requires
 from handlers.context import KisContext
-from handlers.telegram.common import Buttons, CommandSpec, say
+from handlers.telegram.common import Buttons, CommandSpec, edit_or_say, say
 from handlers.telegram.scopes import publish_commands_for
 from handlers.texts import common as texts
 from handlers.texts.errors import sentence
+from storage import conversation
 from storage.invites import redeem_invite
 from storage.people import Identity
 
@@ -68,7 +69,7 @@ async def _join(update: Update, context: KisContext, code: str) -> None:
     log.info("telegram account linked to participant %s", participant.id)
     forget(context, user.id)
     who = Identity(participant=participant)
-    await say(update, texts.greeting(participant.first_name), menu_for(context, who))
+    await say(update, texts.greeting(participant.first_name, participant.gender), menu_for(context, who))
     await publish_commands_for(context.bot, user.id, who, command_specs(context))
 
 
@@ -82,11 +83,32 @@ async def help_command(update: Update, context: KisContext) -> None:
     lines = [texts.HELP_HEADER]
     for spec in command_specs(context):
         if allowed(spec.access, who):
-            aliases = "".join(f" (/{a})" for a in spec.aliases)
+            # English aliases work for everyone; only staff see them listed.
+            aliases = "".join(f" (/{a})" for a in spec.aliases) if who.staff else ""
             lines.append(f"/{spec.name}{aliases} – {spec.description}")
     lines.append("")
     lines.append(texts.HELP_FOOTER)
     await say(update, "\n".join(lines), menu_for(context, who))
+
+
+@requires(PARTICIPANT)
+async def reminders_command(update: Update, context: KisContext) -> None:
+    """/przypomnienia: choose discreet reminders (the default) or ones naming the kind of help."""
+    who = context.identity.participant
+    assert who is not None
+    await edit_or_say(update, texts.reminders_choice(who.name_help),
+                      [[(texts.DISCREET_BUTTON, "pv:0"), (texts.NAMED_BUTTON, "pv:1")]])
+
+
+@requires(PARTICIPANT)
+async def reminders_choose(update: Update, context: KisContext) -> None:
+    """A choice of reminder style was pressed (idempotent: pressing twice changes nothing)."""
+    who = context.identity.participant
+    assert who is not None and who.id is not None
+    named = context.match[1] == "1"  # type: ignore[index]
+    await context.deps.db.run(conversation.set_name_help, participant_id=who.id, named=named)
+    forget(context, update.effective_user.id if update.effective_user else 0)
+    await edit_or_say(update, texts.reminders_set(named))
 
 
 @requires(EVERYONE)
@@ -115,7 +137,10 @@ async def stale_button(update: Update, context: KisContext) -> None:
 COMMANDS = [
     CommandSpec("start", start, texts.START_DESCRIPTION),
     CommandSpec("pomoc", help_command, texts.HELP_DESCRIPTION, aliases=("help",)),
+    CommandSpec("przypomnienia", reminders_command, texts.REMINDERS_DESCRIPTION),
 ]
+
+HANDLERS = [CallbackQueryHandler(reminders_choose, pattern=r"^pv:([01])$")]
 
 FALLBACKS: list[BaseHandler] = [
     MessageHandler(filters.COMMAND, unknown_command),

@@ -21,6 +21,7 @@ from handlers.texts import common, fmt
 from handlers.texts import workshops as texts
 from handlers.texts.errors import sentence
 from storage import broadcasts, workshops
+from storage.consultation_rules import parse_future_day
 from storage.errors import DomainError
 from storage.hours_rules import parse_hours
 from storage.models import Role, SignupStatus, WorkshopStatus
@@ -42,7 +43,7 @@ class WorkshopArgs:
 
 
 def parse_args(text: str, today: date, tz: ZoneInfo) -> WorkshopArgs:
-    """`15.12 10:00 "Sala 2" 20 3 [title…]`; a day without a year is the next such day."""
+    """`15.12 10:00 "Sala 2" 20 3 [title…]`; a day without a year as parse_future_day reads it."""
     words = shlex.split(text.replace("„", '"').replace("”", '"'))
     day_text, time_text, place, capacity, hours = words[:5]
     title = " ".join(words[5:]) or texts.DEFAULT_TITLE
@@ -50,9 +51,7 @@ def parse_args(text: str, today: date, tz: ZoneInfo) -> WorkshopArgs:
     if day_match is None or time_match is None:
         raise ValueError("bad day or time")
     dd, mm, yyyy = day_match.groups()
-    day = date(int(yyyy or today.year), int(mm), int(dd))
-    if yyyy is None and day < today:
-        day = day.replace(year=today.year + 1)
+    day = parse_future_day(f"{dd}.{mm}" + (f".{yyyy}" if yyyy else ""), today)  # the one rule
     at = time(int(time_match[1]), int(time_match[2] or 0))
     return WorkshopArgs(datetime.combine(day, at, tzinfo=tz), place, int(capacity),
                         parse_hours(hours), title[:200])
@@ -76,7 +75,7 @@ async def create_command(update: Update, context: KisContext) -> None:
     except DomainError as exc:
         await say(update, f"{sentence(exc)}\n\n{texts.USAGE}")
         return
-    await say(update, texts.created(workshop, tz))
+    await say(update, texts.created(workshop, tz, deps.today()))
 
 
 def list_buttons(items: list[workshops.WorkshopCounts], coordinator: bool) -> Buttons:

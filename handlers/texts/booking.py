@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from handlers.texts import fmt
@@ -31,8 +31,14 @@ KEEP = "Nie, zostaw"
 KEPT = "Dobrze, wizyta zostaje."
 NOTHING_BOOKED = "Nie masz umówionych wizyt. Aby się umówić, napisz /wizyta."
 MINE_HEADER = "Twoje wizyty:"
-WAITLIST_SMS_SAFE = ("Zwolnił się termin rozmowy. Aby się umówić, napisz /wizyta w czacie albo "
-                     "WIZYTA w SMS. Kto pierwszy się umówi, ten ma termin.")
+WAITLIST_SMS_SAFE = "Zwolnił się termin rozmowy. Kto pierwszy się umówi, ten ma termin. Umów się: WIZYTA"
+WAITLIST_TELEGRAM = ("Zwolnił się termin rozmowy. Kto pierwszy się umówi, ten ma termin. "
+                     "Umów się: /wizyta")
+
+
+def waitlist_notice(channel: str) -> str:
+    """A slot freed up (to everyone waiting): the keyword or the command of their channel."""
+    return WAITLIST_SMS_SAFE if channel == "sms" else WAITLIST_TELEGRAM
 
 
 def choose_time(day_text: str) -> str:
@@ -40,26 +46,71 @@ def choose_time(day_text: str) -> str:
     return f"{day_text} – wybierz godzinę:"
 
 
-def how(mode: SlotMode, link: str | None) -> str:
-    """How the consultation happens, in plain words (a sentence of its own)."""
+def no_phone(club_phone: str | None) -> str:
+    """A phone consultation for a person whose number the club does not have: ask for it
+    (video is not suggested: there may be no video times)."""
+    ask = (f"zadzwoń pod {club_phone} i podaj go" if club_phone
+           else "podaj go osobie, która Cię prowadzi")
+    return f"Nie mamy Twojego numeru telefonu, więc nie możemy zadzwonić: {ask}"
+
+
+def how(mode: SlotMode, link: str | None, has_phone: bool = True,
+        club_phone: str | None = None) -> str:
+    """How the consultation happens, in plain words (a sentence of its own).
+
+    A call is promised only to a person with a phone number in the club's records.
+    """
     if mode == SlotMode.video:
         return f"Rozmowa wideo: {link}" if link else "Rozmowa wideo (link dostaniesz przed rozmową)"
+    if not has_phone:
+        return f"Rozmowa telefoniczna. {no_phone(club_phone)}"
     return "Rozmowa telefoniczna – zadzwonimy na Twój numer"
 
 
-def confirm_question(slot: Slot, staff_name: str, tz: ZoneInfo) -> str:
+def confirm_question(slot: Slot, staff_name: str, tz: ZoneInfo, has_phone: bool = True,
+                     club_phone: str | None = None, today: date | None = None) -> str:
     """Confirm before booking."""
-    return (f"{SERVICE[slot.service]}: {fmt.when(slot.starts_at, tz)}, {slot.minutes} min.\n"
-            f"Prowadzi: {staff_name}\n{how(slot.mode, slot.video_link)}.\n\n"
+    return (f"{SERVICE[slot.service]}: {fmt.when(slot.starts_at, tz, today=today)}, "
+            f"{slot.minutes} min.\n"
+            f"Prowadzi: {staff_name}\n{how(slot.mode, slot.video_link, has_phone, club_phone)}.\n\n"
             "Czy umówić tę wizytę?")
 
 
-def booked(booking: Booking, staff_name: str, link: str | None, tz: ZoneInfo) -> str:
-    """The plain-language confirmation: when, with whom, how."""
+LEAD_WORDS = {24: "dzień", 48: "dwa dni", 1: "godzinę", 2: "dwie godziny"}
+
+
+def lead_words(hours: int) -> str:
+    """'dzień', 'godzinę', '3 godziny' (how long before)."""
+    if hours in LEAD_WORDS:
+        return LEAD_WORDS[hours]
+    if hours % 24 == 0:
+        return fmt.count(hours // 24, "dzień", "dni", "dni")
+    return fmt.count(hours, "godzinę", "godziny", "godzin")
+
+
+def reminder_promise(leads: list[int]) -> str:
+    """'Przypomnimy Ci dzień i godzinę wcześniej. ' – only the reminders that will go."""
+    if not leads:
+        return ""
+    words = [lead_words(h) for h in sorted(set(leads), reverse=True)]
+    listed = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " i " + words[-1]
+    return f"Przypomnimy Ci {listed} wcześniej. "
+
+
+def after_booking(can_cancel: bool, command: str) -> str:
+    """What the person can still do: change or cancel only while it is allowed."""
+    return f"Zmiana lub odwołanie: {command}" if can_cancel else ""
+
+
+def booked(booking: Booking, staff_name: str, link: str | None, tz: ZoneInfo, *,
+           has_phone: bool, reminder_leads: list[int], can_cancel: bool,
+           club_phone: str | None = None, today: date | None = None) -> str:
+    """The plain-language confirmation: when, with whom, how; promises only what will happen."""
+    tail = (reminder_promise(reminder_leads) + after_booking(can_cancel, "/moje")).strip()
     return (f"Umówione! ✅\nRozmowa {WITH[booking.service]} ({staff_name}): "
-            f"{fmt.when(booking.starts_at, tz)}, {booking.minutes} min.\n"
-            f"{how(booking.mode, link)}.\n"
-            f"Przypomnimy Ci dzień wcześniej. Zmiana lub odwołanie: /moje")
+            f"{fmt.when(booking.starts_at, tz, today=today)}, {booking.minutes} min.\n"
+            f"{how(booking.mode, link, has_phone, club_phone)}."
+            + (f"\n{tail}" if tail else ""))
 
 
 def moved(booking: Booking, tz: ZoneInfo) -> str:
@@ -67,10 +118,21 @@ def moved(booking: Booking, tz: ZoneInfo) -> str:
     return f"Zmieniono termin. Nowy termin: {fmt.when(booking.starts_at, tz)}. ✅"
 
 
-def mine_line(booking: Booking, staff_name: str, link: str | None, tz: ZoneInfo) -> str:
-    """One upcoming booking in /moje."""
-    return (f"📅 {SERVICE[booking.service]} ({staff_name}): {fmt.when(booking.starts_at, tz)}\n"
-            f"{how(booking.mode, link)}.")
+def too_late_to_cancel(club_phone: str | None) -> str:
+    """When cancelling is no longer allowed: who to tell (the club's number if it is set)."""
+    if club_phone:
+        return f"Jeśli nie możesz przyjść, zadzwoń: {club_phone}"
+    return "Jeśli nie możesz przyjść, daj znać pracownikowi, który Cię zapisał"
+
+
+def mine_line(booking: Booking, staff_name: str, link: str | None, tz: ZoneInfo,
+              can_cancel: bool = True, club_phone: str | None = None,
+              has_phone: bool = True, today: date | None = None) -> str:
+    """One upcoming booking in /moje (too late to change: who to tell instead)."""
+    when = fmt.when(booking.starts_at, tz, today=today)
+    text = (f"📅 {SERVICE[booking.service]} ({staff_name}): {when}\n"
+            f"{how(booking.mode, link, has_phone, club_phone)}.")
+    return text if can_cancel else f"{text}\n{too_late_to_cancel(club_phone)}."
 
 
 def cancel_question(booking: Booking, tz: ZoneInfo) -> str:
@@ -80,14 +142,17 @@ def cancel_question(booking: Booking, tz: ZoneInfo) -> str:
 
 def cancelled(booking: Booking, tz: ZoneInfo) -> str:
     """After cancelling."""
-    return (f"Odwołano wizytę z {fmt.when(booking.starts_at, tz)}. "
+    return (f"Odwołano wizytę {fmt.when(booking.starts_at, tz, 'w')}. "
             "Jeśli chcesz, umów nowy termin: /wizyta")
 
 
-def already_booked(booking: Booking, tz: ZoneInfo) -> str:
-    """The one-upcoming-booking-per-service rule."""
+def already_booked(booking: Booking, tz: ZoneInfo, can_cancel: bool = True,
+                   club_phone: str | None = None) -> str:
+    """The one-upcoming-booking-per-service rule (changing it offered only while allowed)."""
+    then = ("Możesz zmienić jej termin albo ją odwołać." if can_cancel
+            else too_late_to_cancel(club_phone) + ".")
     return (f"Masz już umówioną wizytę: {SERVICE[booking.service]}, "
-            f"{fmt.when(booking.starts_at, tz)}. Możesz zmienić jej termin albo ją odwołać.")
+            f"{fmt.when(booking.starts_at, tz)}. {then}")
 
 
 def waitlisted(place: int) -> str:
@@ -96,10 +161,11 @@ def waitlisted(place: int) -> str:
             "termin, napiszemy do Ciebie. Kto pierwszy się wtedy umówi, ten ma termin.")
 
 
-def slot_cancelled_by_staff(booking: Booking, tz: ZoneInfo) -> str:
+def slot_cancelled_by_staff(booking: Booking, tz: ZoneInfo, channel: str = "telegram") -> str:
     """To a participant whose slot staff withdrew (discreet: may go by SMS)."""
-    return (f"Przepraszamy, rozmowa {fmt.when(booking.starts_at, tz)} jest odwołana. "
-            "Umów nowy termin: /wizyta w czacie albo WIZYTA w SMS.")
+    again = "WIZYTA" if channel == "sms" else "/wizyta"
+    return (f"Przepraszamy, rozmowa {fmt.when(booking.starts_at, tz, 'w')} jest odwołana. "
+            f"Umów nowy termin: {again}")
 
 
 # --- staff ---------------------------------------------------------------------------------
@@ -115,11 +181,12 @@ AGENDA_EMPTY = "W najbliższych dniach nie masz terminów."
 FREE = "wolne"
 
 
-def published(count: int, skipped: int, first: datetime | None, tz: ZoneInfo) -> str:
-    """After /terminy."""
+def published(count: int, skipped: int, first: datetime | None, tz: ZoneInfo,
+              today: date | None = None) -> str:
+    """After /terminy (with the year when it is not this year's)."""
     text = f"Dodano {fmt.count(count, 'termin', 'terminy', 'terminów')}"
     if first is not None:
-        text += f" od {fmt.when(first, tz)}"
+        text += f" {fmt.when(first, tz, 'od', today)}"
     if skipped:
         text += f" (pominięto {skipped}: już były)"
     return text + "."
@@ -146,7 +213,7 @@ def agenda_line(slot: Slot, booking: Booking | None, person: Participant | None,
 
 def cancel_slot_question(slot: Slot, booked_by: Participant | None, tz: ZoneInfo) -> str:
     """Ask before withdrawing a slot."""
-    text = f"Usunąć termin {fmt.when(slot.starts_at, tz)}?"
+    text = f"Usunąć termin {fmt.when(slot.starts_at, tz, 'w')}?"
     if booked_by is not None:
         text += (f"\nJest zarezerwowany przez: {booked_by.first_name} {booked_by.last_name}. "
                  "Powiadomimy tę osobę.")

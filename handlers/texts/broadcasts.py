@@ -67,7 +67,7 @@ def preview(text: str, audience: str, counts: Preview, segments: int, price: Dec
 
 def scheduled(at: datetime, tz: ZoneInfo, recipients: int) -> str:
     """Confirmation of a scheduled send."""
-    return (f"🕒 Zaplanowane na {fmt.when(at, tz)}. Odbiorców: {recipients}.\n"
+    return (f"🕒 Zaplanowane {fmt.when(at, tz, 'na')}. Odbiorców: {recipients}.\n"
             "Do tego czasu możesz je anulować.")
 
 

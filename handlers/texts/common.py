@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from handlers.texts import fmt
+
 # --- joining -------------------------------------------------------------------------------
 STRANGER = (
     "Dzień dobry! Ten czat jest dla uczestników naszego klubu.\n"
@@ -11,9 +13,11 @@ STRANGER = (
 STRANGER_CALLBACK = "Najpierw dołącz przez link z zaproszeniem."
 
 
-def greeting(first_name: str) -> str:
-    """The first words after linking an account."""
-    return (f"Dzień dobry, {first_name}! 👋\nJesteś już połączony z klubem. "
+def greeting(first_name: str, gender: str | None = None) -> str:
+    """The first words after linking an account (in the person's gender, neutral if unknown)."""
+    linked = fmt.by_gender(gender, "Jesteś już połączona z klubem.",
+                           "Jesteś już połączony z klubem.", "Twoje konto jest już połączone z klubem.")
+    return (f"Dzień dobry, {first_name}! 👋\n{linked} "
             "Wybierz, co chcesz zrobić, albo napisz /pomoc.")
 
 
@@ -36,6 +40,28 @@ HELP_HEADER = "Oto, co możesz zrobić:"
 HELP_FOOTER = "Możesz też używać przycisków pod wiadomościami."
 HELP_BUTTON = "❓ Pomoc"
 MENU_PROMPT = "Co chcesz zrobić?"
+
+# --- how reminders look (a participant's choice; discreet unless chosen) ----------------------
+REMINDERS_DESCRIPTION = "jak wyglądają przypomnienia"
+DISCREET_BUTTON = "🔒 Dyskretne"
+NAMED_BUTTON = "🏷 Z nazwą rozmowy"
+
+
+def reminders_choice(named: bool) -> str:
+    """/przypomnienia: what the two kinds look like, and which one the person has."""
+    now = "z nazwą rozmowy" if named else "dyskretne"
+    return ("Jak mają wyglądać przypomnienia o rozmowach?\n"
+            "🔒 Dyskretne: „umówiona rozmowa”, bez nazwy – nikt nie odczyta z ekranu telefonu, "
+            "z kim się umawiasz.\n"
+            "🏷 Z nazwą rozmowy: np. „rozmowa z doradcą zawodowym”.\n"
+            f"Teraz masz: {now}. SMS-y są zawsze dyskretne.")
+
+
+def reminders_set(named: bool) -> str:
+    """After choosing."""
+    return ("Zapisane: przypomnienia z nazwą rozmowy." if named
+            else "Zapisane: przypomnienia dyskretne, bez nazwy rozmowy.")
+
 
 # --- refusals and errors -------------------------------------------------------------------
 NOT_ALLOWED = "Ta funkcja nie jest dostępna na Twoim koncie."

@@ -7,6 +7,7 @@ a channel it leaves out never receives that error. An unknown code raises `NoSen
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -64,10 +65,12 @@ def invite_locked(minutes: int) -> str:
             "albo poproś pracownika socjalnego o pomoc.")
 
 
-def cancel_too_late(hours: int) -> str:
-    """The cancellation deadline has passed."""
-    return (f"Wizytę można odwołać najpóźniej {hours} h przed jej początkiem. "
-            "Jeśli nie możesz przyjść, zadzwoń do klubu.")
+def cancel_too_late(hours: int, club_phone: str | None = None) -> str:
+    """The cancellation deadline has passed: who to call (the club's number when it is set)."""
+    then = (f"Jeśli nie możesz przyjść, zadzwoń: {club_phone}." if club_phone else
+            "Jeśli nie możesz przyjść, daj znać pracownikowi, który Cię zapisał.")
+    return (f"Wizytę można odwołać najpóźniej {fmt.count(hours, 'godzinę', 'godziny', 'godzin')} "
+            f"przed jej początkiem. {then}")
 
 
 def slots_holiday(holiday: str) -> str:
@@ -118,19 +121,23 @@ BOOKING: dict[str, Template | PerChannel] = {
     "cancel_too_late": cancel_too_late,
     "not_ended": "Tę wizytę można oznaczyć dopiero po jej zakończeniu.",
     "slot_not_found": "Tego terminu już nie ma.",
-    "not_a_consultant": "Terminy konsultacji dodają psycholog i doradca zawodowy.",
+    "not_a_consultant": PerChannel(  # staff only: never an SMS
+        telegram="Terminy konsultacji dodają psycholog i doradca zawodowy.",
+        cli="Terminy konsultacji dodają psycholog i doradca zawodowy."),
     "slots_in_past": "Ten czas już minął – podaj przyszły dzień lub godzinę.",
     "slots_none_fit": "W tym przedziale nie mieści się żadna wizyta. Sprawdź godziny i długość.",
     "slots_holiday": slots_holiday,
 }
 
 HOURS: dict[str, Template | PerChannel] = {
-    "not_in_psu": "Nie masz przydzielonego miejsca pracy. Zapytaj w klubie.",
-    "hours_future": "Nie można wpisać godzin z wyprzedzeniem – tylko za dziś lub za dni miniony.",
-    "hours_too_old": "Ten dzień jest za daleko wstecz (można do {days} dni). Powiedz o tym w klubie.",
+    "not_in_psu": "Nie masz przydzielonego miejsca pracy. Zapytaj osobę, która Cię prowadzi.",
+    "hours_future": "Nie można wpisać godzin z wyprzedzeniem – tylko za dziś lub za miniony dzień.",
+    "hours_too_old": "Ten dzień jest za daleko wstecz (można do {days} dni). Powiedz o tym osobie, "
+                     "która Cię prowadzi.",
     "hours_invalid": PerChannel(telegram="Podaj liczbę godzin co pół godziny, np. 4 albo 4,5.",
                                 sms=SMS_HALF_STEP),
-    "hours_confirmed": "Godziny za {day:%d.%m} są już potwierdzone. Zmianę zgłoś w klubie.",
+    "hours_confirmed": "Godziny za {day:%d.%m} są już potwierdzone. Zmianę zgłoś osobie, która "
+                       "Cię prowadzi.",
     "hours_entry_not_found": "Tego wpisu już nie ma.",
     "hours_rejected": "Ten wpis jest odrzucony.",
     "reason_required": "Podaj powód.",
@@ -260,9 +267,18 @@ def error_text(code: str, channel: Channel = Channel.telegram, **params: object)
     return wording(**params) if callable(wording) else wording.format(**params)
 
 
-def sentence(exc: DomainError, channel: Channel = Channel.telegram) -> str:
-    """A domain error as the sentence its reader gets."""
-    return error_text(exc.code, channel, **exc.params)
+def sentence(exc: DomainError, channel: Channel = Channel.telegram, **context: object) -> str:
+    """A domain error as the sentence its reader gets.
+
+    `context` offers facts of the deployment (e.g. club_phone); a template takes those it
+    names as parameters and ignores the rest.
+    """
+    wording = template(exc.code, channel)
+    if callable(wording):
+        accepted = inspect.signature(wording).parameters
+        extra = {k: v for k, v in context.items() if k in accepted}
+        return wording(**{**extra, **exc.params})
+    return wording.format(**exc.params)
 
 
 def row_sentence(error: RowError) -> str:

@@ -46,18 +46,51 @@ def money(value: Decimal | int) -> str:
     return format_currency(Decimal(value), "PLN", locale=PL)
 
 
-def day(value: date) -> str:
-    """'poniedziałek, 7 grudnia'."""
-    return format_date(value, "EEEE, d MMMM", locale=PL)
+# Weekday forms by case (Monday first). Polish texts name a day bare ("wtorek, 8 grudnia"),
+# after w/we, na, za, przez (accusative: "we wtorek", "w środę") or after z/ze, od, do
+# (genitive: "od wtorku", "ze środy"). Every text goes through `day`/`when` with the
+# preposition, so the case and the form of the preposition ("we", "ze") are always right.
+WEEKDAYS = {
+    "nom": ("poniedziałek", "wtorek", "środa", "czwartek", "piątek", "sobota", "niedziela"),
+    "acc": ("poniedziałek", "wtorek", "środę", "czwartek", "piątek", "sobotę", "niedzielę"),
+    "gen": ("poniedziałku", "wtorku", "środy", "czwartku", "piątku", "soboty", "niedzieli"),
+}
+CASE_AFTER = {"w": "acc", "na": "acc", "za": "acc", "przez": "acc",
+              "z": "gen", "od": "gen", "do": "gen"}
 
 
-_ACCUSATIVE = {"środa": "środę", "sobota": "sobotę", "niedziela": "niedzielę"}
+def preposition(prep: str, word: str) -> str:
+    """'w' → 'we' before 'wtorek'/'wrzesień', 'z' → 'ze' before 'środy'/'srebra' (Polish rule)."""
+    low = word.lower()
+    if prep == "w" and low[:1] in "wf" and low[1:2] not in "aeiouyąęó":
+        return "we"
+    if prep == "z" and low[:1] in "zsśźż" and low[1:2] not in "aeiouyąęó":
+        return "ze"
+    return prep
 
 
-def day_accusative(value: date) -> str:
-    """'sobotę, 28 listopada' (after 'za', 'na', 'w')."""
-    weekday, rest = day(value).split(", ", 1)
-    return f"{_ACCUSATIVE.get(weekday, weekday)}, {rest}"
+def weekday(value: date, prep: str | None = None) -> str:
+    """'wtorek'; with a preposition in the case it governs: 'we wtorek', 'od środy'."""
+    if prep is None:
+        return WEEKDAYS["nom"][value.weekday()]
+    name = WEEKDAYS[CASE_AFTER[prep]][value.weekday()]
+    return f"{preposition(prep, name)} {name}"
+
+
+def date_text(value: date, today: date | None = None) -> str:
+    """'8 grudnia', with the year when it is not this year's: '5 stycznia 2027'."""
+    pattern = "d MMMM" if today is None or value.year == today.year else "d MMMM y"
+    return format_date(value, pattern, locale=PL)
+
+
+def day(value: date, prep: str | None = None, today: date | None = None) -> str:
+    """'poniedziałek, 7 grudnia'; day(d, 'w') → 'w poniedziałek, 7 grudnia', 'od środy, …'."""
+    return f"{weekday(value, prep)}, {date_text(value, today)}"
+
+
+def by_gender(gender: str | None, female: str, male: str, neutral: str) -> str:
+    """The form for the person's gender (K or M in the register), neutral when unknown."""
+    return {"K": female, "M": male}.get((gender or "").upper(), neutral)
 
 
 def short_day(value: date) -> str:
@@ -75,7 +108,11 @@ def clock_time(moment: datetime, tz: ZoneInfo) -> str:
     return moment.astimezone(tz).strftime("%H:%M")
 
 
-def when(moment: datetime, tz: ZoneInfo) -> str:
-    """'poniedziałek, 7 grudnia, godz. 10:00'."""
+def when(moment: datetime, tz: ZoneInfo, prep: str | None = None,
+         today: date | None = None) -> str:
+    """'poniedziałek, 7 grudnia, godz. 10:00'; with prep 'w': 'w poniedziałek, 7 grudnia, …'.
+
+    With `today`, a moment in another year shows its year ('5 stycznia 2027').
+    """
     local = moment.astimezone(tz)
-    return f"{day(local.date())}, godz. {local:%H:%M}"
+    return f"{day(local.date(), prep, today)}, godz. {local:%H:%M}"

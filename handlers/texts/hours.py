@@ -12,8 +12,13 @@ from storage.models import HourStatus
 DESCRIPTION = "moje godziny pracy"
 MENU_LABEL = "🕒 Moje godziny"
 USAGE = "/godziny 4 albo /godziny 4 03.12 (liczba godzin, co pół godziny; data z ostatnich dni)"
-LOG_TODAY = "Ile godzin dziś pracowałeś/aś?"
-EDIT_PROMPT = "Ile godzin wpisać za {day}?"
+LOG_TODAY = "Ile godzin dziś wpisać?"
+
+
+def log_today(gender: str | None = None) -> str:
+    """The question above the hour buttons, in the person's gender."""
+    return fmt.by_gender(gender, "Ile godzin dziś pracowałaś?", "Ile godzin dziś pracowałeś?",
+                         LOG_TODAY)
 NOTHING_LEFT = "Na razie nie możesz wpisać więcej godzin."
 PENDING_MARK = "⏳"
 CONFIRMED_MARK = "✅"
@@ -35,17 +40,22 @@ def status(today: date, used: Used, left: Used, earned: Decimal, pending: bool) 
 def logged(day: date, hours: Decimal, previous: Decimal | None, left: Used) -> str:
     """After logging: what happened and what is left."""
     if previous is None:
-        head = f"Zapisano {fmt.hours(hours)} za {fmt.day_accusative(day)}. Dziękujemy!"
+        head = f"Zapisano {fmt.hours(hours)} {fmt.day(day, 'za')}. Dziękujemy!"
     else:
-        head = (f"Zmieniono wpis za {fmt.day_accusative(day)}: było {fmt.hours(previous)}, "
+        head = (f"Zmieniono wpis {fmt.day(day, 'za')}: było {fmt.hours(previous)}, "
                 f"jest {fmt.hours(hours)}.")
     return (f"{head}\nZostało w tym tygodniu: {fmt.hours(left.week)}, "
             f"w tym miesiącu: {fmt.hours(left.month)}.")
 
 
+def edit_prompt(day: date) -> str:
+    """Above the hour buttons when correcting an entry."""
+    return f"Ile godzin wpisać {fmt.day(day, 'za')}?"
+
+
 def deleted(day: date, hours: Decimal) -> str:
     """After deleting an entry."""
-    return f"Usunięto wpis za {fmt.day_accusative(day)} ({fmt.hours(hours)})."
+    return f"Usunięto wpis {fmt.day(day, 'za')} ({fmt.hours(hours)})."
 
 
 def entry_label(day: date, hours: Decimal, state: str) -> str:

@@ -7,35 +7,45 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from handlers.texts import fmt
-from handlers.texts.booking import WITH, how
+from handlers.texts.booking import WITH, how, too_late_to_cancel
 from storage.models import Booking, Participant, SlotMode
 
 Buttons = list[list[list[str]]]
 
 
-def reminder(booking: Booking, channel: str, tz: ZoneInfo) -> str:
-    """A consultation reminder; by SMS it never names the kind of help."""
-    when = fmt.when(booking.starts_at, tz)
+def reminder(booking: Booking, channel: str, tz: ZoneInfo, *, can_cancel: bool = True,
+             named: bool = False, has_phone: bool = True, club_phone: str | None = None,
+             today: date | None = None) -> str:
+    """A consultation reminder. It names the kind of help only on Telegram and only for a
+    person who chose that (`named`); by default it reads like any appointment on a lock
+    screen. Cancelling is offered only while it is still allowed."""
+    when = fmt.when(booking.starts_at, tz, today=today)
+    kind = "rozmowa wideo" if booking.mode == SlotMode.video else "rozmowa telefoniczna"
     if channel == "sms":
-        kind = "rozmowa wideo" if booking.mode == SlotMode.video else "rozmowa telefoniczna"
-        return f"Przypomnienie: {when} – {kind}. Twoje terminy i odwołanie: MOJE"
-    return (f"⏰ Przypomnienie: rozmowa {WITH[booking.service]} – {when}.\n"
-            f"{how(booking.mode, None)}.\nZmiana lub odwołanie: /moje")
+        tail = "Twoje terminy i odwołanie: MOJE" if can_cancel else too_late_to_cancel(club_phone)
+        return f"Przypomnienie: {when} – {kind}. {tail}"
+    what = f"rozmowa {WITH[booking.service]}" if named else "umówiona rozmowa"
+    tail = "Zmiana lub odwołanie: /moje" if can_cancel else too_late_to_cancel(club_phone)
+    return (f"⏰ Przypomnienie: {when} – {what}.\n"
+            f"{how(booking.mode, None, has_phone, club_phone)}.\n{tail}")
 
 
 def prompt(booking: Booking, person: Participant, tz: ZoneInfo) -> tuple[str, Buttons]:
     """Ask staff whether an ended consultation took place."""
-    text = (f"Konsultacja {fmt.when(booking.starts_at, tz)} – {person.first_name} "
+    text = (f"Konsultacja {fmt.when(booking.starts_at, tz, 'w')} – {person.first_name} "
             f"{person.last_name} ({person.number}) już się skończyła. Czy się odbyła?")
     return text, [[["✅ Odbyła się", f"ag:att:{booking.id}"],
                    ["❌ Nieobecność", f"ag:ns:{booking.id}"]]]
 
 
-def weekly_nudge(logged: Decimal, norm: Decimal) -> str:
-    """Friday's reminder to log the week's hours."""
-    return (f"Dzień dobry! W tym tygodniu masz wpisane {fmt.hours(logged)} pracy (plan: "
-            f"{fmt.hours(norm)}). Jeśli pracowałeś/aś, wpisz godziny: /godziny w czacie "
-            "albo SMS: GODZINY 4")
+def weekly_nudge(logged: Decimal, norm: Decimal, gender: str | None = None,
+                 channel: str = "telegram") -> str:
+    """Friday's reminder to log the week's hours (in the person's channel and gender)."""
+    worked = fmt.by_gender(gender, "Jeśli pracowałaś więcej", "Jeśli pracowałeś więcej",
+                           "Jeśli pracy było więcej")
+    how_to = "odpisz np. GODZINY 4" if channel == "sms" else "napisz np. /godziny 4"
+    return (f"Dzień dobry! Godziny pracy wpisane w tym tygodniu: {fmt.hours(logged)} (plan: "
+            f"{fmt.hours(norm)}). {worked}, wpisz godziny: {how_to}")
 
 
 def settlement_notice(summary: str, month: date) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from zoneinfo import ZoneInfo
 
 from handlers.texts import fmt
@@ -23,9 +24,9 @@ ATTENDANCE_HINT = "Zaznacz obecnych (naciśnij jeszcze raz, aby cofnąć):"
 NOBODY_SIGNED = "Nikt się jeszcze nie zapisał."
 MARKS = {SignupStatus.attended: "✅", SignupStatus.absent: "❌", SignupStatus.going: "⬜"}
 
-def created(workshop: Workshop, tz: ZoneInfo) -> str:
-    """Confirmation of /warsztat."""
-    return (f"✅ Dodano warsztat „{workshop.title}”\n📅 {fmt.when(workshop.starts_at, tz)}\n"
+def created(workshop: Workshop, tz: ZoneInfo, today: date | None = None) -> str:
+    """Confirmation of /warsztat (with the year when it is not this year's)."""
+    return (f"✅ Dodano warsztat „{workshop.title}”\n📅 {fmt.when(workshop.starts_at, tz, today=today)}\n"
             f"📍 {workshop.place}\nMiejsc: {workshop.capacity}, czas: {fmt.hours(workshop.hours)}.\n"
             "Zaproś uczestników: /warsztaty → 📣 Zaproś.")
 

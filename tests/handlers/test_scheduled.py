@@ -19,7 +19,7 @@ from storage.models import OutboxMessage, Participant
 from storage.reminders import reminder_due
 from storage.settings import load_settings
 from tests.auxil.factories import at
-from tests.auxil.harness import Harness
+from tests.auxil.harness import LIBRARY, Harness
 
 WAW = ZoneInfo("Europe/Warsaw")
 
@@ -41,10 +41,15 @@ async def test_reminders_24h_and_1h_before_then_a_marking_prompt(bot: Harness) -
     assert bot.api.chat(1001) == []
     await bot.tick(at(2026, 12, 7, 10, 0))
     [first] = bot.api.chat(1001)
-    assert first.text.startswith("⏰ Przypomnienie: rozmowa z psychologiem – wtorek, 8 grudnia, godz. 10:00")
+    # Discreet by default: a lock-screen preview names no kind of help.
+    assert first.text.startswith("⏰ Przypomnienie: wtorek, 8 grudnia, godz. 10:00 – umówiona rozmowa")
+    assert "psycholog" not in first.text.lower() and "/moje" in first.text
     await bot.tick(at(2026, 12, 7, 10, 30))
     await bot.tick(at(2026, 12, 8, 9, 0))
     assert len(bot.api.chat(1001)) == 2
+    # An hour before, cancelling is no longer allowed (2 h): it is not offered.
+    last = bot.api.chat(1001)[-1].text
+    assert "/moje" not in last and "odwoła" not in last and "daj znać pracownikowi" in last
     await bot.tick(at(2026, 12, 8, 11, 0))
     [prompt] = bot.api.chat(5001)
     assert "Czy się odbyła?" in prompt.text and prompt.labels == ["✅ Odbyła się", "❌ Nieobecność"]
@@ -248,3 +253,27 @@ async def test_coordinators_are_reminded_in_march_of_the_annual_report(bot: Harn
     await bot.tick(at(2028, 3, 1, 8, 30))  # the next year's
     assert [m.labels for m in reminders()] == [["Sprawozdanie roczne 2026"],
                                                ["Sprawozdanie roczne 2027"]]
+
+
+async def test_fridays_nudge_fits_the_channel_and_the_gender(bot: Harness) -> None:
+    """Issue 19: no '/godziny w czacie' to an SMS-only person, no 'pracowałeś/aś'."""
+    bot.participant("20", "Stanisław", phone="+48601000222", work_site=LIBRARY, gender="M")
+    bot.participant("21", "Anna", phone=None, telegram_user_id=1001, work_site=LIBRARY)
+    await bot.tick(at(2026, 12, 11, 12, 0))  # Friday noon
+    with bot.db.session() as s:
+        nudges = {m.channel: m.text for m in s.exec(
+            select(OutboxMessage).where(OutboxMessage.dedupe_key.startswith("nudge:")))}
+    assert "Jeśli pracowałeś więcej, wpisz godziny: odpisz np. GODZINY 4" in nudges["sms"]
+    assert "/godziny" not in nudges["sms"]
+    assert "Jeśli pracowałaś więcej, wpisz godziny: napisz np. /godziny 4" in nudges["telegram"]
+    assert "SMS" not in nudges["telegram"] and "/aś" not in "".join(nudges.values())
+
+
+async def test_a_reminder_in_another_year_shows_the_year(bot: Harness) -> None:
+    bot.clock.set(at(2026, 12, 31, 9, 0))
+    member = bot.staff("Monika", "psychologist", telegram_user_id=5001)
+    person = bot.participant("12", "Anna", telegram_user_id=1001)
+    [slot, *_] = bot.make.slots(member, "01.01.2027", "10:00-11:00", "święto")
+    bot.make.booking(person, slot)
+    await bot.tick(at(2026, 12, 31, 10, 0))
+    assert "piątek, 1 stycznia 2027, godz. 10:00" in bot.api.chat(1001)[-1].text

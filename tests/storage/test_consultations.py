@@ -168,3 +168,13 @@ def test_twenty_concurrent_bookings_of_one_slot_on_postgresql(pg_db: Database,
     assert sorted(outcomes) == ["booked"] + ["slot_taken"] * 19
     with pg_db.session() as s:
         assert len(s.exec(select(Booking).where(Booking.slot_id == slot.id)).all()) == 1
+
+
+def test_a_day_without_a_year_follows_one_stated_rule() -> None:
+    """Issue 19: this year's day; next year's only when this year's is over two months past;
+    a day just past stays past (and is refused), it is never moved a year on."""
+    from storage.consultation_rules import parse_future_day
+    assert parse_future_day("08.12", TODAY) == date(2026, 12, 8)
+    assert parse_future_day("01.12", TODAY) == date(2026, 12, 1)  # past: refused, not 2027
+    assert parse_future_day("05.01", TODAY) == date(2027, 1, 5)
+    assert parse_future_day("05.01.2028", TODAY) == date(2028, 1, 5)

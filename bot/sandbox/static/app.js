@@ -92,10 +92,19 @@ function myBubble(text, extraClass) {
                                              el("div", {class: "text"}, text)));
 }
 
+function smsNote(m) {
+  // What the provider was given: its segments (and encoding), whether it had to be cut.
+  if (m.incoming) return "";
+  let note = m.segments ? ` · ${m.segments} SMS (${m.encoding})` : "";
+  if (m.cut) note += " · ucięty";
+  if (m.status === "pending" || m.status === "sending") note += " · w kolejce";
+  return note;
+}
+
 function smsBubble(m) {
   const bubble = el("div", {class: `bubble ${m.incoming ? "me" : "bot"} sms`},
                     el("div", {class: "text"}, m.text),
-                    el("small", {class: "when"}, m.at + (m.status === "sent" ? "" : " · w kolejce")));
+                    el("small", {class: "when"}, m.at + smsNote(m)));
   return el("div", {class: `row ${m.incoming ? "right" : "left"}`}, bubble);
 }
 
@@ -234,7 +243,19 @@ async function main() {
     addPane((people.find((p) => !used.has(p.key)) || people[0]).key);
   });
   for (const button of document.querySelectorAll("[data-minutes]")) {
-    button.addEventListener("click", () => api("/api/clock/advance", {minutes: Number(button.dataset.minutes)}));
+    // The clock lives through the time (the scheduler runs at every step): the buttons wait
+    // until it has, and say so, so that nobody acts in the middle of the jump.
+    button.addEventListener("click", async () => {
+      const all = document.querySelectorAll("[data-minutes]");
+      all.forEach((b) => { b.disabled = true; });
+      document.body.classList.add("moving");
+      try {
+        await api("/api/clock/advance", {minutes: Number(button.dataset.minutes)});
+      } finally {
+        all.forEach((b) => { b.disabled = false; });
+        document.body.classList.remove("moving");
+      }
+    });
   }
   watch();
 }

@@ -1,7 +1,9 @@
 """The README's run command, used in a real headless Chromium as a new user would.
 
 A participant books a consultation by clicking, the psychologist sees it in /agenda, hours are
-logged, the coordinator gets the report with its XLSX and chart; every step is printed
+logged, the coordinator gets the report with its XLSX and chart; the clock is moved a day at a
+time until the promised reminder arrives, and the coordinator's notice is seen on an SMS-only
+phone exactly as the provider got it; every step is printed
 (pytest -s) and listed in test-artifacts/sandbox-browser-steps.txt beside the screenshot.
 """
 
@@ -75,14 +77,38 @@ def test_a_new_user_books_and_logs_hours_in_the_browser(sandbox: SandboxProcess)
         steps.append(f"Koordynator: /raport → tekst, {name} (pobrany), "
                      f"wykresy na czacie: {len(coordinator.shown_pictures())}")
 
-        assert phone.type("POMOC").startswith("Polecenia: GODZINY 4")
+        assert phone.type("POMOC").startswith("Napisz: GODZINY 4")
         steps.append("Telefon SMS: POMOC → lista poleceń SMS")
 
+        # Issue 19: moving the clock runs the scheduler as production would, so the reminder
+        # promised at booking arrives (a day at a time until the consultation's day comes).
         clock = driver.find_element("id", "clock")
-        before = clock.text
-        driver.find_element("css selector", "button[data-minutes='1440']").click()
-        wait_until(lambda: clock.text not in {before, "…"}, "the clock to move a day")
-        steps.append(f"Zegar: +1 dzień ({before} → {clock.text})")
+        for _ in range(10):
+            before = clock.text
+            day_button = driver.find_element("css selector", "button[data-minutes='1440']")
+            day_button.click()
+            wait_until(lambda day_button=day_button: day_button.is_enabled() and "moving" not in (
+                driver.find_element("tag name", "body").get_attribute("class") or ""),
+                "the clock to live through the day", timeout=90)
+            wait_until(lambda before=before: clock.text not in {before, "…"}, "the new time")
+            steps.append(f"Zegar: +1 dzień ({before} → {clock.text})")
+            if any(t.startswith("⏰ Przypomnienie:") for t in anna.bot_texts()):
+                break
+        reminder = wait_until(lambda: [t for t in anna.bot_texts()
+                                       if t.startswith("⏰ Przypomnienie:")], "the reminder")[0]
+        assert "psycholog" not in reminder.lower(), reminder  # discreet by default
+        steps.append(f"Anna: przypomnienie przyszło ({reminder.splitlines()[0]!r})")
+
+        # A notice from the coordinator reaches the SMS-only phone as the provider sent it.
+        coordinator.type("/ogloszenie Jutro zebranie o 10:00 w świetlicy.")
+        coordinator.press("Wszyscy aktywni")
+        coordinator.press("Wyślij teraz")
+        notice = wait_until(lambda: [b for b in phone.element.find_elements(
+            "css selector", ".bubble.bot.sms") if "zebranie" in b.text], "the notice on the phone",
+            timeout=30)[0]
+        assert "Jutro zebranie o 10:00 w swietlicy." in notice.text  # transliterated, as sent
+        assert "1 SMS (GSM-7)" in notice.text, notice.text
+        steps.append(f"Telefon SMS: ogłoszenie koordynatora ({notice.text!r})")
 
         driver.save_screenshot(str(ARTIFACTS / "sandbox-browser.png"))
     (ARTIFACTS / "sandbox-browser-steps.txt").write_text("\n".join(steps) + "\n")

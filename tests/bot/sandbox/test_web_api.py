@@ -123,7 +123,7 @@ async def test_an_sms_only_person_texts_and_the_bot_answers(page: Page) -> None:
     await page.post("/api/sms/p8/send", {"text": "POMOC"})
     thread = await page.get("/api/sms/p8")
     assert [(m["incoming"], m["text"][:10]) for m in thread["messages"]] == [
-        (True, "POMOC"), (False, "Polecenia:")]
+        (True, "POMOC"), (False, "Napisz: GO")]
 
 
 async def test_the_clock_moves_forward_only(page: Page) -> None:
@@ -172,3 +172,72 @@ def test_pictures_are_recognised_by_their_first_bytes() -> None:
     assert image_type(b"\x89PNG\r\n") == "image/png"
     assert image_type(b"GIF89a") == "image/gif"
     assert image_type(b"\xff\xd8\xff") == "image/jpeg"
+
+
+async def press(page: Page, key: str, label: str) -> None:
+    """Press the button with this label on the newest bot message that has it; wait for the answer."""
+    chat = await page.get(f"/api/chat/{key}")
+    found = [(message["id"], button["data"]) for message in chat["messages"]
+             for row in message.get("buttons", []) for button in row if button["text"] == label]
+    assert found, f"no button {label!r} in {bot_texts(chat)[-1:]}"
+    message_id, data = found[-1]
+    await page.post(f"/api/chat/{key}/press", {"message_id": message_id, "data": data})
+    await page.wait(f"/api/chat/{key}", lambda now, before=chat["messages"]: now["messages"] != before)
+
+
+async def test_moving_the_clock_runs_what_fell_due(page: Page) -> None:
+    """Issue 19: a day forward, the promised reminder arrives; SMS show as the provider sent them."""
+    await page.post("/api/chat/p1/send", {"text": "/wizyta"})
+    await page.wait("/api/chat/p1", bot_texts)
+    await press(page, "p1", "🧠 Psycholog")
+    chat = await page.get("/api/chat/p1")
+    day = chat["messages"][-1]["buttons"][0][0]["text"]
+    await press(page, "p1", day)
+    chat = await page.get("/api/chat/p1")
+    await press(page, "p1", chat["messages"][-1]["buttons"][0][0]["text"])
+    await press(page, "p1", "✅ Tak, umawiam")
+    booked = bot_texts(await page.get("/api/chat/p1"))[-1]
+    assert booked.startswith("Umówione!") and "Przypomnimy Ci" in booked
+    answer = None
+    for _ in range(14):  # a day at a time until the reminder comes (the first slot may be days off)
+        async with page.session.post(page.url + "/api/clock/advance", json={"minutes": 1440}) as r:
+            answer = await r.json()
+        texts = bot_texts(await page.get("/api/chat/p1"))
+        if any(t.startswith("⏰ Przypomnienie:") for t in texts):
+            break
+    assert answer is not None and answer["steps"] >= 96  # every quarter hour of the day
+    reminder = next(t for t in texts if t.startswith("⏰ Przypomnienie:"))
+    assert "psycholog" not in reminder.lower()
+
+
+async def test_an_sms_phone_shows_what_the_provider_was_given(page: Page) -> None:
+    await page.post("/api/sms/p8/send", {"text": "WIZYTA"})
+    thread = await page.wait("/api/sms/p8", lambda t: len(t["messages"]) >= 2)
+    reply = thread["messages"][-1]
+    assert reply["text"].startswith("Z kim chcesz porozmawiac?")  # transliterated, as sent
+    assert (reply["segments"], reply["encoding"]) == (1, "GSM-7")
+
+
+async def test_a_notice_reaches_the_sms_phones(page: Page) -> None:
+    """Issue 19: notices the console provider sent are on the SMS phones, as sent."""
+    await page.post("/api/chat/s3/send", {"text": "/ogloszenie Jutro zebranie o 10:00 w świetlicy."})
+    await page.wait("/api/chat/s3", bot_texts)
+    await press(page, "s3", "👥 Wszyscy aktywni")
+    await press(page, "s3", "✅ Wyślij teraz")
+    thread = await page.wait("/api/sms/p8", lambda t: any(
+        "zebranie" in m["text"] for m in t["messages"]), timeout=20)
+    notice = next(m for m in thread["messages"] if "zebranie" in m["text"])
+    assert notice["text"] == "Jutro zebranie o 10:00 w swietlicy." and notice["segments"] == 1
+
+
+def test_the_clock_lives_through_every_quarter_hour() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from bot.sandbox.world import clock_steps
+    start = datetime(2026, 12, 7, 8, 7, 30, tzinfo=UTC)
+    steps = clock_steps(start, start + timedelta(hours=1))
+    assert [f"{s:%H:%M}" for s in steps] == ["08:15", "08:30", "08:45", "09:00", "09:07"]
+    day = clock_steps(start, start + timedelta(days=1))
+    assert len(day) == 97 and day[-1] == start + timedelta(days=1)
+    month = clock_steps(start, start + timedelta(days=31))
+    assert len(month) < 31 * 24 + 2 * 96  # hourly after the first two days

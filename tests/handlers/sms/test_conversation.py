@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlmodel import select
@@ -11,7 +11,16 @@ from bot.delivery.sender import deliver_due
 from handlers.sms.conversation import handle_sms
 from storage import consultations
 from storage.consultation_rules import parse_slot_request
-from storage.models import Booking, BookingStatus, HourEntry, OutboxMessage, Participant, Source, WorkSite
+from storage.models import (
+    Booking,
+    BookingStatus,
+    HourEntry,
+    OutboxMessage,
+    Participant,
+    Source,
+    Staff,
+    WorkSite,
+)
 from tests.auxil.harness import Harness
 
 PHONE = "+48601234567"
@@ -40,7 +49,7 @@ async def sms(bot: Harness, text: str, number: str = PHONE) -> str | None:
 
 
 async def test_help_hours_and_corrections(phone: Harness) -> None:
-    assert (await sms(phone, "POMOC")).startswith("Polecenia: GODZINY 4")
+    assert (await sms(phone, "POMOC")).startswith("Napisz: GODZINY 4")
     assert await sms(phone, "godz 4") == "Zapisano 4 godziny za 07.12.2026. Dziekujemy!"
     assert await sms(phone, "Godziny 4,5") == ("Zmieniono wpis za 07.12.2026: bylo 4 godziny, "
                                                "jest 4,5 godziny.")
@@ -55,11 +64,11 @@ async def test_help_hours_and_corrections(phone: Harness) -> None:
 async def test_book_by_numbers_then_see_and_cancel(phone: Harness) -> None:
     reply = await sms(phone, "WIZYTA")
     assert "1 - rozmowa wspierajaca" in reply and "psycholog" not in reply.lower()
-    assert await sms(phone, "1") == "1 - wt. 08.12. Odpisz numerem dnia."
-    assert await sms(phone, "1") == "1 - 10:00; 2 - 11:00. Odpisz numerem godziny."
+    assert await sms(phone, "1") == "1 - wt. 08.12. Odpisz numerem dnia: 1."
+    assert await sms(phone, "1") == "1 - 10:00; 2 - 11:00. Odpisz numerem godziny: 1 albo 2."
     assert "Potwierdzasz? Odpisz TAK albo NIE" in await sms(phone, "2")
     booked = await sms(phone, "tak")
-    assert booked.startswith("Umowione: wtorek, 8 grudnia, godz. 11:00, rozmowa telefoniczna")
+    assert booked.startswith("Umowione: wtorek, 8 grudnia, godz. 11:00, zadzwonimy na ten numer.")
     assert "1 - wtorek, 8 grudnia, godz. 11:00" in await sms(phone, "MOJE")
     assert (await sms(phone, "ANULUJ 1")).startswith("Odwolano rozmowe")
     with phone.db.session() as s:
@@ -134,6 +143,87 @@ async def test_provider_failure_is_retried_then_sent_with_its_id(phone: Harness)
         with phone.db.session() as s:
             row = s.exec(select(OutboxMessage)).one()
         assert (row.status, row.provider_id, row.segments) == ("sent", "X1", 1)
-        assert server.requests[-1][2]["message"].startswith("Polecenia: GODZINY 4")
+        assert server.requests[-1][2]["message"].startswith("Napisz: GODZINY 4")
     finally:
         await server.stop()
+
+
+# --- issue 19: every SMS step has a way forward and a way out ---------------------------------
+
+
+async def test_an_unexpected_answer_repeats_what_is_expected(phone: Harness) -> None:
+    await sms(phone, "WIZYTA")
+    assert await sms(phone, "7") == ("Nie ma takiego wyboru. Odpisz numerem rozmowy: 1 albo 2. "
+                                     "Rezygnacja: NIE")
+    await sms(phone, "1")
+    assert await sms(phone, "9") == ("Nie ma takiego wyboru. Odpisz numerem dnia: 1. "
+                                     "Rezygnacja: NIE")
+    assert "Odpisz numerem dnia: 1." in await sms(phone, "jutro rano")  # words, not a number
+    await sms(phone, "1")
+    assert "Odpisz numerem godziny: 1 albo 2." in await sms(phone, "5")
+    await sms(phone, "2")
+    assert "Odpisz TAK, aby potwierdzic, albo NIE" in await sms(phone, "3")
+
+
+@pytest.mark.parametrize("way_out", ["NIE", "ANULUJ", "anuluj", "Nie."])
+@pytest.mark.parametrize("steps", [["WIZYTA"], ["WIZYTA", "1"], ["WIZYTA", "1", "1"]])
+async def test_nie_or_anuluj_leaves_any_list(phone: Harness, steps: list[str], way_out: str) -> None:
+    for step in steps:
+        await sms(phone, step)
+    assert (await sms(phone, way_out)).startswith("Dobrze, zamykamy liste.")
+    assert "nieaktualna" in await sms(phone, "1")  # the list is closed
+    with phone.db.session() as s:
+        assert s.exec(select(Booking)).all() == []
+
+
+async def test_sms_offers_the_same_days_as_telegram_paged(phone: Harness) -> None:
+    member = phone.db.call(lambda session: session.exec(select(Staff)).first())
+    for day in ("09.12", "10.12", "11.12", "14.12", "15.12", "16.12", "17.12"):
+        phone.make.slots(member, day, "10:00-11:00")
+    days = phone.db.call(consultations.free_days, service="psychologist", now=phone.clock.now(),
+                         horizon_days=phone.deps.settings.booking_horizon_days,
+                         tz=phone.deps.settings.tz)
+    assert len(days) == 8  # what Telegram shows as buttons
+    await sms(phone, "WIZYTA")
+    first = await sms(phone, "1")
+    assert first.startswith("1 - wt. 08.12;") and "6 - wt. 15.12." in first
+    assert first.endswith("Odpisz numerem dnia od 1 do 6. Dalsze dni: DALEJ")
+    second = await sms(phone, "DALEJ")
+    assert second == "1 - sr. 16.12; 2 - czw. 17.12. Odpisz numerem dnia: 1 albo 2."
+    assert (await sms(phone, "2")).startswith("1 - 10:00.")  # the 17th's time
+    assert "Potwierdzasz?" in await sms(phone, "1")
+    assert "czwartek, 17 grudnia" in await sms(phone, "TAK")
+
+
+async def test_sms_confirmations_read_right_and_promise_only_what_happens(phone: Harness) -> None:
+    await sms(phone, "WIZYTA")
+    await sms(phone, "1")
+    await sms(phone, "1")
+    assert await sms(phone, "1") == ("Rozmowa we wtorek, 8 grudnia, godz. 10:00. Potwierdzasz? "
+                                     "Odpisz TAK albo NIE.")
+    booked = await sms(phone, "TAK")
+    assert "Przypomnimy Ci dzien i godzine wczesniej. Odwolanie: MOJE" in booked
+    assert (await sms(phone, "ANULUJ 1")).startswith("Odwolano rozmowe we wtorek, 8 grudnia")
+
+
+async def test_a_booking_too_soon_to_cancel_does_not_offer_it(phone: Harness) -> None:
+    phone.deps.settings.club_phone = "77 483 20 10"
+    phone.clock.set(datetime(2026, 12, 8, 7, 30, tzinfo=UTC))  # 08:30 Warsaw: 10:00 in 1.5 h
+    await sms(phone, "WIZYTA")
+    await sms(phone, "1")
+    await sms(phone, "1")
+    await sms(phone, "1")
+    booked = await sms(phone, "TAK")
+    # No reminder a day before (that moment has passed), and cancelling is closed (2 h).
+    assert "dzien" not in booked and "Przypomnimy Ci godzine wczesniej." in booked
+    assert "MOJE" not in booked and booked.endswith("zadzwon: 77 483 20 10")
+    refused = await sms(phone, "ANULUJ 1")
+    assert "zadzwon: 77 483 20 10" in refused and "klub" not in refused
+
+
+async def test_after_moje_a_bare_anuluj_asks_which_one(phone: Harness) -> None:
+    for step in ("WIZYTA", "1", "1", "1", "TAK"):
+        await sms(phone, step)
+    assert "ANULUJ i numer" in await sms(phone, "MOJE")
+    assert (await sms(phone, "ANULUJ")).startswith("Napisz, ktory termin odwolac")
+    assert "ANULUJ i jej numer" in await sms(phone, "7")

@@ -45,7 +45,7 @@ def test_fitted_text_never_exceeds_the_segments(text: str, limit: int, translit:
     ("godziny 4 jutro", SmsCommand("error", error="bad_date")),
     ("WIZYTA", SmsCommand("book")), ("wizytę", SmsCommand("book")), ("WIZTA", SmsCommand("book")),
     ("moje", SmsCommand("mine")), ("ANULUJ 2", SmsCommand("cancel", number=2)),
-    ("anuluj", SmsCommand("error", error="cancel_missing_number")),
+    ("anuluj", SmsCommand("cancel")), ("anuluj x", SmsCommand("error", error="cancel_missing_number")),
     ("STOP", SmsCommand("stop")), ("stop przypomnienia", SmsCommand("stop", words=("reminders",))),
     ("Start", SmsCommand("start")), ("TAK", SmsCommand("yes")), ("nie", SmsCommand("no")),
     ("2", SmsCommand("choice", number=2)), ("", SmsCommand("unknown")),

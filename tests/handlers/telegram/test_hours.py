@@ -79,7 +79,7 @@ async def test_correct_and_delete_until_confirmed(bot: Harness) -> None:
     await anna.send("/godziny 4")
     await anna.send("/godziny")
     await anna.press("✏️ 05.12")
-    assert anna.last_text == "Ile godzin wpisać za sobota, 5 grudnia?"
+    assert anna.last_text == "Ile godzin wpisać za sobotę, 5 grudnia?"
     await anna.press("2 h")
     assert "było 3 godziny, jest 2 godziny" in anna.last_text
     await anna.send("/godziny")
@@ -91,7 +91,7 @@ async def test_correct_and_delete_until_confirmed(bot: Harness) -> None:
         entry.status = HourStatus.confirmed
     for data in (f"hr:del:{entry.id}", f"hr:fix:{entry.id}", f"hr:set:{entry.id}:1"):
         await anna.press_data(data)
-        assert "są już potwierdzone. Zmianę zgłoś w klubie." in anna.last_text, data
+        assert "są już potwierdzone. Zmianę zgłoś osobie, która Cię prowadzi." in anna.last_text, data
     await anna.send("/godziny 5 05.12")
     assert "są już potwierdzone" in anna.last_text
 
@@ -122,9 +122,9 @@ async def test_only_participants_in_psu(bot: Harness) -> None:
     bot.participant("14", "Celina", phone=None, telegram_user_id=1003)
     celina = bot.user(1003, "Celina")
     await celina.send("/godziny")
-    assert celina.last_text == "Nie masz przydzielonego miejsca pracy. Zapytaj w klubie."
+    assert celina.last_text == "Nie masz przydzielonego miejsca pracy. Zapytaj osobę, która Cię prowadzi."
     await celina.send("/godziny 4")
-    assert celina.last_text == "Nie masz przydzielonego miejsca pracy. Zapytaj w klubie."
+    assert celina.last_text == "Nie masz przydzielonego miejsca pracy. Zapytaj osobę, która Cię prowadzi."
     bot.staff("Monia", "psychologist", telegram_user_id=7003)
     monika = bot.user(7003, "Monia")
     await monika.send("/godziny")

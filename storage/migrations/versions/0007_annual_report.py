@@ -1,6 +1,6 @@
 """The annual report: participants' exits (outcome), staff employment (effective-dated), grants.
 
-Revision ID: 0008_annual_report
+Revision ID: 0007_annual_report
 Revises: 0006_runtime_facts
 Create Date: 2026-12-02 05:00:00
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision: str = '0008_annual_report'
+revision: str = '0007_annual_report'
 down_revision: str | None = '0006_runtime_facts'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
