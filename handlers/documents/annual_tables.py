@@ -59,7 +59,7 @@ def staff_table(s: StaffPart, year: int) -> Table:
         ["", t.STAFF_COUNT, s.people if s.rows else None, "", ""],
         *(["", f"– {t.BASIS_LABELS[b]}", n if s.rows else None, "", ""]
           for b, n in s.by_basis.items()),
-        ["", t.FTE_ON_LAST_DAY.format(day=last_day), s.fte_on_last_day, "", ""],
+        ["", t.FTE_ON_LAST_DAY.format(date=last_day), s.fte_on_last_day, "", ""],
         ["", t.AVERAGE_FTE, s.average_fte, "", ""]]
     if s.unrecorded:
         totals.append(["", t.UNRECORDED, s.unrecorded, "", ""])
@@ -81,7 +81,7 @@ def people_tables(p: ParticipantsPart, year: int) -> list[Table]:
     exits: list[list[Cell]] = [
         [t.OUTCOME_LABELS[o] if o else t.NO_OUTCOME, *gender(g)] for o, g in p.exits.items()]
     exits += [[t.TOTAL, *gender(p.finished)], [t.STARTED, *gender(p.started)],
-              [t.IN_CLUB_ON.format(day=fmt.numeric_date(date(year, 12, 31))),
+              [t.IN_CLUB_ON.format(date=fmt.numeric_date(date(year, 12, 31))),
                *gender(p.in_club_on_last_day)]]
     return [Table(t.PART_PEOPLE, t.PEOPLE_HEADER, rows, notes),
             Table(t.EXITS_TITLE, t.EXITS_HEADER, exits)]

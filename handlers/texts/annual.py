@@ -36,7 +36,7 @@ BASIS_LABELS = {EmploymentBasis.umowa_o_prace: "umowa o pracę",
                 EmploymentBasis.inna: "inna podstawa",
                 EmploymentBasis.koniec: "koniec zatrudnienia"}
 STAFF_COUNT = "Liczba zatrudnionych pracowników w roku"
-FTE_ON_LAST_DAY = "Suma etatów na {day}"
+FTE_ON_LAST_DAY = "Suma etatów na dzień {date}"
 AVERAGE_FTE = "Przeciętny wymiar zatrudnienia w roku (etaty)"
 UNRECORDED = "Pracownicy bez danych o zatrudnieniu (nie policzeni)"
 
@@ -49,7 +49,7 @@ EXITS_TITLE = "Zakończenie uczestnictwa w roku według wyniku"
 EXITS_HEADER = ("Wynik", "razem", "K", "M")
 NO_OUTCOME = "wynik nieodnotowany"
 STARTED = "Rozpoczęli uczestnictwo w roku"
-IN_CLUB_ON = "Uczestnicy w klubie na {day}"
+IN_CLUB_ON = "Uczestnicy w klubie na dzień {date}"
 EFFECTS_RULE = ("Efekty reintegracji: zakończenie uczestnictwa w roku zatrudnieniem (umowa "
                 "o pracę, umowa zlecenie, własna działalność, CIS lub przedsiębiorstwo społeczne) "
                 "albo ukończeniem indywidualnego programu (kontraktu socjalnego).")

@@ -156,7 +156,9 @@ WORKSHOPS: dict[str, Template | PerChannel] = {
     "bad_place": "Podaj miejsce w cudzysłowie, np. \"Sala 2\".",
     "workshop_not_found": "Nie znalazłem tego warsztatu.",
     "workshop_closed": "Zapisy na ten warsztat są już zamknięte.",
-    "workshop_not_invited": "Nie widzę Twojego zaproszenia na ten warsztat. Zapytaj w klubie.",
+    "workshop_not_invited": PerChannel(
+        telegram="Nie widzę Twojego zaproszenia na ten warsztat. Zapytaj w klubie.",
+        sms="Nie widzę Twojego zaproszenia na to spotkanie. Odpisz POMOC, jeśli czegoś potrzebujesz."),
     "workshop_not_started": "Obecność zaznaczysz po rozpoczęciu warsztatu.",
     "signup_not_found": "Ta osoba nie jest zapisana na warsztat.",
     "no_open_invitation": "Nie masz teraz otwartego zaproszenia na warsztat.",

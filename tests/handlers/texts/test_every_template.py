@@ -122,6 +122,10 @@ STRINGS: dict[str, Callable[[int], str | None]] = {
     "what": lambda v: "dnia", "summary": lambda v: "Podsumowanie miesiąca: 3 osoby.",
     "when_text": lambda v: fmt.when(moment(v), WAW), "day_text": lambda v: fmt.day(MONDAY),
     "text": lambda v: "Zapraszamy na wspólne śniadanie w piątek.",
+    "current": lambda v: "umowa o pracę", "result": lambda v: ("created", "changed", "unchanged")[v % 3],
+    "source": lambda v: "budżet gminy", "reason": lambda v: "OSError: brak miejsca na dysku",
+    "file": lambda v: "kisbot-20261201-020000.tar.gz.enc", "reasons": lambda v: "limit czasu",
+    "parts": lambda v: ("database", "scheduler", "telegram")[v % 3],
 }
 # Parameters whose values have a shape their type does not say.
 BY_NAME: dict[str, Callable[[int], object]] = {
@@ -159,6 +163,8 @@ def sample(tp: object, name: str, v: int) -> object:
         raise NoSample(f"str parameter {name!r}")
     if tp is bool:
         return v % 2 == 0
+    if tp is float:
+        return [0.0, 42.0, 3600.0, 90000.0, 1.5, 600.0, 7200.0][v]
     if tp is int:
         return INTS.get(name, [1, 2, 3, 5, 12, 22, 0][v])
     if origin in (list, Sequence, typing.Sequence) or tp in (list,):
@@ -263,7 +269,8 @@ FIELD_SAMPLES: dict[str, Callable[[int], object]] = {
     "day": lambda v: fmt.day(MONDAY + timedelta(days=v)), "days": lambda v: 7,
     "n": lambda v: v + 1, "title": lambda v: "Gotowanie", "when": lambda v: fmt.when(moment(v), WAW),
     "limit": lambda v: 500, "value": lambda v: "x1", "column": lambda v: "telefon",
-    "first_line": lambda v: 3, "max": lambda v: 8, "missing": lambda v: "telefon",
+    "first_line": lambda v: 3, "date": lambda v: "31.12.2026", "max": lambda v: 8,
+    "missing": lambda v: "telefon",
     "required": lambda v: "numer, imię", "reason": lambda v: "brak pliku", "kind": lambda v: "PSU",
     "kinds": lambda v: "PSU, warsztat", "minutes": lambda v: 60,
 }
