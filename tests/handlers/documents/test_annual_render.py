@@ -47,13 +47,13 @@ def test_an_empty_year_says_no_data_instead_of_zero(db: Database) -> None:
     report = db.call(annual_report, year=2019, tz=WARSAW)
     text = annual_text(report)
     assert "brak danych o zatrudnieniu pracowników" in text
-    assert cells(text, "Suma etatów na 31.12.2019")[0][2] == "brak danych"
+    assert cells(text, "Suma etatów na dzień 31.12.2019")[0][2] == "brak danych"
     assert cells(text, "Przeciętny wymiar zatrudnienia w roku (etaty)")[0][2] == "brak danych"
     assert "brak danych: nie wpisano dotacji za rok 2019 (kisbot grants add)" in text
     book = load_workbook(io.BytesIO(annual_workbook(report)))
     staff = [[c for c in row if c is not None]
              for row in book["I Pracownicy"].iter_rows(values_only=True)]
-    assert ["Suma etatów na 31.12.2019", "brak danych"] in staff
+    assert ["Suma etatów na dzień 31.12.2019", "brak danych"] in staff
     assert ["Liczba zatrudnionych pracowników w roku", "brak danych"] in staff
 
 
