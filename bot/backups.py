@@ -11,7 +11,7 @@ from telegram.ext import Application
 
 from handlers.context import Deps, deps_of
 from handlers.texts import cli as texts
-from storage import backup, backups
+from storage import backup, backup_schedule
 from storage.backup import Manifest
 from storage.db import Database
 from storage.errors import DomainError
@@ -30,9 +30,10 @@ def write_backup(settings: Settings, db: Database, *, now: datetime,
     if out is None:
         if settings.backup_dir is None:
             raise ConfigError("BACKUP_DIR is not set: give --out FILE")
-        out = backups.make_private_dir(settings.backup_dir) / backups.file_name(now, bool(secret))
+        folder = backup_schedule.make_private_dir(settings.backup_dir)
+        out = folder / backup_schedule.file_name(now, bool(secret))
     write_private(out, data)
-    db.call(backups.record_success, now=now, file=str(out), size=len(data))
+    db.call(backup_schedule.record_success, now=now, file=str(out), size=len(data))
     return out, manifest
 
 
@@ -42,15 +43,15 @@ def daily_backup(deps: Deps) -> Path | int | None:
     settings, now = deps.settings, deps.clock.now()
     if settings.backup_dir is None:
         return None
-    if not deps.db.call(backups.due, now=now, tz=settings.tz, hour=settings.backup_hour):
+    if not deps.db.call(backup_schedule.due, now=now, tz=settings.tz, hour=settings.backup_hour):
         return None
     try:
         path, manifest = write_backup(settings, deps.db, now=now)
-        gone = backups.prune(settings.backup_dir, now=now, keep_days=settings.backup_keep)
+        gone = backup_schedule.prune(settings.backup_dir, now=now, keep_days=settings.backup_keep)
     except Exception as exc:  # whatever it is, the admins hear of it
         reason = _reason(exc)
         log.error("daily backup failed: %s", reason)
-        return deps.db.call(backups.record_failure, now=now, reason=reason, tz=settings.tz,
+        return deps.db.call(backup_schedule.record_failure, now=now, reason=reason, tz=settings.tz,
                             text=texts.backup_failed_notice)
     log.info("daily backup written: %s (%d rows; %d old removed)", path.name, manifest.rows, len(gone))
     return path

@@ -22,7 +22,7 @@ from telegram.ext import Application
 from bot.metrics import metrics_of
 from bot.webhook import Route
 from handlers.context import deps_of
-from storage import backups
+from storage import backup_schedule
 from storage.clock import Clock
 from storage.db import Database
 from storage.ops_status import queue_state
@@ -113,7 +113,7 @@ def health_routes(application: Application) -> list[Route]:
         now = deps.clock.now()
         try:
             queue = await deps.db.run(queue_state, now=now)
-            last = await deps.db.run(backups.last)
+            last = await deps.db.run(backup_schedule.last)
             metrics.set_state(queue, last, now)
             metrics.healthy.labels(DATABASE).set(1)
         except Exception:  # the counters are still worth serving

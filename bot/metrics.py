@@ -17,7 +17,7 @@ from telegram import Update
 from telegram.ext import Application, SimpleUpdateProcessor
 from telegram.request import HTTPXRequest
 
-from storage import backups
+from storage import backup_schedule
 from storage.models import Channel
 from storage.ops_status import QueueState
 from storage.outbox import Outcome
@@ -76,7 +76,7 @@ class Metrics:
             if o.status == "sent" and channel == Channel.sms and o.segments:
                 self.sms_segments.inc(o.segments)
 
-    def set_state(self, queue: QueueState, last: backups.LastBackup, now: datetime) -> None:
+    def set_state(self, queue: QueueState, last: backup_schedule.LastBackup, now: datetime) -> None:
         """The gauges read from the database."""
         for channel in (Channel.telegram, Channel.sms):
             self.outbox_due.labels(channel).set(queue.due.get(channel, 0))

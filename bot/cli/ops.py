@@ -17,7 +17,7 @@ from bot.cli.common import database, fail, now, settings
 from bot.logs import redact
 from handlers.texts import cli as texts
 from handlers.texts.errors import Channel, sentence
-from storage import backup, backups
+from storage import backup, backup_schedule
 from storage.db import DatabaseUrlError
 from storage.errors import DomainError
 from storage.ops_status import queue_state
@@ -93,7 +93,7 @@ def status() -> None:
     moment = now()
     try:
         queue = db.call(queue_state, now=moment)
-        last = db.call(backups.last)
+        last = db.call(backup_schedule.last)
     except OperationalError as exc:
         fail(texts.DB_DOWN.format(reason=_first_line(exc)))
     finally:

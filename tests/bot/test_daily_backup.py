@@ -12,7 +12,7 @@ from sqlmodel import select
 
 from bot.backups import daily_backup
 from handlers.context import Deps
-from storage import archive, backups
+from storage import archive, backup_schedule
 from storage.clock import ManualClock
 from storage.db import Database
 from storage.models import OutboxMessage
@@ -43,7 +43,7 @@ def test_one_backup_a_day_after_the_hour_and_old_ones_pruned(db: Database, db_ur
         assert daily_backup(deps) is None  # once a day
     assert sorted(p.name for p in directory.iterdir()) == made[-4:]  # 3 days back, and today's
     assert stat.S_IMODE(os.stat(directory).st_mode) == 0o700
-    last = db.call(backups.last)
+    last = db.call(backup_schedule.last)
     assert last.file == str(directory / made[-1]) and last.at == datetime(2026, 12, 12, 1, 5,
                                                                            tzinfo=UTC)
     manifest = archive.read_manifest((directory / made[-1]).read_bytes(),
@@ -71,7 +71,7 @@ def test_a_failed_backup_is_told_to_the_admins_once_and_retried_hourly(
     assert daily_backup(deps) is None  # not every minute: after an hour
     clock.advance(timedelta(minutes=31))
     assert daily_backup(deps) == 0  # tried again; the admins were told today already
-    assert db.call(backups.last).failed_reason.startswith("FileExistsError")
+    assert db.call(backup_schedule.last).failed_reason.startswith("FileExistsError")
     blocker.unlink()
     clock.advance(timedelta(hours=1))
     assert isinstance(daily_backup(deps), Path)

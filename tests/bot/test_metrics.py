@@ -9,7 +9,7 @@ import aiohttp
 from prometheus_client.parser import text_string_to_metric_families
 
 from bot.sandbox.botapi import BotApiStandIn
-from storage import backups, outbox
+from storage import backup_schedule, outbox
 from storage.clock import ManualClock
 from storage.db import Database
 from tests.auxil.factories import Factory, free_port
@@ -76,7 +76,7 @@ async def test_metrics_count_updates_sends_throttling_segments_and_backups(
                                   (("channel", c), ("outcome", "sent")))) == 1
                        for c in ("telegram", "sms"))
         await eventually(both_sent)
-        db.call(backups.record_success, now=clock.now(), file="b.tar.gz", size=10)
+        db.call(backup_schedule.record_success, now=clock.now(), file="b.tar.gz", size=10)
         found = await scrape(url)
 
     assert found[("kisbot_updates_total", (("kind", "message"),))] >= 1
