@@ -21,6 +21,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlmodel import Session, create_engine
 
+from storage import versions  # noqa: F401  (its listeners watch every Session)
 from storage.files import create_private
 from storage.parsing import CONTROL_CHARACTERS
 

@@ -22,6 +22,8 @@ from typing import Any, TypeVar
 from sqlalchemy import text, update
 from sqlmodel import Session, SQLModel, select
 
+from storage.versions import ROW_LOCK
+
 M = TypeVar("M", bound=SQLModel)
 _WRITING = "kis_sqlite_write_lock"  # session.info: the transaction that holds the write lock
 
@@ -40,7 +42,8 @@ def lock(session: Session, model: type[M], row_id: Any, key: str = "id") -> M | 
     column = getattr(model, key)
     if session.get_bind().dialect.name == "sqlite":
         _take_sqlite_write_lock(session, update(model).where(column == row_id).values({key: column})
-                                .execution_options(synchronize_session=False))
+                                .execution_options(synchronize_session=False,
+                                                   **{ROW_LOCK: True}))
         query = select(model).where(column == row_id)
     else:
         query = select(model).where(column == row_id).with_for_update()
@@ -54,7 +57,8 @@ def lock_name(session: Session, namespace: int, key: int) -> None:
     write lock, taken by an UPDATE that changes nothing.
     """
     if session.get_bind().dialect.name == "sqlite":
-        _take_sqlite_write_lock(session, text("UPDATE runtime_facts SET key = key WHERE 0"))
+        _take_sqlite_write_lock(session, text("UPDATE runtime_facts SET key = key WHERE 0")
+                                .execution_options(**{ROW_LOCK: True}))
     else:
         session.execute(text("SELECT pg_advisory_xact_lock(:namespace, :key)"),
                         {"namespace": namespace, "key": key % 2**31})

@@ -31,7 +31,7 @@ from handlers.texts.errors import sentence
 from storage import hours
 from storage.errors import DomainError
 from storage.hours_rules import Limits, month_bounds, parse_hours, parse_work_day
-from storage.hours_summary import DailySummary, daily_summary
+from storage.hours_summary import DailySummary, summary_version, versioned_summary
 from storage.models import Role
 from storage.people import get_participant
 from storage.settlement import settlement
@@ -60,15 +60,26 @@ def summary_buttons(summary: DailySummary, shown_at: datetime) -> Buttons:
     return rows
 
 
+async def current_summary(context: KisContext, day: date) -> tuple[DailySummary, datetime]:
+    """The day's summary and the moment it shows (what a confirm-all button confirms up to):
+    computed again only after something it shows changed (its version, storage/versions.py)."""
+    deps, limits = context.deps, Limits.of(context.deps.settings)
+    version = await deps.db.run(summary_version)
+    if (hit := deps.summaries.get(day, limits, version)) is not None:
+        return hit
+    shown_at = deps.clock.now()
+    summary, version = await deps.db.run(versioned_summary, day=day, limits=limits)
+    deps.summaries.put(day, limits, version, summary, shown_at)
+    return summary, shown_at
+
+
 async def send_summary(update: Update, context: KisContext, day: date, prefix: str = "") -> None:
     """The summary with its buttons (replacing the pressed message when there is one).
 
     A summary too long for one message goes in parts, buttons under the last: every line,
     the entries to confirm included, is shown (after a press the old buttons are removed and
     the parts sent anew)."""
-    deps = context.deps
-    shown_at = deps.clock.now()
-    summary = await deps.db.run(daily_summary, day=day, limits=Limits.of(deps.settings))
+    summary, shown_at = await current_summary(context, day)
     text = (prefix + "\n\n" if prefix else "") + texts.summary_text(summary)
     buttons = summary_buttons(summary, shown_at)
     if len(split_text(text)) == 1:
