@@ -1,6 +1,10 @@
 """Update handling: throughput and latency of kisbot commands vs a bare PTB echo bot.
 
     .venv/bin/python bench/updates.py [--db sqlite|postgresql] [--updates 2000] [--profile DIR]
+                                      [--tracemalloc DIR]
+
+`--tracemalloc DIR`: the bot runs under tracemalloc (bench/traced_bot.py); the snapshots
+taken idle and after the load are compared and the lines that grew most printed.
 
 `--profile DIR`: py-spy samples the bot process during each kisbot scenario (its burst and
 closed loop) into DIR/<scenario>.txt (collapsed stacks) and the top entries are printed.
@@ -253,9 +257,37 @@ def top_entries(collapsed: Path, count: int = 10) -> list[str]:
             "on top of the stack (self):", *share(own, lambda _k: True)]
 
 
+async def traced(proc: asyncio.subprocess.Process, where: Path) -> Path:
+    """Ask the traced bot for a tracemalloc snapshot; its file."""
+    ready = where / "ready"
+    ready.unlink(missing_ok=True)
+    taken = len(list(where.glob("snapshot*.pickle")))
+    proc.send_signal(signal.SIGUSR1)
+    for _ in range(600):
+        if ready.exists():
+            return where / f"snapshot{taken}.pickle"
+        await asyncio.sleep(0.05)
+    raise TimeoutError("no tracemalloc snapshot")
+
+
+def grown(before: Path, after: Path, count: int = 12) -> list[str]:
+    """The lines whose allocations grew most between two snapshots."""
+    import tracemalloc
+
+    old, new = tracemalloc.Snapshot.load(str(before)), tracemalloc.Snapshot.load(str(after))
+    total = sum(s.size for s in new.statistics("filename")) - sum(
+        s.size for s in old.statistics("filename"))
+    lines = [f"traced Python memory grew {total / 2**20:.1f} MB; most by line:"]
+    for stat in new.compare_to(old, "lineno")[:count]:
+        frame = stat.traceback[0]
+        lines.append(f"{stat.size_diff / 2**20:+7.2f} MB {stat.count_diff:+7d} blocks  "
+                     f"{frame.filename.replace(str(ROOT) + '/', '')}:{frame.lineno}")
+    return lines
+
+
 async def run_bot(command: list[str], env: dict[str, str], api: BotApiStandIn,
-                  scenarios: dict[str, Update], n: int,
-                  profile: Path | None = None) -> tuple[list[Figures], float, float]:
+                  scenarios: dict[str, Update], n: int, profile: Path | None = None,
+                  trace: Path | None = None) -> tuple[list[Figures], float, float]:
     """Start the bot process, measure each scenario, return figures and RSS idle/after."""
     proc = await asyncio.create_subprocess_exec(*command, env={**os.environ, **env}, cwd=ROOT,
                                                 stdout=asyncio.subprocess.DEVNULL,
@@ -264,6 +296,7 @@ async def run_bot(command: list[str], env: dict[str, str], api: BotApiStandIn,
         await api.wait_for(lambda: api.calls("getUpdates"), timeout=60, what="bot polling")
         replies = Replies(api)
         idle = rss_mb(proc.pid)
+        first = await traced(proc, trace) if trace is not None else None
         out = []
         for name, make in scenarios.items():
             await closed_loop(api, replies, make, 100)  # warm-up
@@ -280,13 +313,16 @@ async def run_bot(command: list[str], env: dict[str, str], api: BotApiStandIn,
                 print(f"\nprofile of {name}:", *top_entries(samples), sep="\n  ")
             q = statistics.quantiles(latencies, n=100)
             out.append(Figures(name, throughput, statistics.median(latencies), q[98]))
+        if trace is not None and first is not None:
+            print("", *grown(first, await traced(proc, trace)), sep="\n  ")
         return out, idle, rss_mb(proc.pid)
     finally:
         proc.terminate()
         await proc.wait()
 
 
-async def main(db_kind: str, n: int, profile: Path | None = None) -> None:
+async def main(db_kind: str, n: int, profile: Path | None = None,
+               trace: Path | None = None) -> None:
     """Measure the echo floor and kisbot, print one table."""
     rows: list[Figures] = []
     memory = {}
@@ -307,13 +343,17 @@ async def main(db_kind: str, n: int, profile: Path | None = None) -> None:
             async with BotApiStandIn(enforce_limits=False) as api:
                 env = {"TELEGRAM_BOT_TOKEN": api.token, "TELEGRAM_API_URL": api.url,
                        "DATABASE_URL": url, "TELEGRAM_BULK_RATE": "100000"}
+                command = [sys.executable, "-m", "bot", "run"]
+                if trace is not None:
+                    command = [sys.executable, "bench/traced_bot.py"]
+                    env["KIS_TRACEMALLOC_DIR"] = str(trace)
                 ours, memory["idle"], memory["load"] = await run_bot(
-                    [sys.executable, "-m", "bot", "run"], env, api,
+                    command, env, api,
                     {"/pomoc (participant)": text_update("/pomoc"),
                      "/godziny 4 (participant)": text_update("/godziny 4"),
                      "booking press (participant)": booking_press(first_slot),
                      "/podsumowanie (coordinator)": text_update("/podsumowanie", STAFF_OFFSET)},
-                    n, profile)
+                    n, profile, trace)
                 bookings = booked(url)
                 rows += ours
         finally:
@@ -335,7 +375,9 @@ if __name__ == "__main__":
     parser.add_argument("--db", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--updates", type=int, default=2000)
     parser.add_argument("--profile", type=Path, help="write py-spy profiles here")
+    parser.add_argument("--tracemalloc", type=Path, help="write tracemalloc snapshots here")
     args = parser.parse_args()
-    if args.profile:
-        args.profile.mkdir(parents=True, exist_ok=True)
-    asyncio.run(main(args.db, args.updates, args.profile))
+    for folder in (args.profile, args.tracemalloc):
+        if folder:
+            folder.mkdir(parents=True, exist_ok=True)
+    asyncio.run(main(args.db, args.updates, args.profile, args.tracemalloc))

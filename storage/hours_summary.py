@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import and_, case, func
 from sqlmodel import Session, col, select
@@ -149,28 +150,26 @@ def versioned_summary(*, session: Session, day: date,
 
 
 class SummaryCache:
-    """The last few daily summaries by (day, limits, version), with the moment each shows.
+    """The last few daily summaries by (day, limits, version), each with what was made of it
+    (the moment it shows, its text): computed once per change, not per request.
 
-    A summary is computed once per change: an entry logged, corrected, confirmed or
-    rejected, a participant or site changed, anywhere, changes the version
-    (storage/versions.py) and the next request computes it again."""
+    An entry logged, corrected, confirmed or rejected, a participant or a site changed,
+    anywhere, changes the version (storage/versions.py) and the next request computes the
+    summary again."""
 
     def __init__(self, size: int = 8) -> None:
         self.size = size
-        self._items: OrderedDict[tuple[date, Limits, str | None],
-                                 tuple[DailySummary, datetime]] = OrderedDict()
+        self._items: OrderedDict[tuple[date, Limits, str | None], Any] = OrderedDict()
 
-    def get(self, day: date, limits: Limits,
-            version: str | None) -> tuple[DailySummary, datetime] | None:
-        """The summary and its moment for this version, or None."""
+    def get(self, day: date, limits: Limits, version: str | None) -> Any:
+        """What was kept for this version of the day's summary, or None."""
         found = self._items.get((day, limits, version))
         if found is not None:
             self._items.move_to_end((day, limits, version))
         return found
 
-    def put(self, day: date, limits: Limits, version: str | None, summary: DailySummary,
-            shown_at: datetime) -> None:
-        """Keep a computed summary (the oldest goes when there are more than `size`)."""
-        self._items[(day, limits, version)] = (summary, shown_at)
+    def put(self, day: date, limits: Limits, version: str | None, value: Any) -> None:
+        """Keep it (the oldest goes when there are more than `size`)."""
+        self._items[(day, limits, version)] = value
         while len(self._items) > self.size:
             self._items.popitem(last=False)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import math
 import re
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
@@ -60,17 +61,29 @@ def summary_buttons(summary: DailySummary, shown_at: datetime) -> Buttons:
     return rows
 
 
-async def current_summary(context: KisContext, day: date) -> tuple[DailySummary, datetime]:
-    """The day's summary and the moment it shows (what a confirm-all button confirms up to):
-    computed again only after something it shows changed (its version, storage/versions.py)."""
+@dataclass(frozen=True)
+class Shown:
+    """A summary as staff get it: the moment it shows (what a confirm-all button confirms up
+    to), its text and its buttons."""
+
+    summary: DailySummary
+    shown_at: datetime
+    text: str
+    buttons: Buttons
+
+
+async def current_summary(context: KisContext, day: date) -> Shown:
+    """The day's summary, computed (and written out) again only after something it shows
+    changed (its version, storage/versions.py)."""
     deps, limits = context.deps, Limits.of(context.deps.settings)
     version = await deps.db.run(summary_version)
     if (hit := deps.summaries.get(day, limits, version)) is not None:
-        return hit
+        return hit  # type: ignore[no-any-return]
     shown_at = deps.clock.now()
     summary, version = await deps.db.run(versioned_summary, day=day, limits=limits)
-    deps.summaries.put(day, limits, version, summary, shown_at)
-    return summary, shown_at
+    shown = Shown(summary, shown_at, texts.summary_text(summary), summary_buttons(summary, shown_at))
+    deps.summaries.put(day, limits, version, shown)
+    return shown
 
 
 async def send_summary(update: Update, context: KisContext, day: date, prefix: str = "") -> None:
@@ -79,9 +92,8 @@ async def send_summary(update: Update, context: KisContext, day: date, prefix: s
     A summary too long for one message goes in parts, buttons under the last: every line,
     the entries to confirm included, is shown (after a press the old buttons are removed and
     the parts sent anew)."""
-    summary, shown_at = await current_summary(context, day)
-    text = (prefix + "\n\n" if prefix else "") + texts.summary_text(summary)
-    buttons = summary_buttons(summary, shown_at)
+    shown = await current_summary(context, day)
+    text, buttons = (prefix + "\n\n" if prefix else "") + shown.text, shown.buttons
     if len(split_text(text)) == 1:
         await edit_or_say(update, text, buttons)
         return
