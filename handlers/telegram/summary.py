@@ -16,7 +16,6 @@ from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from handlers.access import requires
 from handlers.context import KisContext
-from handlers.documents.settlement_xlsx import settlement_workbook
 from handlers.telegram.common import (
     Buttons,
     CommandSpec,
@@ -253,6 +252,8 @@ async def settlement_button(update: Update, context: KisContext) -> None:
 
 async def send_settlement(update: Update, context: KisContext, month: date) -> None:
     """Compute the settlement, send its text and the workbook."""
+    from handlers.documents.settlement_xlsx import settlement_workbook  # openpyxl: on first use
+
     deps, chat = context.deps, update.effective_chat
     assert chat is not None
     await chat.send_action(ChatAction.UPLOAD_DOCUMENT)
