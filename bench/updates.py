@@ -1,6 +1,13 @@
 """Update handling: throughput and latency of kisbot commands vs a bare PTB echo bot.
 
-    .venv/bin/python bench/updates.py [--db sqlite|postgresql] [--updates 2000]
+    .venv/bin/python bench/updates.py [--db sqlite|postgresql] [--updates 2000] [--profile DIR]
+                                      [--tracemalloc DIR]
+
+`--tracemalloc DIR`: the bot runs under tracemalloc (bench/traced_bot.py); the snapshots
+taken idle and after the load are compared and the lines that grew most printed.
+
+`--profile DIR`: py-spy samples the bot process during each kisbot scenario (its burst and
+closed loop) into DIR/<scenario>.txt (collapsed stacks) and the top entries are printed.
 
 The Bot API stand-in runs in this process; the bot under test runs as its own process
 (`python -m bot run`, or bench/echo_bot.py for the floor), exactly as in production. Latency
@@ -12,26 +19,34 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import os
+import re
+import signal
 import statistics
 import sys
 import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from sqlalchemy import func  # noqa: E402
+from sqlmodel import select  # noqa: E402
+
 from bench.report import DEFAULT_PG, drop_pg, pg_database  # noqa: E402
 from bot.sandbox.botapi import BotApiStandIn, SentMessage  # noqa: E402
 from storage import people, sites  # noqa: E402
 from storage.db import Database, upgrade  # noqa: E402
+from storage.models import Booking, Participant, Service, Slot  # noqa: E402
 
 USERS = 64
 STAFF_OFFSET = 1000
+BOOKER_OFFSET = 100_000  # Telegram ids of the people who each book one slot
 Update = Callable[[BotApiStandIn, int, int], dict]
 
 
@@ -53,6 +68,34 @@ def text_update(text: str, user_offset: int = 0) -> Update:
     return make
 
 
+def booking_press(first_slot: int) -> Update:
+    """An update factory for a press of 'Tak, umawiam' (bk:ok:SLOT): each press is another
+    person booking another free slot (a real booking, with its locks and audit entry).
+
+    The pressed message is put in the stand-in's chat first (the bot edits it)."""
+    counter = itertools.count()
+
+    def make(api: BotApiStandIn, _user_id: int, _i: int) -> dict:
+        k = next(counter)
+        user_id = BOOKER_OFFSET + k
+        shown = SentMessage(chat_id=user_id, message_id=api.next_message_id(user_id),
+                            date=int(api.now()), text="?")
+        api.chat(user_id).append(shown)
+        message = api.message_json(shown)
+        return {"callback_query": {
+            "id": f"q{k}", "data": f"bk:ok:{first_slot + k}", "chat_instance": f"c{user_id}",
+            "from": {"id": user_id, "is_bot": False, "first_name": "U"}, "message": message}}
+
+    return make
+
+
+def chat_of(update: dict) -> int:
+    """The chat an update comes from (a message's or a pressed button's)."""
+    if "message" in update:
+        return update["message"]["chat"]["id"]
+    return update["callback_query"]["message"]["chat"]["id"]
+
+
 @dataclass
 class Figures:
     """One scenario's results."""
@@ -71,6 +114,14 @@ class Replies:
         self.waiters: dict[int, asyncio.Future[float]] = {}
         self.target: tuple[int, asyncio.Future[float]] | None = None
         api.on_message.append(self.seen)
+        apply_edit = api._apply_edit  # an edit is a reply too (the stand-in observes sends)
+
+        def edited(msg: SentMessage, *args: object, **kwargs: object) -> dict:
+            result = apply_edit(msg, *args, **kwargs)
+            self.seen(msg)
+            return result
+
+        api._apply_edit = edited  # type: ignore[method-assign]
 
     def seen(self, message: SentMessage) -> None:
         """Observer called by the stand-in for every bot message."""
@@ -104,7 +155,7 @@ async def closed_loop(api: BotApiStandIn, replies: Replies, make: Update, n: int
         for i in range(n // workers):
             waiter: asyncio.Future[float] = loop.create_future()
             update = make(api, user_id, i)
-            replies.waiters[update["message"]["chat"]["id"]] = waiter
+            replies.waiters[chat_of(update)] = waiter
             start = time.perf_counter()
             api.push_update(update)
             latencies.append((await asyncio.wait_for(waiter, 30) - start) * 1000)
@@ -113,8 +164,9 @@ async def closed_loop(api: BotApiStandIn, replies: Replies, make: Update, n: int
     return latencies
 
 
-def seed(url: str) -> None:
-    """Migrate; add USERS PSU participants (Telegram ids 1..USERS) and USERS coordinators."""
+def seed(url: str, bookers: int) -> int:
+    """Migrate; add USERS PSU participants (Telegram ids 1..USERS), USERS coordinators, and
+    `bookers` participants with as many free psychologist slots; the first slot's id."""
     upgrade(url)
     db = Database(url)
     now = datetime.now(UTC)
@@ -129,7 +181,31 @@ def seed(url: str) -> None:
             row.telegram_user_id = uid  # type: ignore[union-attr]
         db.call(people.add_staff, name=f"K{uid}", roles=["coordinator"],
                 telegram_user_id=STAFF_OFFSET + uid, phone=None, actor="bench", now=now)
+    psychologist = db.call(people.add_staff, name="P", roles=["psychologist"],
+                           telegram_user_id=None, phone=None, actor="bench", now=now)
+    start = now.replace(minute=0, second=0, microsecond=0) + timedelta(days=1)
+    with db.session() as s:
+        s.add_all(Participant(number=f"B{k}", first_name="U", last_name="B", gender="K",
+                              referred_on=date(2026, 1, 1), telegram_user_id=BOOKER_OFFSET + k,
+                              created_at=now) for k in range(bookers))
+        slots = [Slot(staff_id=psychologist.id, service=Service.psychologist, minutes=30,
+                      starts_at=start + timedelta(minutes=30 * k), created_at=now)
+                 for k in range(bookers)]
+        s.add_all(slots)
+        s.flush()
+        first_slot = min(slot.id for slot in slots)  # type: ignore[type-var]
     db.dispose()
+    return first_slot
+
+
+def booked(url: str) -> int:
+    """How many bookings the database holds (each booking press should have made one)."""
+    db = Database(url)
+    try:
+        with db.session() as s:
+            return s.exec(select(func.count()).select_from(Booking)).one()
+    finally:
+        db.dispose()
 
 
 def rss_mb(pid: int) -> float:
@@ -140,8 +216,78 @@ def rss_mb(pid: int) -> float:
     return float("nan")
 
 
+async def start_profiler(pid: int, out: Path) -> asyncio.subprocess.Process:
+    """py-spy sampling a process (all threads, active samples only) until SIGINT."""
+    spy = Path(sys.executable).with_name("py-spy")
+    return await asyncio.create_subprocess_exec(
+        str(spy), "record", "--pid", str(pid), "--format", "raw", "--rate", "250",
+        "--nonblocking", "--threads", "-o", str(out), stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL)
+
+
+def top_entries(collapsed: Path, count: int = 10) -> list[str]:
+    """From py-spy's collapsed stacks: the share of samples per thread, the project's
+    functions that take most (inclusive) and the functions that are on top most (self)."""
+    inclusive: dict[str, int] = {}
+    own: dict[str, int] = {}
+    threads: dict[str, int] = {}
+    total = 0
+    for line in collapsed.read_text().splitlines():
+        stack, _, samples = line.rpartition(" ")
+        n = int(samples)
+        total += n
+        thread, *frames = stack.split(";")
+        threads[thread] = threads.get(thread, 0) + n
+        names = [re.sub(r":\d+\)$", ")", frame) for frame in frames]  # per function
+        for name in dict.fromkeys(names):
+            inclusive[name] = inclusive.get(name, 0) + n
+        if names:
+            own[names[-1]] = own.get(names[-1], 0) + n
+    ours = ("(handlers/", "(storage/", "(bot/")
+
+    def share(items: dict[str, int], keep: Callable[[str], bool]) -> list[str]:
+        ranked = sorted(((k, v) for k, v in items.items() if keep(k)), key=lambda kv: -kv[1])
+        return [f"{v / total:6.1%}  {k}" for k, v in ranked[:count]]
+
+    return [f"{total} samples; threads: " + ", ".join(
+                f"{t.partition(': ')[2]} {v / total:.0%}" for t, v in threads.items()),
+            "project functions (inclusive):",
+            *share(inclusive, lambda k: any(o in k for o in ours) and not any(
+                x in k for x in ("metrics.py", "bot/cli", "bot/__main__"))),
+            "on top of the stack (self):", *share(own, lambda _k: True)]
+
+
+async def traced(proc: asyncio.subprocess.Process, where: Path) -> Path:
+    """Ask the traced bot for a tracemalloc snapshot; its file."""
+    ready = where / "ready"
+    ready.unlink(missing_ok=True)
+    taken = len(list(where.glob("snapshot*.pickle")))
+    proc.send_signal(signal.SIGUSR1)
+    for _ in range(600):
+        if ready.exists():
+            return where / f"snapshot{taken}.pickle"
+        await asyncio.sleep(0.05)
+    raise TimeoutError("no tracemalloc snapshot")
+
+
+def grown(before: Path, after: Path, count: int = 12) -> list[str]:
+    """The lines whose allocations grew most between two snapshots."""
+    import tracemalloc
+
+    old, new = tracemalloc.Snapshot.load(str(before)), tracemalloc.Snapshot.load(str(after))
+    total = sum(s.size for s in new.statistics("filename")) - sum(
+        s.size for s in old.statistics("filename"))
+    lines = [f"traced Python memory grew {total / 2**20:.1f} MB; most by line:"]
+    for stat in new.compare_to(old, "lineno")[:count]:
+        frame = stat.traceback[0]
+        lines.append(f"{stat.size_diff / 2**20:+7.2f} MB {stat.count_diff:+7d} blocks  "
+                     f"{frame.filename.replace(str(ROOT) + '/', '')}:{frame.lineno}")
+    return lines
+
+
 async def run_bot(command: list[str], env: dict[str, str], api: BotApiStandIn,
-                  scenarios: dict[str, Update], n: int) -> tuple[list[Figures], float, float]:
+                  scenarios: dict[str, Update], n: int, profile: Path | None = None,
+                  trace: Path | None = None) -> tuple[list[Figures], float, float]:
     """Start the bot process, measure each scenario, return figures and RSS idle/after."""
     proc = await asyncio.create_subprocess_exec(*command, env={**os.environ, **env}, cwd=ROOT,
                                                 stdout=asyncio.subprocess.DEVNULL,
@@ -150,20 +296,33 @@ async def run_bot(command: list[str], env: dict[str, str], api: BotApiStandIn,
         await api.wait_for(lambda: api.calls("getUpdates"), timeout=60, what="bot polling")
         replies = Replies(api)
         idle = rss_mb(proc.pid)
+        first = await traced(proc, trace) if trace is not None else None
         out = []
         for name, make in scenarios.items():
             await closed_loop(api, replies, make, 100)  # warm-up
+            spy = None
+            if profile is not None:
+                samples = profile / (re.sub(r"\W+", "_", name).strip("_") + ".txt")
+                spy = await start_profiler(proc.pid, samples)
+                await asyncio.sleep(0.5)  # attached
             throughput = await burst(api, replies, make, n)
             latencies = await closed_loop(api, replies, make, n // 2)
+            if spy is not None:
+                spy.send_signal(signal.SIGINT)
+                await spy.wait()
+                print(f"\nprofile of {name}:", *top_entries(samples), sep="\n  ")
             q = statistics.quantiles(latencies, n=100)
             out.append(Figures(name, throughput, statistics.median(latencies), q[98]))
+        if trace is not None and first is not None:
+            print("", *grown(first, await traced(proc, trace)), sep="\n  ")
         return out, idle, rss_mb(proc.pid)
     finally:
         proc.terminate()
         await proc.wait()
 
 
-async def main(db_kind: str, n: int) -> None:
+async def main(db_kind: str, n: int, profile: Path | None = None,
+               trace: Path | None = None) -> None:
     """Measure the echo floor and kisbot, print one table."""
     rows: list[Figures] = []
     memory = {}
@@ -180,15 +339,22 @@ async def main(db_kind: str, n: int) -> None:
         if url is None:
             raise SystemExit("PostgreSQL is not reachable (set BENCH_POSTGRES_URL)")
         try:
-            seed(url)
+            first_slot = seed(url, bookers=100 + n + n // 2)
             async with BotApiStandIn(enforce_limits=False) as api:
                 env = {"TELEGRAM_BOT_TOKEN": api.token, "TELEGRAM_API_URL": api.url,
                        "DATABASE_URL": url, "TELEGRAM_BULK_RATE": "100000"}
+                command = [sys.executable, "-m", "bot", "run"]
+                if trace is not None:
+                    command = [sys.executable, "bench/traced_bot.py"]
+                    env["KIS_TRACEMALLOC_DIR"] = str(trace)
                 ours, memory["idle"], memory["load"] = await run_bot(
-                    [sys.executable, "-m", "bot", "run"], env, api,
+                    command, env, api,
                     {"/pomoc (participant)": text_update("/pomoc"),
                      "/godziny 4 (participant)": text_update("/godziny 4"),
-                     "/podsumowanie (coordinator)": text_update("/podsumowanie", STAFF_OFFSET)}, n)
+                     "booking press (participant)": booking_press(first_slot),
+                     "/podsumowanie (coordinator)": text_update("/podsumowanie", STAFF_OFFSET)},
+                    n, profile, trace)
+                bookings = booked(url)
                 rows += ours
         finally:
             if db_kind == "postgresql":
@@ -201,11 +367,17 @@ async def main(db_kind: str, n: int) -> None:
         print(f"{r.name:28} {r.throughput:10.0f} {r.throughput / floor:8.0%} "
               f"{r.p50_ms:8.1f} {r.p99_ms:8.1f}")
     print(f"kisbot resident memory: idle {memory['idle']:.0f} MB, after load {memory['load']:.0f} MB")
+    print(f"bookings made by the presses: {bookings} of {100 + n + n // 2}")
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--updates", type=int, default=2000)
+    parser.add_argument("--profile", type=Path, help="write py-spy profiles here")
+    parser.add_argument("--tracemalloc", type=Path, help="write tracemalloc snapshots here")
     args = parser.parse_args()
-    asyncio.run(main(args.db, args.updates))
+    for folder in (args.profile, args.tracemalloc):
+        if folder:
+            folder.mkdir(parents=True, exist_ok=True)
+    asyncio.run(main(args.db, args.updates, args.profile, args.tracemalloc))

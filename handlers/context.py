@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -11,6 +11,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 
 from storage.clock import Clock, local_today
 from storage.db import Database
+from storage.hours_summary import SummaryCache
 from storage.people import Identity
 from storage.settings import Settings
 
@@ -27,6 +28,7 @@ class Deps:
     # Set by the runtime: every scheduled pass once, in production's order (the sandbox runs
     # it at each step when its clock is moved forward).
     run_scheduled: Callable[[], Awaitable[None]] | None = None
+    summaries: SummaryCache = field(default_factory=SummaryCache)  # daily PSU summaries
 
     def wake(self) -> None:
         """Ask the runtime to send due outbox messages now (else they go at its next tick)."""

@@ -22,7 +22,6 @@ import sqlite3
 from datetime import datetime
 from pathlib import Path
 
-import psycopg
 from alembic import command
 from alembic.script import ScriptDirectory
 from alembic.util import CommandError
@@ -230,6 +229,8 @@ def _restore_sqlite(path: Path, manifest: Manifest, members: dict[str, bytes]) -
 
 
 def _restore_postgres(url: str, manifest: Manifest, members: dict[str, bytes]) -> None:
+    import psycopg  # here: a bot on SQLite never loads the driver (memory)
+
     engine = make_engine(url, poolclass=NullPool)
     try:
         with engine.begin() as conn:  # one transaction: PostgreSQL's DDL is transactional

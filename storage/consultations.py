@@ -19,6 +19,7 @@ from storage.consultation_rules import (
     services_of,
     slot_starts,
 )
+from storage.db import short
 from storage.errors import DomainError, NotFound
 from storage.locks import lock
 from storage.models import Booking, BookingStatus, Participant, Slot, SlotMode, Source, Staff, WaitlistEntry
@@ -105,6 +106,7 @@ def free_slots(*, session: Session, service: str, now: datetime, until: datetime
     return list(session.exec(_free_slots_query(service, now, until)))  # type: ignore[call-overload]
 
 
+@short
 def free_days(*, session: Session, service: str, now: datetime, horizon_days: int,
               tz: ZoneInfo) -> list[date]:
     """Days (local) within the horizon that have a free slot."""
@@ -113,6 +115,7 @@ def free_days(*, session: Session, service: str, now: datetime, horizon_days: in
     return sorted({local_date(s.starts_at, tz) for s in slots})
 
 
+@short
 def free_slots_on(*, session: Session, service: str, day: date, now: datetime,
                   tz: ZoneInfo) -> list[Slot]:
     """Free slots of a service on one local day."""
@@ -131,6 +134,7 @@ def _upcoming_count(session: Session, participant_id: int, service: str, now: da
     return session.exec(query).one()
 
 
+@short
 def book(*, session: Session, participant_id: int, slot_id: int, now: datetime,
          max_upcoming: int, source: Source = Source.telegram, replacing: int | None = None) -> Booking:
     """Book a free slot: the person's row and the slot's are locked before the checks (so a
@@ -176,6 +180,7 @@ def own_booking(session: Session, participant_id: int, booking_id: int) -> Booki
     return booking
 
 
+@short
 def cancel_booking(*, session: Session, participant_id: int, booking_id: int, now: datetime,
                    until_hours: int, waitlist_text: outbox.Text) -> Booking:
     """The participant cancels (until `until_hours` before); the waiting list hears of it."""
@@ -195,6 +200,7 @@ def _cancel(session: Session, booking: Booking, now: datetime, actor: str) -> No
     session.flush()
 
 
+@short
 def move_booking(*, session: Session, participant_id: int, booking_id: int, slot_id: int,
                  now: datetime, until_hours: int, max_upcoming: int,
                  waitlist_text: outbox.Text) -> Booking:
@@ -210,6 +216,7 @@ def move_booking(*, session: Session, participant_id: int, booking_id: int, slot
     return new
 
 
+@short
 def upcoming(*, session: Session, participant_id: int, now: datetime) -> list[tuple[Booking, str]]:
     """The participant's booked consultations still ahead, with the staff member's name."""
     rows = session.exec(select(Booking, Staff.name).join(
@@ -220,6 +227,7 @@ def upcoming(*, session: Session, participant_id: int, now: datetime) -> list[tu
             if b.starts_at + timedelta(minutes=b.minutes) > now]
 
 
+@short
 def join_waitlist(*, session: Session, participant_id: int, service: str,
                   now: datetime) -> int:
     """Put the participant on the waiting list (once); returns their place in the queue."""
@@ -326,6 +334,7 @@ def record_external(*, session: Session, staff: Staff, number: str, starts_at: d
     return booking
 
 
+@short
 def slot_with_staff(*, session: Session, slot_id: int) -> tuple[Slot, str] | None:
     """A slot and its staff member's name (None if there is no such slot)."""
     slot = session.get(Slot, slot_id)
@@ -335,6 +344,18 @@ def slot_with_staff(*, session: Session, slot_id: int) -> tuple[Slot, str] | Non
     return slot, staff.name if staff else ""
 
 
+@short
+def book_and_show(*, session: Session, participant_id: int, slot_id: int, now: datetime,
+                  max_upcoming: int) -> tuple[Booking, Slot, str]:
+    """`book`, then the slot and its staff member's name for the confirmation (one trip)."""
+    booking = book(session=session, participant_id=participant_id, slot_id=slot_id, now=now,
+                   max_upcoming=max_upcoming)
+    found = slot_with_staff(session=session, slot_id=slot_id)
+    assert found is not None  # locked and booked just now
+    return booking, *found
+
+
+@short
 def find_own_booking(*, session: Session, participant_id: int, booking_id: int) -> Booking | None:
     """The participant's own live booking, or None."""
     try:
@@ -343,6 +364,7 @@ def find_own_booking(*, session: Session, participant_id: int, booking_id: int) 
         return None
 
 
+@short
 def video_links(*, session: Session, slot_ids: list[int]) -> dict[int, str | None]:
     """The video links of slots."""
     rows = session.exec(select(Slot.id, Slot.video_link).where(col(Slot.id).in_(slot_ids)))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import os
 import weakref
 from collections.abc import AsyncIterator, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -17,9 +18,10 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import event, inspect
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlmodel import Session, create_engine
 
+from storage import versions  # noqa: F401  (its listeners watch every Session)
 from storage.files import create_private
 from storage.parsing import CONTROL_CHARACTERS
 
@@ -28,6 +30,27 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 T = TypeVar("T")
 # The session of the `Database.transaction()` the current task is in (None: each call its own).
 _PINNED: ContextVar[Session | None] = ContextVar("kis_pinned_session", default=None)
+SHORT_ATTR = "__kis_short__"
+# How long a short SQLite transaction on the event loop waits for another process's write
+# lock before it is undone and run again in the worker thread (which waits as long as needed).
+INLINE_BUSY_MS = 20
+
+
+def short(fn: Callable[..., T]) -> Callable[..., T]:
+    """Mark a store operation as short: a few indexed statements, about a millisecond.
+
+    On SQLite `Database.run` runs it on the event loop itself: the hop to a worker thread and
+    back costs more than such a transaction (bench/RESULTS.md, issue 21). Anything that reads
+    many rows (reports, exports, imports, batches) stays unmarked and goes to the thread.
+    A short operation must do nothing but database work: it may be undone and run again.
+    """
+    setattr(fn, SHORT_ATTR, True)
+    return fn
+
+
+def _inline_wanted() -> bool:
+    """Short SQLite transactions on the event loop (KIS_SQLITE_INLINE=0: all in the thread)."""
+    return os.environ.get("KIS_SQLITE_INLINE", "1") != "0"
 
 
 class DatabaseUrlError(ValueError):
@@ -54,6 +77,12 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA busy_timeout=10000")
     cur.execute("PRAGMA synchronous=NORMAL")
+    cur.close()
+
+
+def _short_busy_timeout(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute(f"PRAGMA busy_timeout={INLINE_BUSY_MS}")
     cur.close()
 
 
@@ -136,6 +165,13 @@ class Database:
         # their turn here (else they would block the one worker thread the transaction needs).
         self._turns: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = \
             weakref.WeakKeyDictionary()
+        # Short transactions on the event loop use their own connections, whose busy handler
+        # gives up after INLINE_BUSY_MS (the loop must not sleep while another process writes).
+        self._inline = None
+        database = make_url(self.url).database or ""
+        if self._executor is not None and _inline_wanted() and database not in ("", ":memory:"):
+            self._inline = make_engine(self.url, **engine_kwargs)
+            event.listen(self._inline, "connect", _short_busy_timeout)
 
     @property
     def dialect(self) -> str:
@@ -169,6 +205,21 @@ class Database:
         if self._executor is None:
             return await asyncio.to_thread(self.call, fn, **kwargs)
         async with self._turn():
+            if self._inline is not None and getattr(fn, SHORT_ATTR, False):
+                try:
+                    with Session(self._inline, expire_on_commit=False) as session:
+                        try:
+                            result = fn(session=session, **kwargs)
+                            session.commit()
+                            return result
+                        except BaseException:
+                            session.rollback()
+                            raise
+                except OperationalError as exc:
+                    if "locked" not in str(exc.orig):
+                        raise
+                    log.debug("another process is writing: %s goes to the worker thread",
+                              getattr(fn, "__name__", fn))
             return await self._in_thread(functools.partial(self.call, fn, **kwargs))
 
     @asynccontextmanager
@@ -220,4 +271,6 @@ class Database:
         """Close all pooled connections."""
         if self._executor is not None:
             self._executor.shutdown(wait=False)
+        if self._inline is not None:
+            self._inline.dispose()
         self.engine.dispose()

@@ -15,6 +15,7 @@ from sqlalchemy import and_, case, func, or_, update
 from sqlmodel import Session, col, select
 
 from storage import audit
+from storage.db import short
 from storage.errors import DomainError, NotFound
 from storage.hours_rules import (
     Limits,
@@ -38,11 +39,12 @@ class Logged:
     used: Used | None = None  # the day's, week's and month's hours after the change
 
 
-def _logged(session: Session, entry: HourEntry, previous: Decimal | None = None) -> Logged:
-    """The outcome with what is now used around the entry's day (one transaction, one trip)."""
+def _logged(session: Session, entry: HourEntry, before: Used,
+            previous: Decimal | None = None) -> Logged:
+    """The outcome with what is now used around the entry's day: `before` (what `_fit` found
+    without the entry, under the person's lock) plus the entry's hours, no second query."""
     session.flush()
-    return Logged(entry, previous, used(session=session, participant_id=entry.participant_id,
-                                        day=entry.work_date))
+    return Logged(entry, previous, before.plus(entry.hours))
 
 
 def check_hours(hours: Decimal) -> Decimal:
@@ -92,15 +94,18 @@ def _live_locked(session: Session, participant_id: int, day: date) -> HourEntry 
 
 
 def _fit(session: Session, entry: HourEntry | None, participant_id: int, day: date,
-         hours: Decimal, limits: Limits) -> None:
-    """Raise hours_limit if hours (replacing entry, if any) exceed a limit."""
+         hours: Decimal, limits: Limits) -> Used:
+    """Raise hours_limit if hours (replacing entry, if any) exceed a limit; else what is used
+    around the day without the entry."""
     current = used(session=session, participant_id=participant_id, day=day)
     if entry is not None:
         current = current.without(entry.hours)
     if (over := breach(limits, current, hours)) is not None:
         raise DomainError("hours_limit", kind=over.kind, limit=over.limit, left=over.left)
+    return current
 
 
+@short
 def log_hours(*, session: Session, participant_id: int, work_date: date, hours: Decimal,
               today: date, limits: Limits, backdate_days: int, now: datetime,
               source: Source = Source.telegram) -> Logged:
@@ -114,7 +119,7 @@ def log_hours(*, session: Session, participant_id: int, work_date: date, hours: 
     entry = _live_locked(session, participant_id, work_date)
     if entry is not None and entry.status == HourStatus.confirmed:
         raise DomainError("hours_confirmed", day=work_date)
-    _fit(session, entry, participant_id, work_date, hours, limits)
+    before = _fit(session, entry, participant_id, work_date, hours, limits)
     actor = f"participant:{participant_id}"
     if entry is None:
         entry = HourEntry(participant_id=participant_id, work_site_id=person.work_site_id,
@@ -124,11 +129,11 @@ def log_hours(*, session: Session, participant_id: int, work_date: date, hours: 
         session.flush()
         audit.record(session=session, at=now, actor=actor, action="hours_log",
                      target=f"hour_entry:{entry.id}", day=work_date, hours=hours)
-        return _logged(session, entry)
+        return _logged(session, entry, before)
     previous, entry.hours, entry.updated_at = entry.hours, hours, now
     audit.record(session=session, at=now, actor=actor, action="hours_replace",
                  target=f"hour_entry:{entry.id}", day=work_date, hours=hours, previous=previous)
-    return _logged(session, entry, previous)
+    return _logged(session, entry, before, previous)
 
 
 def _own_open_entry(session: Session, participant_id: int, entry_id: int) -> HourEntry:
@@ -143,24 +148,27 @@ def _own_open_entry(session: Session, participant_id: int, entry_id: int) -> Hou
     return entry
 
 
+@short
 def open_entry(*, session: Session, participant_id: int, entry_id: int) -> HourEntry:
     """The participant's own unconfirmed entry (NotFound / hours_confirmed otherwise)."""
     return _own_open_entry(session, participant_id, entry_id)
 
 
+@short
 def correct(*, session: Session, participant_id: int, entry_id: int, hours: Decimal,
             limits: Limits, now: datetime) -> Logged:
     """A participant changes the hours of their own unconfirmed entry."""
     hours = check_hours(hours)
     entry = _own_open_entry(session, participant_id, entry_id)
-    _fit(session, entry, participant_id, entry.work_date, hours, limits)
+    before = _fit(session, entry, participant_id, entry.work_date, hours, limits)
     previous, entry.hours, entry.updated_at = entry.hours, hours, now
     audit.record(session=session, at=now, actor=f"participant:{participant_id}",
                  action="hours_correct", target=f"hour_entry:{entry.id}", hours=hours,
                  previous=previous)
-    return _logged(session, entry, previous)
+    return _logged(session, entry, before, previous)
 
 
+@short
 def delete(*, session: Session, participant_id: int, entry_id: int, now: datetime) -> HourEntry:
     """A participant removes their own unconfirmed entry."""
     entry = _own_open_entry(session, participant_id, entry_id)
@@ -187,7 +195,7 @@ def staff_add(*, session: Session, staff_id: int, participant_id: int, work_date
     if work_date > today:
         raise DomainError("hours_future", days=0)
     entry = _live_locked(session, participant_id, work_date)
-    _fit(session, entry, participant_id, work_date, hours, limits)
+    before = _fit(session, entry, participant_id, work_date, hours, limits)
     previous = entry.hours if entry is not None else None
     if entry is None:
         entry = HourEntry(participant_id=participant_id, work_site_id=person.work_site_id,
@@ -198,7 +206,7 @@ def staff_add(*, session: Session, staff_id: int, participant_id: int, work_date
     audit.record(session=session, at=now, actor=f"staff:{staff_id}", action="hours_staff_add",
                  target=f"hour_entry:{entry.id}", day=work_date, hours=hours, previous=previous,
                  reason=reason)
-    return _logged(session, entry, previous)
+    return _logged(session, entry, before, previous)
 
 
 def _confirm(entry: HourEntry, staff_id: int, now: datetime, *, hours: Decimal,

@@ -9,6 +9,7 @@ from decimal import Decimal
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from storage.db import short
 from storage.hours import entries, used
 from storage.hours_rules import Limits, Used, left, month_bounds, month_buckets, settle
 from storage.models import HourEntry, HourStatus, Participant, RateKind
@@ -48,6 +49,7 @@ def earned(*, session: Session, participant_id: int, day: date) -> tuple[Decimal
     return settle(by_bucket, table)[1], pending
 
 
+@short
 def overview(*, session: Session, participant_id: int, today: date, limits: Limits,
              backdate_days: int) -> Overview:
     """Today's, this week's and this month's hours, what is left, earned, recent entries."""

@@ -46,6 +46,10 @@ class Used:
         """The same totals minus one entry of that day (when it is being replaced)."""
         return Used(self.day - hours, self.week - hours, self.month - hours)
 
+    def plus(self, hours: Decimal) -> Used:
+        """The same totals plus one entry of that day."""
+        return Used(self.day + hours, self.week + hours, self.month + hours)
+
 
 @dataclass(frozen=True)
 class Breach:

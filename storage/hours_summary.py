@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import and_, case, func
 from sqlmodel import Session, col, select
 
+from storage import versions
+from storage.db import short
 from storage.hours_rules import Limits, Used, left, month_bounds, near_limit, week_bounds
 from storage.models import HourEntry, HourStatus, Participant, WorkSite
 
@@ -130,3 +134,42 @@ def daily_summary(*, session: Session, day: date, limits: Limits) -> DailySummar
     waiting, count = pending(session, day)
     return DailySummary(day=day, sites=day_sites(session, day), idle=idle, near=near,
                         pending=waiting, pending_count=count)
+
+
+@short
+def summary_version(*, session: Session) -> str | None:
+    """The token that changes whenever hours, participants or sites change (any process)."""
+    return versions.current(session=session, key=versions.HOURS_SUMMARY)
+
+
+def versioned_summary(*, session: Session, day: date,
+                      limits: Limits) -> tuple[DailySummary, str | None]:
+    """The daily summary and the version it is at least as new as (read before it)."""
+    version = summary_version(session=session)
+    return daily_summary(session=session, day=day, limits=limits), version
+
+
+class SummaryCache:
+    """The last few daily summaries by (day, limits, version), each with what was made of it
+    (the moment it shows, its text): computed once per change, not per request.
+
+    An entry logged, corrected, confirmed or rejected, a participant or a site changed,
+    anywhere, changes the version (storage/versions.py) and the next request computes the
+    summary again."""
+
+    def __init__(self, size: int = 8) -> None:
+        self.size = size
+        self._items: OrderedDict[tuple[date, Limits, str | None], Any] = OrderedDict()
+
+    def get(self, day: date, limits: Limits, version: str | None) -> Any:
+        """What was kept for this version of the day's summary, or None."""
+        found = self._items.get((day, limits, version))
+        if found is not None:
+            self._items.move_to_end((day, limits, version))
+        return found
+
+    def put(self, day: date, limits: Limits, version: str | None, value: Any) -> None:
+        """Keep it (the oldest goes when there are more than `size`)."""
+        self._items[(day, limits, version)] = value
+        while len(self._items) > self.size:
+            self._items.popitem(last=False)

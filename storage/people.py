@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 
 from storage import audit
 from storage.csvfile import ImportFailed, ImportResult, RowError, read_rows
+from storage.db import short
 from storage.errors import DomainError, NotFound
 from storage.exits import parse_outcome
 from storage.models import ExitOutcome, Participant, Role, Staff, WorkSite
@@ -219,6 +220,7 @@ class Identity:
         return self.staff.role_set if self.staff and self.staff.active else frozenset()
 
 
+@short
 def identify(*, session: Session, telegram_user_id: int) -> Identity:
     """Recognise a Telegram user: staff by id, participants by a linked account."""
     staff = session.exec(select(Staff).where(Staff.telegram_user_id == telegram_user_id)).first()

@@ -10,7 +10,6 @@ from typing import Annotated
 import typer
 
 from bot.cli.common import CLI_ACTOR, database, fail, now, run_import, settings
-from handlers.documents.settlement_xlsx import settlement_workbook
 from handlers.texts import cli as texts
 from handlers.texts import summary as t
 from handlers.texts.errors import Channel, error_text
@@ -76,5 +75,7 @@ def settlement(
         rate = t.rate_cell(row.rates)
         typer.echo(f"{row.number}\t{row.name}\t{row.site}\t{row.hours}\t{rate}\t{row.amount}")
     if out is not None:
+        from handlers.documents.settlement_xlsx import settlement_workbook  # openpyxl: on use
+
         write_private(out, settlement_workbook(result))
         typer.echo(texts.SAVED.format(path=out))

@@ -9,10 +9,6 @@ from typing import Annotated
 import typer
 
 from bot.cli.common import database, fail, settings
-from handlers.documents.annual_report import annual_text, annual_workbook
-from handlers.documents.charts import charts
-from handlers.documents.report_text import period_text
-from handlers.documents.report_xlsx import period_workbook
 from handlers.texts import cli as t
 from handlers.texts.errors import Channel, error_text
 from storage.annual import annual_report
@@ -31,6 +27,12 @@ def report(
     out: Annotated[Path | None, typer.Option(help=t.REPORT_OUT)] = None,
 ) -> None:
     """The period report (--from, --to) or the annual one (--year), as text or XLSX."""
+    # here, not at the top: every `kisbot` command (the bot too) would load openpyxl and numpy
+    from handlers.documents.annual_report import annual_text, annual_workbook
+    from handlers.documents.charts import charts
+    from handlers.documents.report_text import period_text
+    from handlers.documents.report_xlsx import period_workbook
+
     if fmt not in FORMATS:
         fail(t.BAD_FORMAT.format(value=fmt))
     cfg = settings()

@@ -165,18 +165,15 @@ async def confirm(update: Update, context: KisContext) -> None:
     """Book the slot; if someone was faster, offer other times."""
     deps, slot_id = context.deps, int(context.match[1])  # type: ignore[index]
     try:
-        booking = await deps.db.run(store.book, participant_id=_participant_id(context),
-                                    slot_id=slot_id, now=deps.clock.now(),
-                                    max_upcoming=deps.settings.max_upcoming_per_service)
+        booking, slot, staff_name = await deps.db.run(
+            store.book_and_show, participant_id=_participant_id(context), slot_id=slot_id,
+            now=deps.clock.now(), max_upcoming=deps.settings.max_upcoming_per_service)
     except DomainError as exc:
         if exc.code == "booking_limit":
             await choose_service_again(update, context, exc.params["service"])
             return
         await _after_taken(update, context, exc, slot_id, "bk:t", None)
         return
-    found = await _slot_and_staff(context, slot_id)
-    assert found is not None
-    slot, staff_name = found
     await edit_or_say(update, texts.booked(booking, staff_name, slot.video_link, deps.settings.tz,
                                            **promises(context, booking)))
 

@@ -13,10 +13,6 @@ from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from handlers.access import requires
 from handlers.context import KisContext
-from handlers.documents.annual_report import annual_text, annual_workbook
-from handlers.documents.charts import charts
-from handlers.documents.report_text import period_text
-from handlers.documents.report_xlsx import period_workbook
 from handlers.telegram.common import Buttons, CommandSpec, say
 from handlers.telegram.paging import split_text
 from handlers.texts import reports_bot as texts
@@ -93,6 +89,10 @@ async def report_button(update: Update, context: KisContext) -> None:
 
 async def send_period(update: Update, context: KisContext, first: date, last: date) -> None:
     """Compute the report, then send the text, the workbook and the charts."""
+    from handlers.documents.charts import charts  # matplotlib, openpyxl: loaded on first use
+    from handlers.documents.report_text import period_text
+    from handlers.documents.report_xlsx import period_workbook
+
     deps, chat = context.deps, update.effective_chat
     assert chat is not None
     await chat.send_action(ChatAction.UPLOAD_DOCUMENT)
@@ -110,6 +110,8 @@ async def send_period(update: Update, context: KisContext, first: date, last: da
 
 async def send_annual(update: Update, context: KisContext, year: int) -> None:
     """The annual report for the voivode: its text and the workbook."""
+    from handlers.documents.annual_report import annual_text, annual_workbook  # openpyxl
+
     deps, chat = context.deps, update.effective_chat
     assert chat is not None
     await chat.send_action(ChatAction.UPLOAD_DOCUMENT)

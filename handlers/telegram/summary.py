@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import math
 import re
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
@@ -15,7 +16,6 @@ from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from handlers.access import requires
 from handlers.context import KisContext
-from handlers.documents.settlement_xlsx import settlement_workbook
 from handlers.telegram.common import (
     Buttons,
     CommandSpec,
@@ -31,7 +31,7 @@ from handlers.texts.errors import sentence
 from storage import hours
 from storage.errors import DomainError
 from storage.hours_rules import Limits, month_bounds, parse_hours, parse_work_day
-from storage.hours_summary import DailySummary, daily_summary
+from storage.hours_summary import DailySummary, summary_version, versioned_summary
 from storage.models import Role
 from storage.people import get_participant
 from storage.settlement import settlement
@@ -60,17 +60,39 @@ def summary_buttons(summary: DailySummary, shown_at: datetime) -> Buttons:
     return rows
 
 
+@dataclass(frozen=True)
+class Shown:
+    """A summary as staff get it: the moment it shows (what a confirm-all button confirms up
+    to), its text and its buttons."""
+
+    summary: DailySummary
+    shown_at: datetime
+    text: str
+    buttons: Buttons
+
+
+async def current_summary(context: KisContext, day: date) -> Shown:
+    """The day's summary, computed (and written out) again only after something it shows
+    changed (its version, storage/versions.py)."""
+    deps, limits = context.deps, Limits.of(context.deps.settings)
+    version = await deps.db.run(summary_version)
+    if (hit := deps.summaries.get(day, limits, version)) is not None:
+        return hit  # type: ignore[no-any-return]
+    shown_at = deps.clock.now()
+    summary, version = await deps.db.run(versioned_summary, day=day, limits=limits)
+    shown = Shown(summary, shown_at, texts.summary_text(summary), summary_buttons(summary, shown_at))
+    deps.summaries.put(day, limits, version, shown)
+    return shown
+
+
 async def send_summary(update: Update, context: KisContext, day: date, prefix: str = "") -> None:
     """The summary with its buttons (replacing the pressed message when there is one).
 
     A summary too long for one message goes in parts, buttons under the last: every line,
     the entries to confirm included, is shown (after a press the old buttons are removed and
     the parts sent anew)."""
-    deps = context.deps
-    shown_at = deps.clock.now()
-    summary = await deps.db.run(daily_summary, day=day, limits=Limits.of(deps.settings))
-    text = (prefix + "\n\n" if prefix else "") + texts.summary_text(summary)
-    buttons = summary_buttons(summary, shown_at)
+    shown = await current_summary(context, day)
+    text, buttons = (prefix + "\n\n" if prefix else "") + shown.text, shown.buttons
     if len(split_text(text)) == 1:
         await edit_or_say(update, text, buttons)
         return
@@ -230,6 +252,8 @@ async def settlement_button(update: Update, context: KisContext) -> None:
 
 async def send_settlement(update: Update, context: KisContext, month: date) -> None:
     """Compute the settlement, send its text and the workbook."""
+    from handlers.documents.settlement_xlsx import settlement_workbook  # openpyxl: on first use
+
     deps, chat = context.deps, update.effective_chat
     assert chat is not None
     await chat.send_action(ChatAction.UPLOAD_DOCUMENT)

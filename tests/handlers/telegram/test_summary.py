@@ -6,10 +6,11 @@ import io
 from datetime import date, timedelta
 from decimal import Decimal
 
+import pytest
 from openpyxl import load_workbook
 from sqlmodel import select
 
-from storage import rates
+from storage import hours_summary, rates
 from storage.models import AuditLog, HourEntry, HourStatus, Participant, Source
 from tests.auxil.harness import Harness
 
@@ -151,3 +152,28 @@ async def test_a_correction_after_the_summary_is_not_confirmed_unseen(bot: Harne
     await jan.press("✅ Potwierdź wszystkie (1)")  # the refreshed summary, seen now
     with bot.db.session() as s:
         assert s.exec(select(HourEntry)).one().status == HourStatus.confirmed
+
+
+async def test_the_summary_is_computed_once_per_change(bot: Harness,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Asked again with nothing changed, the summary comes from the cache; a change made
+    elsewhere (here straight in the database, as the CLI or a second process would) shows."""
+    computed: list[date] = []
+    real = hours_summary.daily_summary
+
+    def counted(**kwargs: object) -> hours_summary.DailySummary:
+        computed.append(kwargs["day"])  # type: ignore[arg-type]
+        return real(**kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(hours_summary, "daily_summary", counted)
+    anna = bot.in_psu()
+    await anna.send("/godziny 4")
+    bot.staff("Jan K.", "social_worker", telegram_user_id=7001)
+    jan = bot.user(7001, "Jan")
+    await jan.send("/podsumowanie")
+    await jan.send("/podsumowanie")
+    assert "12 Anna Testowa – 4 godziny" in jan.last_text and len(computed) == 1
+    with bot.db.session() as s:
+        s.exec(select(HourEntry)).one().hours = Decimal(5)
+    await jan.send("/podsumowanie")
+    assert "12 Anna Testowa – 5 godzin" in jan.last_text and len(computed) == 2
