@@ -15,6 +15,7 @@ from handlers.telegram.scopes import publish_commands_for
 from handlers.texts import common as texts
 from handlers.texts import languages as language_texts
 from handlers.texts.errors import sentence
+from handlers.texts.i18n import use
 from storage import conversation
 from storage.invites import redeem_invite
 from storage.people import Identity
@@ -70,6 +71,7 @@ async def _join(update: Update, context: KisContext, code: str) -> None:
     log.info("telegram account linked to participant %s", participant.id)
     forget(context, user.id)
     who = Identity(participant=participant)
+    use(participant.language)
     await say(update, texts.greeting(participant.first_name, participant.gender), menu_for(context, who))
     await publish_commands_for(context.bot, user.id, who, command_specs(context))
     offered = offered_language(user.language_code)

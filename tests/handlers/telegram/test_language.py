@@ -80,3 +80,18 @@ async def test_staff_and_strangers_have_no_language_to_choose(bot: Harness) -> N
     assert "Wybierz język" not in bot.user(5001, "Monika").last_text
     await bot.user(7777, "Obcy").send("/jezyk")
     assert "Wybierz język" not in bot.user(7777, "Obcy").last_text
+
+
+async def test_a_ukrainian_participant_is_greeted_in_ukrainian(bot: Harness) -> None:
+    olena = bot.participant("12", "Olena", phone=None)
+    with bot.db.session() as s:
+        s.get(Participant, olena.id).language = Language.uk
+    user = bot.live.user(1001, first_name="Olena", language_code="uk")
+    await user.send(f"/start {bot.invite(olena)}")
+    assert user.last_text.startswith("Добрий день, Olena! 👋\nВи вже підключені до клубу.")
+    await user.send("/start")
+    assert user.last_text == "Добрий день, Olena! Оберіть, що хочете зробити:"
+    anna = bot.participant("13", "Anna", phone=None, telegram_user_id=1002)
+    assert anna.language == "pl"
+    await bot.user(1002, "Anna").send("/start")  # the next person is not spoken to in Ukrainian
+    assert bot.user(1002, "Anna").last_text == "Dzień dobry, Anna! Wybierz, co chcesz zrobić:"

@@ -46,7 +46,7 @@ WAW = ZoneInfo("Europe/Warsaw")
 MONDAY = date(2026, 12, 7)
 VARIANTS = range(7)  # variant v: the day MONDAY + v, channel, gender, optional values
 # Not templates: the formatting helpers themselves and the error table's machinery.
-HELPERS = {"handlers.texts.fmt"}
+HELPERS = {"handlers.texts.fmt", "handlers.texts.i18n"}
 SKIPPED = {("handlers.texts.errors", n) for n in ("template", "error_text", "sentence",
                                                    "row_sentence", "cli")}
 
