@@ -28,7 +28,7 @@ import pytest
 import handlers.texts as texts_package
 from handlers.sms.keywords import KEYWORDS
 from handlers.sms.text import count_segments, transliterate_pl
-from handlers.texts import errors, fmt
+from handlers.texts import errors, fmt, i18n
 from storage.errors import DomainError
 from storage.models import (
     Booking,
@@ -330,6 +330,24 @@ def every_rendering() -> list[Rendered]:
                     and not name.startswith("_") and (module.__name__, name) not in SKIPPED):
                 out += render_function(module, name, func)
     out += error_renderings()
+    out += translated_renderings()
+    return out
+
+
+def translated_renderings() -> list[Rendered]:
+    """The modules that mark texts for the catalogs, rendered again in Ukrainian and English."""
+    out: list[Rendered] = []
+    for module in modules():
+        if getattr(module, "_", None) is not i18n._:
+            continue
+        for language in LANGUAGES[1:]:
+            with i18n.speaking(language):
+                for name, func in vars(module).items():
+                    if (inspect.isfunction(func) and func.__module__ == module.__name__
+                            and not name.startswith("_")):
+                        out += [dataclasses.replace(r, where=f"[{language}] {r.where}",
+                                                    language=language)
+                                for r in render_function(module, name, func)]
     return out
 
 
@@ -481,6 +499,23 @@ def test_the_other_languages_are_checked_in_their_own_terms() -> None:
     assert any("placeholder" in p for p in broken_rules(Rendered("x", "Saved: {name}", None, "en")))
     ukrainian = count_segments(transliterate_pl("Збережено: українська. " * 4))
     assert ukrainian.encoding == "UCS-2" and ukrainian.segments == 2  # 92 units; Latin: 1
+
+
+def test_translated_templates_are_rendered_in_their_language() -> None:
+    greetings = [r.text for r in RENDERED if r.where.startswith("[uk] handlers.texts.common.greeting")]
+    assert greetings and all(t.startswith("Добрий день, Anna!") for t in greetings)
+    assert any(r.where.startswith("[en] handlers.texts.common.welcome_back") for r in RENDERED)
+
+
+@pytest.mark.parametrize("language", LANGUAGES[1:])
+def test_no_translation_names_what_its_polish_does_not(language: str) -> None:
+    """The privacy audit over the catalogs: a translation may name a service, an institution
+    or a category only where the Polish sentence does (and is audited for it above)."""
+    catalog = i18n.catalog(language)
+    assert catalog is not None
+    found = [f"{m.id!r} → {m.string!r}" for m in catalog if m.id and isinstance(m.string, str)
+             and FORBIDDEN_FOREIGN.search(m.string) and not FORBIDDEN.search(m.id)]
+    assert found == []
 
 
 def test_sms_rules_catch_commands_private_words_and_length() -> None:
