@@ -16,6 +16,11 @@ KEYWORDS = {
     "STOP": "stop", "START": "start", "TAK": "yes", "NIE": "no",
     "DALEJ": "more", "WIECEJ": "more",
     "JEZYK": "language", "LANGUAGE": "language", "МОВА": "language",
+    # Ukrainian and English beside the Polish (as normalise() leaves them: Ї → І, Й → И).
+    "ДОПОМОГА": "help", "ГОДИНИ": "hours", "HOURS": "hours", "ЗАПИС": "book", "BOOK": "book",
+    "МОІ": "mine", "MINE": "mine", "СКАСУВАТИ": "cancel", "CANCEL": "cancel", "СТОП": "stop",
+    "СТАРТ": "start", "ТАК": "yes", "YES": "yes", "НІ": "no", "NO": "no",
+    "ДАЛІ": "more", "MORE": "more",
 }
 # The language after JEZYK / МОВА / LANGUAGE, as normalise() leaves it (Ї loses its dots).
 LANGUAGE_WORDS = {

@@ -245,3 +245,10 @@ async def test_the_language_keyword_in_each_language(phone: Harness) -> None:
     assert usage.startswith("Odpisz: JEZYK PL, JEZYK UK lub JEZYK EN.") and "МОВА UK" in usage
     assert language() == "en"  # nothing changed
     assert await sms(phone, "JEZYK") == usage
+
+
+async def test_ukrainian_keywords_work_the_replies_are_polish_yet(phone: Harness) -> None:
+    assert (await sms(phone, "ДОПОМОГА")).startswith("Napisz: GODZINY 4")
+    assert await sms(phone, "години 4") == "Zapisano 4 godziny za 07.12.2026. Dziekujemy!"
+    with phone.db.session() as s:
+        assert [e.hours for e in s.exec(select(HourEntry))] == [4]
