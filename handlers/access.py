@@ -11,6 +11,7 @@ from telegram import Update
 
 from handlers.context import KisContext
 from handlers.texts import common as texts
+from handlers.texts.i18n import use
 from storage.models import Role
 from storage.people import Identity, identify
 
@@ -45,6 +46,7 @@ def requires(*access: str | Role) -> Callable[[Callback], Callback]:
             user = update.effective_user
             if user is not None:
                 context.identity = await identity_of(context, user.id)
+            use(context.identity.participant.language if context.identity.participant else None)
             if allowed(wanted, context.identity):
                 return await callback(update, context)
             await refuse(update, context.identity)

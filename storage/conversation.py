@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from storage.models import ConversationState, Participant
+from storage.models import ConversationState, Language, Participant
 
 
 def sms_key(phone: str) -> str:
@@ -53,6 +53,15 @@ def set_name_help(*, session: Session, participant_id: int, named: bool) -> bool
     if person is None:
         return False
     person.name_help = named
+    return True
+
+
+def set_language(*, session: Session, participant_id: int, language: str) -> bool:
+    """The person's choice of language (idempotent: choosing it again changes nothing)."""
+    person = session.get(Participant, participant_id)
+    if person is None:
+        return False
+    person.language = Language(language)
     return True
 
 

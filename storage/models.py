@@ -128,6 +128,14 @@ class EmploymentBasis(enum.StrEnum):
     koniec = "koniec"
 
 
+class Language(enum.StrEnum):
+    """The language a participant reads the bot in (Polish is the source and the default)."""
+
+    pl = "pl"
+    uk = "uk"
+    en = "en"
+
+
 class EnumText(TypeDecorator[enum.StrEnum]):
     """A StrEnum stored as its plain string (VARCHAR, no database enum); read back as the enum."""
 
@@ -191,6 +199,8 @@ class Participant(SQLModel, table=True):
     # Discreet by default: reminders and notices on Telegram name no kind of help unless the
     # person chose it (SMS never does).
     name_help: bool = False
+    language: Language = Field(default=Language.pl, sa_type=EnumText(Language, 2),
+                               description="pl, uk or en")
     blocked_bot: bool = False
     created_at: datetime = Field(default_factory=utcnow)
     anonymized_at: datetime | None = None

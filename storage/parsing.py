@@ -56,6 +56,19 @@ def parse_gender(text: str) -> str:
     raise ValueError(f"gender must be K or M, not {text!r}")
 
 
+LANGUAGES = {"pl": "pl", "polski": "pl", "uk": "uk", "ua": "uk", "ukrainski": "uk",
+             "ukraiński": "uk", "українська": "uk", "en": "en", "angielski": "en",
+             "english": "en"}
+
+
+def parse_language(text: str) -> str:
+    """`pl`/`uk`/`en` (also `ua`, the language's Polish or own name, any case) → the code."""
+    value = LANGUAGES.get(text.strip().casefold())
+    if value is None:
+        raise ValueError(f"language must be pl, uk or en, not {text!r}")
+    return value
+
+
 def parse_amount(text: str) -> Decimal:
     """`9,00` or `9.00` → Decimal('9.00'); ValueError unless positive with at most 2 decimals."""
     try:

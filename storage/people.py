@@ -13,12 +13,12 @@ from storage.csvfile import ImportFailed, ImportResult, RowError, read_rows
 from storage.db import short
 from storage.errors import DomainError, NotFound
 from storage.exits import parse_outcome
-from storage.models import ExitOutcome, Participant, Role, Staff, WorkSite
-from storage.parsing import parse_date, parse_gender, parse_phone
+from storage.models import ExitOutcome, Language, Participant, Role, Staff, WorkSite
+from storage.parsing import parse_date, parse_gender, parse_language, parse_phone
 
 PARTICIPANT_COLUMNS = ["number", "first_name", "last_name", "gender", "phone", "referred_on",
                        "work_site"]
-OPTIONAL_COLUMNS = ["group_code", "left_on", "outcome"]
+OPTIONAL_COLUMNS = ["group_code", "left_on", "outcome", "language"]
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,7 @@ class NewParticipant:
     group_code: str | None = None
     left_on: date | None = None
     exit_outcome: ExitOutcome | None = None
+    language: str = "pl"
 
 
 def _site_ids(session: Session) -> dict[str, int]:
@@ -85,6 +86,12 @@ def _parse_row(line: int, row: dict[str, str], sites: dict[str, int],
             phone = parse_phone(row["phone"])
         except ValueError:
             errors.append(RowError(line, "bad_phone", {"value": row["phone"]}))
+    language = "pl"
+    if row.get("language"):
+        try:
+            language = parse_language(row["language"])
+        except ValueError:
+            errors.append(RowError(line, "bad_language", {"value": row["language"]}))
     site = row.get("work_site") or None
     if site and site.casefold() not in sites:
         errors.append(RowError(line, "unknown_site", {"value": site}))
@@ -95,7 +102,7 @@ def _parse_row(line: int, row: dict[str, str], sites: dict[str, int],
                           last_name=row["last_name"], gender=str(parsed["gender"]), phone=phone,
                           referred_on=parsed["referred_on"], work_site=site,  # type: ignore[arg-type]
                           group_code=row.get("group_code") or None, left_on=left_on,
-                          exit_outcome=outcome)
+                          exit_outcome=outcome, language=language)
 
 
 def _check_unique(line: int, new: NewParticipant, seen: dict[str, dict[str, int]],
@@ -140,7 +147,8 @@ def _insert(session: Session, new: NewParticipant, sites: dict[str, int]) -> Par
         number=new.number, first_name=new.first_name, last_name=new.last_name,
         gender=new.gender, phone=new.phone, referred_on=new.referred_on,
         work_site_id=sites[new.work_site.casefold()] if new.work_site else None,
-        group_code=new.group_code, left_on=new.left_on, exit_outcome=new.exit_outcome)
+        group_code=new.group_code, left_on=new.left_on, exit_outcome=new.exit_outcome,
+        language=Language(new.language))
     session.add(participant)
     return participant
 

@@ -15,6 +15,7 @@ from enum import StrEnum
 from handlers.context import Deps
 from handlers.sms.keywords import SmsCommand, parse_sms
 from handlers.texts import booking as booking_texts
+from handlers.texts import languages as language_texts
 from handlers.texts import sms as texts
 from handlers.texts import workshops as workshop_texts
 from handlers.texts.errors import Channel, error_text, sentence
@@ -78,7 +79,7 @@ async def _stranger(deps: Deps, phone: str) -> str | None:
 async def _answer(deps: Deps, person: Participant, phone: str, cmd: SmsCommand) -> str:
     handler = {"help": _help, "hours": _hours, "book": _book, "mine": _mine, "cancel": _cancel,
                "stop": _stop, "start": _start, "choice": _choice, "yes": _yes, "no": _no,
-               "more": _more}.get(cmd.kind)
+               "more": _more, "language": _language}.get(cmd.kind)
     if cmd.kind == "error":
         return error_text(cmd.error or "", Channel.sms)
     if handler is None:
@@ -272,6 +273,15 @@ async def _stop(deps: Deps, person: Participant, phone: str, cmd: SmsCommand) ->
     await deps.db.run(conversation.set_opt_out, participant_id=person.id, notices=True,
                       reminders=True if reminders else None)
     return texts.STOPPED_REMINDERS if reminders else texts.STOPPED
+
+
+async def _language(deps: Deps, person: Participant, phone: str, cmd: SmsCommand) -> str:
+    """JEZYK UK / МОВА UK / LANGUAGE EN: keep the choice; without a known one, say how."""
+    language = cmd.words[0] if cmd.words else "?"
+    if language not in language_texts.SET_SMS:
+        return language_texts.sms_usage()
+    await deps.db.run(conversation.set_language, participant_id=person.id, language=language)
+    return language_texts.chosen(language, "sms")
 
 
 async def _start(deps: Deps, person: Participant, phone: str, cmd: SmsCommand) -> str:

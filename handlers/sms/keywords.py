@@ -15,6 +15,19 @@ KEYWORDS = {
     "WIZYTA": "book", "WIZYTE": "book", "MOJE": "mine", "ANULUJ": "cancel", "ODWOLAJ": "cancel",
     "STOP": "stop", "START": "start", "TAK": "yes", "NIE": "no",
     "DALEJ": "more", "WIECEJ": "more",
+    "JEZYK": "language", "LANGUAGE": "language", "МОВА": "language",
+    # Ukrainian and English beside the Polish (as normalise() leaves them: Ї → І, Й → И).
+    "ДОПОМОГА": "help", "ГОДИНИ": "hours", "HOURS": "hours", "ЗАПИС": "book", "BOOK": "book",
+    "МОІ": "mine", "MINE": "mine", "СКАСУВАТИ": "cancel", "CANCEL": "cancel", "СТОП": "stop",
+    "СТАРТ": "start", "ТАК": "yes", "YES": "yes", "НІ": "no", "NO": "no",
+    "ДАЛІ": "more", "MORE": "more",
+}
+# The language after JEZYK / МОВА / LANGUAGE, as normalise() leaves it (Ї loses its dots).
+LANGUAGE_WORDS = {
+    "PL": "pl", "POLSKI": "pl", "ПОЛЬСЬКА": "pl",
+    "UK": "uk", "UA": "uk", "UKR": "uk", "UKRAINSKI": "uk", "UKRAINSKA": "uk",
+    "UKRAINIAN": "uk", "УКР": "uk", "УКРАІНСЬКА": "uk",
+    "EN": "en", "ENG": "en", "ENGLISH": "en", "ANGIELSKI": "en", "АНГЛІИСЬКА": "en",
 }
 _DAY = re.compile(r"^(\d{1,2})[./-](\d{1,2})(?:[./-](\d{2,4}))?\.?$")
 MAX_TEXT = 500
@@ -62,6 +75,15 @@ def keyword(word: str) -> str | None:
     return None
 
 
+def language_word(word: str) -> str:
+    """The language code a word names (one typo forgiven in 5+ letters), or '?'."""
+    if word in LANGUAGE_WORDS:
+        return LANGUAGE_WORDS[word]
+    codes = {c for w, c in LANGUAGE_WORDS.items() if len(w) >= 5 and len(word) >= 5
+             and _distance_one(word, w)}
+    return codes.pop() if len(codes) == 1 else "?"
+
+
 def _hours(word: str) -> Decimal | None:
     try:
         value = Decimal(word.replace(",", "."))
@@ -100,6 +122,8 @@ def parse_sms(text: str) -> SmsCommand:
         if not rest[0].isdigit():
             return SmsCommand("error", error="cancel_missing_number")
         return SmsCommand("cancel", number=int(rest[0][:6]))
+    if kind == "language":
+        return SmsCommand("language", words=(language_word(rest[0]),) if rest else ())
     if kind == "stop" and rest and keyword(rest[0]) is None and rest[0].startswith("PRZYPOM"):
         return SmsCommand("stop", words=("reminders",))
     return SmsCommand(kind)

@@ -40,13 +40,16 @@ def count_segments(text: str) -> SegmentInfo:
 
 
 def transliterate_pl(text: str) -> str:
-    """'Zażółć gęślą jaźń' → 'Zazolc gesla jazn'; other non-GSM characters simplified."""
+    """'Zażółć gęślą jaźń' → 'Zazolc gesla jazn'; Cyrillic kept (UCS-2), other non-GSM
+    characters simplified."""
     out = []
     for char in text:
         if char in GSM7_BASIC or char in GSM7_EXTENDED:
             out.append(char)
         elif char in _BY_HAND:
             out.append(_BY_HAND[char])
+        elif unicodedata.name(char, "").startswith("CYRILLIC"):
+            out.append(char)  # Ukrainian has no Latin form people read: sent as UCS-2
         else:
             plain = "".join(c for c in unicodedata.normalize("NFKD", char)
                             if not unicodedata.combining(c))

@@ -13,7 +13,9 @@ from handlers.context import KisContext
 from handlers.telegram.common import Buttons, CommandSpec, edit_or_say, say
 from handlers.telegram.scopes import publish_commands_for
 from handlers.texts import common as texts
+from handlers.texts import languages as language_texts
 from handlers.texts.errors import sentence
+from handlers.texts.i18n import use
 from storage import conversation
 from storage.invites import redeem_invite
 from storage.people import Identity
@@ -69,8 +71,21 @@ async def _join(update: Update, context: KisContext, code: str) -> None:
     log.info("telegram account linked to participant %s", participant.id)
     forget(context, user.id)
     who = Identity(participant=participant)
+    use(participant.language)
     await say(update, texts.greeting(participant.first_name, participant.gender), menu_for(context, who))
     await publish_commands_for(context.bot, user.id, who, command_specs(context))
+    offered = offered_language(user.language_code)
+    if offered is not None and participant.language != offered:
+        # Once, on joining: an offer in the language of the person's Telegram, never a switch.
+        await say(update, language_texts.offer(offered),
+                  [[(language_texts.LANGUAGE_NAMES[offered], f"lang:{offered}"),
+                    (language_texts.keep_polish(offered), "lang:pl")]])
+
+
+def offered_language(language_code: str | None) -> str | None:
+    """The language to offer for a Telegram client's IETF tag ('uk', 'en-GB'), if any."""
+    base = (language_code or "").split("-")[0].lower()
+    return base if base in ("uk", "en") else None
 
 
 @requires(EVERYONE)
@@ -111,6 +126,26 @@ async def reminders_choose(update: Update, context: KisContext) -> None:
     await edit_or_say(update, texts.reminders_set(named))
 
 
+@requires(PARTICIPANT)
+async def language_command(update: Update, context: KisContext) -> None:
+    """/jezyk: the languages as buttons, each named in itself."""
+    who = context.identity.participant
+    assert who is not None
+    await edit_or_say(update, language_texts.choose(who.language),
+                      [[(name, f"lang:{code}")] for code, name in language_texts.LANGUAGE_NAMES.items()])
+
+
+@requires(PARTICIPANT)
+async def language_choose(update: Update, context: KisContext) -> None:
+    """A language was pressed (idempotent; the pattern admits only the three codes)."""
+    who = context.identity.participant
+    assert who is not None and who.id is not None
+    language = context.match[1]  # type: ignore[index]
+    await context.deps.db.run(conversation.set_language, participant_id=who.id, language=language)
+    forget(context, update.effective_user.id if update.effective_user else 0)
+    await edit_or_say(update, language_texts.chosen(language, "telegram"))
+
+
 @requires(EVERYONE)
 async def unknown_command(update: Update, context: KisContext) -> None:
     """A command the bot does not have."""
@@ -138,9 +173,12 @@ COMMANDS = [
     CommandSpec("start", start, texts.START_DESCRIPTION),
     CommandSpec("pomoc", help_command, texts.HELP_DESCRIPTION, aliases=("help",)),
     CommandSpec("przypomnienia", reminders_command, texts.REMINDERS_DESCRIPTION),
+    CommandSpec("jezyk", language_command, language_texts.LANGUAGE_DESCRIPTION,
+                aliases=("language", "mova")),
 ]
 
-HANDLERS = [CallbackQueryHandler(reminders_choose, pattern=r"^pv:([01])$")]
+HANDLERS = [CallbackQueryHandler(reminders_choose, pattern=r"^pv:([01])$"),
+            CallbackQueryHandler(language_choose, pattern=r"^lang:(pl|uk|en)$")]
 
 FALLBACKS: list[BaseHandler] = [
     MessageHandler(filters.COMMAND, unknown_command),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from handlers.texts import fmt
+from handlers.texts.i18n import _
 
 # --- joining -------------------------------------------------------------------------------
 STRANGER = (
@@ -15,15 +16,16 @@ STRANGER_CALLBACK = "Najpierw dołącz przez link z zaproszeniem."
 
 def greeting(first_name: str, gender: str | None = None) -> str:
     """The first words after linking an account (in the person's gender, neutral if unknown)."""
-    linked = fmt.by_gender(gender, "Jesteś już połączona z klubem.",
-                           "Jesteś już połączony z klubem.", "Twoje konto jest już połączone z klubem.")
-    return (f"Dzień dobry, {first_name}! 👋\n{linked} "
-            "Wybierz, co chcesz zrobić, albo napisz /pomoc.")
+    linked = fmt.by_gender(gender, _("Jesteś już połączona z klubem."),
+                           _("Jesteś już połączony z klubem."),
+                           _("Twoje konto jest już połączone z klubem."))
+    return (_("Dzień dobry, {first_name}! 👋", first_name=first_name) + f"\n{linked} "
+            + _("Wybierz, co chcesz zrobić, albo napisz /pomoc."))
 
 
 def welcome_back(first_name: str) -> str:
     """/start from a known participant."""
-    return f"Dzień dobry, {first_name}! Wybierz, co chcesz zrobić:"
+    return _("Dzień dobry, {first_name}! Wybierz, co chcesz zrobić:", first_name=first_name)
 
 
 def staff_welcome(name: str) -> str:

@@ -210,6 +210,7 @@ ADMIN: dict[str, Template | PerChannel] = {
     "empty": cli("pusta kolumna {column}"),
     "too_long": cli("kolumna {column} dłuższa niż {max} znaków"),
     "bad_gender": cli("płeć musi być K lub M, a jest {value!r}"),
+    "bad_language": cli("język musi być pl, uk lub en, a jest {value!r}"),
     "bad_referred_on": cli(BAD_DATE_CLI),
     "bad_phone": cli("nieprawidłowy numer telefonu {value!r}"),
     "unknown_participant": cli("nieznany numer uczestnika {value!r}"),

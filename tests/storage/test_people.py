@@ -105,3 +105,18 @@ def test_staff_roles_and_recognition(db: Database, clock: ManualClock) -> None:
     with pytest.raises(DomainError, match="exists"):
         db.call(people.add_staff, name="Y", roles=["admin"], telegram_user_id=5001, phone=None,
                 actor="cli", now=clock.now())
+
+
+def test_the_optional_language_column(with_sites: Database, tmp_path: Path,
+                                      clock: ManualClock) -> None:
+    header = HEADER.replace("\n", ",language\n")
+    bad = write(tmp_path, header + "1,Olena,Koval,K,,2021-01-04,,uk\n"
+                + "2,Jan,Nowak,M,,2021-01-04,,klingoński\n", "bad.csv")
+    with pytest.raises(ImportFailed) as failed:
+        with_sites.call(people.import_participants, path=bad, actor="cli", now=clock.now())
+    assert [(e.line, e.code, e.params) for e in failed.value.errors] == [
+        (3, "bad_language", {"value": "klingoński"})]
+    good = write(tmp_path, header + "1,Olena,Koval,K,,2021-01-04,,UK\n"
+                 + "2,Jan,Nowak,M,,2021-01-04,,\n" + "3,John,Smith,M,,2021-01-04,,english\n")
+    with_sites.call(people.import_participants, path=good, actor="cli", now=clock.now())
+    assert [p.language for p in with_sites.call(people.list_participants)] == ["uk", "pl", "en"]

@@ -227,3 +227,28 @@ async def test_after_moje_a_bare_anuluj_asks_which_one(phone: Harness) -> None:
     assert "ANULUJ i numer" in await sms(phone, "MOJE")
     assert (await sms(phone, "ANULUJ")).startswith("Napisz, ktory termin odwolac")
     assert "ANULUJ i jej numer" in await sms(phone, "7")
+
+
+async def test_the_language_keyword_in_each_language(phone: Harness) -> None:
+    def language() -> str:
+        with phone.db.session() as s:
+            return s.exec(select(Participant.language).where(Participant.number == "20")).one()
+
+    assert await sms(phone, "МОВА UK") == "Збережено: українська. Поки що частина SMS буде польською."
+    assert language() == "uk"
+    assert (await sms(phone, "language english")).startswith("Saved: English.")
+    assert language() == "en"
+    assert await sms(phone, "Język pl") == "Zapisane: jezyk polski."
+    assert (await sms(phone, "jezik ukrainska")).startswith("Збережено") and language() == "uk"
+    assert (await sms(phone, "LANGUAGE ENGLSH")).startswith("Saved") and language() == "en"  # typos
+    usage = await sms(phone, "JEZYK KLINGON")
+    assert usage.startswith("Odpisz: JEZYK PL, JEZYK UK lub JEZYK EN.") and "МОВА UK" in usage
+    assert language() == "en"  # nothing changed
+    assert await sms(phone, "JEZYK") == usage
+
+
+async def test_ukrainian_keywords_work_the_replies_are_polish_yet(phone: Harness) -> None:
+    assert (await sms(phone, "ДОПОМОГА")).startswith("Napisz: GODZINY 4")
+    assert await sms(phone, "години 4") == "Zapisano 4 godziny za 07.12.2026. Dziekujemy!"
+    with phone.db.session() as s:
+        assert [e.hours for e in s.exec(select(HourEntry))] == [4]

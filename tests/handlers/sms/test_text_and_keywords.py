@@ -63,3 +63,17 @@ def test_ambiguous_typos_are_not_guessed() -> None:
 @settings(max_examples=500, deadline=None)
 def test_any_text_parses_without_crashing(text: str) -> None:
     assert isinstance(parse_sms(text), SmsCommand)
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("ДОПОМОГА", "help"), ("допомога", "help"), ("ДОПОМГА", "help"), ("help", "help"),
+    ("Мої", "mine"), ("mine", "mine"), ("ЗАПИС", "book"), ("book", "book"), ("так", "yes"),
+    ("ні", "no"), ("стоп", "stop"), ("старт", "start"), ("далі", "more"), ("скасувати", "cancel"),
+])
+def test_ukrainian_and_english_keywords(text: str, kind: str) -> None:
+    assert parse_sms(text).kind == kind
+
+
+def test_hours_in_ukrainian_and_english() -> None:
+    for text in ("ГОДИНИ 4", "години 4,5", "HOURS 4"):
+        assert parse_sms(text).kind == "hours" and parse_sms(text).hours is not None

@@ -55,6 +55,7 @@ TEMPLATES = [
     "ws:yes:{id}", "ws:no:{id}", "ws:list:{id}", "ws:att:{id}", "ws:mark:{id}:{id2}",
     "ws:inv:{id}", "ws:lpg:{pg}", "ws:list:{id}:{pg}", "ws:att:{id}:{pg}", "ws:{junk}",
     "ex:{id}:{d8}:{outcome}", "ex:{junk}", "pv:{bit}", "pv:{junk}",
+    "lang:{lang}", "lang:{junk}",
     "sm:all:{iso}:{epoch}", "sm:ok:{id}:{iso}:{h}", "sm:ok:{id}:{iso}", "sm:no:{id}:{iso}",
     "sm:{junk}", "st:{ym}", "st:{junk}",
     "rp:{iso}:{iso2}", "rp:y:{y4}",
@@ -76,6 +77,7 @@ FIELDS: dict[str, list[str]] = {
     "y4": ["2026", "0000", "9999", "1900"],
     "pg": ["0", "1", "2", "9999", "00"],
     "bit": ["0", "1", "2", "01", "x"],
+    "lang": ["pl", "uk", "en", "de", "UK", "uk:1"],
     "outcome": ["umowa_o_prace", "program_ukonczony", "inne", "nonsense", "UMOWA_O_PRACE"],
     "junk": ["", "x", "💥" * 20, "\u202e\u0000", "'; DROP TABLE slots; --", "a" * 80, ":::"],
 }

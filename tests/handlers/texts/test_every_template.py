@@ -28,7 +28,7 @@ import pytest
 import handlers.texts as texts_package
 from handlers.sms.keywords import KEYWORDS
 from handlers.sms.text import count_segments, transliterate_pl
-from handlers.texts import errors, fmt
+from handlers.texts import errors, fmt, i18n
 from storage.errors import DomainError
 from storage.models import (
     Booking,
@@ -46,7 +46,7 @@ WAW = ZoneInfo("Europe/Warsaw")
 MONDAY = date(2026, 12, 7)
 VARIANTS = range(7)  # variant v: the day MONDAY + v, channel, gender, optional values
 # Not templates: the formatting helpers themselves and the error table's machinery.
-HELPERS = {"handlers.texts.fmt"}
+HELPERS = {"handlers.texts.fmt", "handlers.texts.i18n"}
 SKIPPED = {("handlers.texts.errors", n) for n in ("template", "error_text", "sentence",
                                                    "row_sentence", "cli")}
 
@@ -135,7 +135,16 @@ BY_NAME: dict[str, Callable[[int], object]] = {
 # Parameters of one template (function name, parameter).
 BY_FUNCTION: dict[tuple[str, str], Callable[[int], object]] = {
     ("numbered", "items"): lambda v: ["wt. 08.12", "śr. 09.12", "pt. 11.12"][: 1 + v % 3],
+    ("choose", "current"): lambda v: LANGUAGES[v % 3],
+    ("chosen", "language"): lambda v: LANGUAGES[v % 3],
+    ("chosen", "channel"): lambda v: ("telegram", "sms")[v % 2],
+    ("offer", "language"): lambda v: ("uk", "en")[v % 2],
+    ("keep_polish", "language"): lambda v: ("uk", "en")[v % 2],
 }
+LANGUAGES = ("pl", "uk", "en")
+# Modules whose tables hold a sentence per language: each rendered in its language, the
+# Polish editor's rules applied to Polish only.
+MULTILINGUAL = {"handlers.texts.languages"}
 INTS: dict[str, int] = {"year": 2026, "port": 8080, "month": 12, "minutes": 60,
                         "max_segments": 10, "limit": 1000, "half": 2}
 
@@ -200,6 +209,7 @@ class Rendered:
     where: str
     text: str
     channel: str | None  # 'sms', 'telegram', or None (not channel-specific)
+    language: str = "pl"  # 'mixed': several languages in one text (the language question)
 
 
 def modules() -> list[types.ModuleType]:
@@ -244,8 +254,10 @@ def render_function(module: types.ModuleType, name: str, func: Callable[..., obj
         channel = for_channel or (kwargs.get("channel") if "channel" in kwargs
                                   else module_channel(module))
         where = name if for_channel else f"{module.__name__}.{name}"
+        language = (str(kwargs.get("language", "mixed")) if module.__name__ in MULTILINGUAL
+                    else "pl")
         for text in strings_in(result):
-            yield Rendered(f"{where}{kwargs}", text, channel)  # type: ignore[arg-type]
+            yield Rendered(f"{where}{kwargs}", text, channel, language)  # type: ignore[arg-type]
 
 
 def format_fields(template: str) -> list[str]:
@@ -296,6 +308,12 @@ def constants(module: types.ModuleType) -> Iterator[Rendered]:
                                                                    "HOURS", "WORKSHOPS",
                                                                    "BROADCASTS", "ADMIN"):
             continue
+        if module.__name__ in MULTILINGUAL and isinstance(value, dict):
+            channel = "sms" if name.startswith("SMS_") or name.endswith("_SMS") else None
+            for language, text in value.items():
+                assert language in LANGUAGES, f"{module.__name__}.{name}: {language!r}"
+                yield Rendered(f"{module.__name__}.{name}[{language}]", text, channel, language)
+            continue
         for text in strings_in(value):
             if "{" in text and format_fields(text):
                 yield from render_format(f"{module.__name__}.{name}", text, module_channel(module))
@@ -312,6 +330,24 @@ def every_rendering() -> list[Rendered]:
                     and not name.startswith("_") and (module.__name__, name) not in SKIPPED):
                 out += render_function(module, name, func)
     out += error_renderings()
+    out += translated_renderings()
+    return out
+
+
+def translated_renderings() -> list[Rendered]:
+    """The modules that mark texts for the catalogs, rendered again in Ukrainian and English."""
+    out: list[Rendered] = []
+    for module in modules():
+        if getattr(module, "_", None) is not i18n._:
+            continue
+        for language in LANGUAGES[1:]:
+            with i18n.speaking(language):
+                for name, func in vars(module).items():
+                    if (inspect.isfunction(func) and func.__module__ == module.__name__
+                            and not name.startswith("_")):
+                        out += [dataclasses.replace(r, where=f"[{language}] {r.where}",
+                                                    language=language)
+                                for r in render_function(module, name, func)]
     return out
 
 
@@ -375,7 +411,30 @@ def weekday_case_errors(text: str) -> list[str]:
     return found
 
 
+# The privacy audit in the other languages (lower case; Ukrainian and English stems).
+FORBIDDEN_FOREIGN = re.compile(r"психолог|консультант|мопс|клуб|терапі|залежн|бездомн|в.язни|"
+                               r"тюрм|допомог[аи] від|psycholog|counsel|\bkis\b|\bmops\b|"
+                               r"addict|therap|benefit|club|homeless|prison", re.IGNORECASE)
+
+
+def foreign_rules(r: Rendered) -> list[str]:
+    """Ukrainian, English or mixed: filled, discreet, whole in its SMS (UCS-2 for Cyrillic)."""
+    problems = []
+    if re.search(r"\{\w*\}|None\b", r.text):
+        problems.append("an unfilled placeholder or None")
+    if r.channel == "sms":
+        if (parts := count_segments(transliterate_pl(r.text)).segments) > SMS_PARTS:
+            problems.append(f"an SMS of {parts} parts would be cut (at most {SMS_PARTS})")
+        if m := COMMAND.search(r.text):
+            problems.append(f"a Telegram command {m[0]!r} in an SMS text")
+        if m := FORBIDDEN.search(r.text) or FORBIDDEN_FOREIGN.search(r.text):
+            problems.append(f"an SMS names {m[0]!r} (privacy)")
+    return problems
+
+
 def broken_rules(r: Rendered) -> list[str]:
+    if r.language != "pl":
+        return foreign_rules(r)
     text = r.text
     problems = weekday_case_errors(text)
     if r.channel != "cli" and (m := ENGLISH.search(text.replace("https://", " ").split("http")[0])):
@@ -430,6 +489,33 @@ def test_every_template_follows_the_rules() -> None:
     """No wrong case after a preposition, no English, no missing Polish letters, no '/aś'."""
     bad = sorted({f"{r.where}: {p}\n    {r.text!r}" for r in RENDERED for p in broken_rules(r)})
     assert not bad, f"{len(bad)} problems:\n" + "\n".join(bad[:60])
+
+
+def test_the_other_languages_are_checked_in_their_own_terms() -> None:
+    languages = {r.language for r in RENDERED}
+    assert {"pl", "uk", "en", "mixed"} <= languages
+    assert broken_rules(Rendered("x", "Зараз: українська.", "telegram", "uk")) == []
+    assert any("privacy" in p for p in broken_rules(Rendered("x", "Розмова з психологом", "sms", "uk")))
+    assert any("placeholder" in p for p in broken_rules(Rendered("x", "Saved: {name}", None, "en")))
+    ukrainian = count_segments(transliterate_pl("Збережено: українська. " * 4))
+    assert ukrainian.encoding == "UCS-2" and ukrainian.segments == 2  # 92 units; Latin: 1
+
+
+def test_translated_templates_are_rendered_in_their_language() -> None:
+    greetings = [r.text for r in RENDERED if r.where.startswith("[uk] handlers.texts.common.greeting")]
+    assert greetings and all(t.startswith("Добрий день, Anna!") for t in greetings)
+    assert any(r.where.startswith("[en] handlers.texts.common.welcome_back") for r in RENDERED)
+
+
+@pytest.mark.parametrize("language", LANGUAGES[1:])
+def test_no_translation_names_what_its_polish_does_not(language: str) -> None:
+    """The privacy audit over the catalogs: a translation may name a service, an institution
+    or a category only where the Polish sentence does (and is audited for it above)."""
+    catalog = i18n.catalog(language)
+    assert catalog is not None
+    found = [f"{m.id!r} → {m.string!r}" for m in catalog if m.id and isinstance(m.string, str)
+             and FORBIDDEN_FOREIGN.search(m.string) and not FORBIDDEN.search(m.id)]
+    assert found == []
 
 
 def test_sms_rules_catch_commands_private_words_and_length() -> None:
