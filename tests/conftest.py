@@ -60,6 +60,18 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 
 
 @pytest.fixture
+def other_url(db_url: str, tmp_path: Path) -> Iterator[str]:
+    """A second, empty database of the same backend (no schema at all), e.g. to restore into."""
+    if db_url.startswith("sqlite"):
+        yield f"sqlite:///{tmp_path / 'restored.db'}"
+        return
+    admin = pg_admin_url()
+    url = create_pg_database(admin)
+    yield url
+    drop_pg_database(admin, url)
+
+
+@pytest.fixture
 def db(db_url: str) -> Iterator[Database]:
     """The store on the database under test."""
     database = Database(db_url)

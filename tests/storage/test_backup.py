@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import stat
 import threading
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,22 +17,9 @@ from storage import archive, backup
 from storage.db import Database
 from storage.errors import DomainError
 from storage.models import AuditLog, Staff
-from tests.auxil.databases import create_pg_database, drop_pg_database, pg_admin_url
 from tests.auxil.filled import every_row, fill_every_table
 
 NOW = datetime(2026, 12, 7, 2, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def other_url(db_url: str, tmp_path: Path) -> Iterator[str]:
-    """A second, empty database of the same backend (no schema at all) to restore into."""
-    if db_url.startswith("sqlite"):
-        yield f"sqlite:///{tmp_path / 'restored.db'}"
-        return
-    admin = pg_admin_url()
-    url = create_pg_database(admin)
-    yield url
-    drop_pg_database(admin, url)
 
 
 def rows_of(url: str) -> dict[str, list[tuple]]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,21 +11,8 @@ from typer.testing import CliRunner
 
 from bot.cli import app
 from storage.db import Database
-from tests.auxil.databases import create_pg_database, drop_pg_database, pg_admin_url
 from tests.auxil.factories import Factory
 from tests.auxil.filled import every_row
-
-
-@pytest.fixture
-def other_url(db_url: str, tmp_path: Path) -> Iterator[str]:
-    """An empty database of the same backend to restore into."""
-    if db_url.startswith("sqlite"):
-        yield f"sqlite:///{tmp_path / 'restored.db'}"
-        return
-    admin = pg_admin_url()
-    url = create_pg_database(admin)
-    yield url
-    drop_pg_database(admin, url)
 
 
 @pytest.fixture
