@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from telegram import Update
 from telegram.ext import CallbackQueryHandler
 
 from handlers.access import PARTICIPANT, requires
 from handlers.context import KisContext
-from handlers.telegram.common import Buttons, CommandSpec, edit_or_say, say
+from handlers.telegram.common import Buttons, CommandSpec, button_day, edit_or_say, say
 from handlers.telegram.paging import Item, paginate, show_page
 from handlers.texts import booking as texts
 from handlers.texts import fmt
@@ -98,10 +98,10 @@ async def _offer_times(update: Update, context: KisContext, service: str, day: d
     return True
 
 
-def _day(raw: str) -> date | None:
-    """The day of a button's YYYYMMDD, or None for one that is no date (a forged button)."""
+def _day_or_none(raw: str) -> date | None:
+    """The button's day, or None for a forged one (the days are offered again)."""
     try:
-        return datetime.strptime(raw, "%Y%m%d").date()
+        return button_day(raw)
     except ValueError:
         return None
 
@@ -110,7 +110,7 @@ def _day(raw: str) -> date | None:
 async def choose_day(update: Update, context: KisContext) -> None:
     """A day was chosen: offer its free times (or the days again if it filled up)."""
     service, raw, page = context.match[1], context.match[2], context.match[3]  # type: ignore[index]
-    day = _day(raw)
+    day = _day_or_none(raw)
     if day is None or not await _offer_times(update, context, service, day, "bk:t",
                               day_data=f"bk:day:{service}:{raw}", page=int(page or 0)):
         await _offer_days(update, context, service, f"bk:day:{service}",
@@ -296,7 +296,7 @@ async def move_day(update: Update, context: KisContext) -> None:
     if booking is None:
         await edit_or_say(update, error_text("booking_not_found"))
         return
-    day = _day(raw)
+    day = _day_or_none(raw)
     if day is None or not await _offer_times(
             update, context, booking.service, day, f"bk:mt:{booking.id}",
             day_data=f"bk:md:{booking.id}:{raw}", page=int(page or 0)):

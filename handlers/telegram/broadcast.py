@@ -13,7 +13,7 @@ from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler, MessageHa
 from handlers.access import EVERYONE, requires
 from handlers.context import KisContext
 from handlers.sms.text import prepare_sms
-from handlers.telegram.common import Buttons, CommandSpec, edit_or_say, row_id, say
+from handlers.telegram.common import Buttons, CommandSpec, button_day, edit_or_say, row_id, say
 from handlers.texts import broadcasts as texts
 from handlers.texts import common, fmt
 from handlers.texts.errors import sentence
@@ -144,7 +144,7 @@ def hour_choices(day: date, now: datetime, context: KisContext) -> list[datetime
 
 async def choose_day(update: Update, context: KisContext, broadcast_id: int, stamp: str) -> None:
     """bc:day:ID:YYYYMMDD → the hours of that day."""
-    day = datetime.strptime(stamp, "%Y%m%d").date()
+    day = button_day(stamp)
     now = context.deps.clock.now()
     hours = hour_choices(day, now, context)
     if not hours or day > now.date() + timedelta(days=DAYS_AHEAD + 1):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
@@ -12,6 +13,11 @@ from handlers.access import Callback
 
 Buttons = Sequence[Sequence[tuple[str, str]]]
 MAX_ID = 2**31 - 1  # the database's integer keys; a forged bigger id names nothing
+
+
+def button_day(text: str) -> date:
+    """A day from button data (YYYYMMDD); ValueError if it is no date (a forged button)."""
+    return datetime.strptime(text, "%Y%m%d").date()
 
 
 def row_id(text: str) -> int:

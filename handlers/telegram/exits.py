@@ -7,14 +7,14 @@ validated again (it may be forged or stale) and recording it twice changes nothi
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date
 
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from handlers.access import requires
 from handlers.context import KisContext
-from handlers.telegram.common import Buttons, CommandSpec, edit_or_say, row_id, say
+from handlers.telegram.common import Buttons, CommandSpec, button_day, edit_or_say, row_id, say
 from handlers.texts import annual as texts
 from handlers.texts.errors import sentence
 from storage import people
@@ -38,7 +38,7 @@ def parse_press(data: str) -> tuple[int, date, ExitOutcome]:
     match = EXIT_DATA.match(data)
     if match is None or match[3] not in ExitOutcome.__members__:
         raise ValueError(data)
-    return row_id(match[1]), datetime.strptime(match[2], "%Y%m%d").date(), ExitOutcome(match[3])
+    return row_id(match[1]), button_day(match[2]), ExitOutcome(match[3])
 
 
 @requires(*ROLES)
