@@ -15,7 +15,7 @@ from handlers.texts import fmt
 from handlers.texts.i18n import N_, _, n_, translate_on_access
 from storage.models import Booking, SlotMode
 
-translate_on_access(__name__)
+translate_on_access(__name__)  # inside this module a constant is read through _()
 
 HELP = N_("Napisz: GODZINY 4 (lub GODZINY 4 03.12) - wpis godzin; WIZYTA - umów rozmowę; "
           "MOJE - Twoje terminy; ANULUJ 1 - odwołaj; NIE - wyjście; STOP/START - ogłoszenia.")
@@ -76,7 +76,7 @@ def repeat(expected: str) -> str:
 
 def days(options: list[date], more: bool = False) -> str:
     """Free days to choose from (a page of them; DALEJ shows the next page)."""
-    tail = pick(len(options), "dnia") + (" " + MORE_DAYS if more else "")
+    tail = pick(len(options), "dnia") + (" " + _(MORE_DAYS) if more else "")
     return numbered([fmt.short_day(d) for d in options], tail)
 
 
@@ -130,14 +130,14 @@ def booked(booking: Booking, tz: ZoneInfo, *, reminder_leads: list[int] | None =
     else:
         said = _("Umówione: {when}, zadzwonimy na ten numer.", when=when)
     promise = reminders_ahead(reminder_leads or [])
-    tail = CANCEL_BY_MINE if can_cancel else too_late(club_phone)
+    tail = _(CANCEL_BY_MINE) if can_cancel else too_late(club_phone)
     return " ".join(part for part in (said, promise, tail) if part)
 
 
 def mine(bookings: list[Booking], tz: ZoneInfo, can_cancel: bool = True,
          club_phone: str | None = None) -> str:
     """Upcoming bookings, numbered for ANULUJ (offered only if one may still be cancelled)."""
-    tail = CANCEL_WITH_NUMBER if can_cancel else too_late(club_phone) + "."
+    tail = _(CANCEL_WITH_NUMBER) if can_cancel else too_late(club_phone) + "."
     return numbered([fmt.when(b.starts_at, tz) for b in bookings], tail)
 
 
@@ -151,5 +151,6 @@ def logged(hours: Decimal, day: date, previous: Decimal | None) -> str:
     if previous is not None:
         return _("Zmieniono wpis za {day}: było {before}, jest {after}.",
                  day=fmt.numeric_date(day), before=fmt.hours(previous), after=fmt.hours(hours))
-    return _("Zapisano {hours} za {day}. Dziękujemy!", hours=fmt.hours(hours),
-             day=fmt.numeric_date(day))
+    return n_("Zapisano {n} godzinę za {day}. Dziękujemy!", "Zapisano {n} godziny za {day}. "
+              "Dziękujemy!", "Zapisano {n} godzin za {day}. Dziękujemy!", hours,
+              n=fmt.number(hours), day=fmt.numeric_date(day))
