@@ -54,25 +54,31 @@ def cli(template: Template) -> PerChannel:
 
 
 def limit_reached(kind: str, limit: Decimal, left: Decimal) -> str:
-    """A limit refusal saying how much is left (kind: day, week or month)."""
-    limit_text, left_text = fmt.hours(limit), fmt.hours(left)
+    """A limit refusal saying how much is left (kind: day, week or month; 'jeszcze 1 godzinę')."""
+    limit_text, left_n = fmt.hours(limit), fmt.number(left)
     if kind == "day":
         if left <= 0:
             return _("Limit dzienny to {limit}. Tego dnia nie możesz już wpisać więcej godzin.",
                      limit=limit_text)
-        return _("Limit dzienny to {limit}. Tego dnia możesz wpisać jeszcze {left}.",
-                 limit=limit_text, left=left_text)
+        return n_("Limit dzienny to {limit}. Tego dnia możesz wpisać jeszcze {n} godzinę.",
+                  "Limit dzienny to {limit}. Tego dnia możesz wpisać jeszcze {n} godziny.",
+                  "Limit dzienny to {limit}. Tego dnia możesz wpisać jeszcze {n} godzin.",
+                  left, n=left_n, limit=limit_text)
     if kind == "week":
         if left <= 0:
             return _("Limit tygodniowy to {limit}. W tym tygodniu nie możesz już wpisać więcej "
                      "godzin.", limit=limit_text)
-        return _("Limit tygodniowy to {limit}. W tym tygodniu możesz wpisać jeszcze {left}.",
-                 limit=limit_text, left=left_text)
+        return n_("Limit tygodniowy to {limit}. W tym tygodniu możesz wpisać jeszcze {n} godzinę.",
+                  "Limit tygodniowy to {limit}. W tym tygodniu możesz wpisać jeszcze {n} godziny.",
+                  "Limit tygodniowy to {limit}. W tym tygodniu możesz wpisać jeszcze {n} godzin.",
+                  left, n=left_n, limit=limit_text)
     if left <= 0:
         return _("Limit miesięczny to {limit}. W tym miesiącu nie możesz już wpisać więcej "
                  "godzin.", limit=limit_text)
-    return _("Limit miesięczny to {limit}. W tym miesiącu możesz wpisać jeszcze {left}.",
-             limit=limit_text, left=left_text)
+    return n_("Limit miesięczny to {limit}. W tym miesiącu możesz wpisać jeszcze {n} godzinę.",
+              "Limit miesięczny to {limit}. W tym miesiącu możesz wpisać jeszcze {n} godziny.",
+              "Limit miesięczny to {limit}. W tym miesiącu możesz wpisać jeszcze {n} godzin.",
+              left, n=left_n, limit=limit_text)
 
 
 def invite_locked(minutes: int) -> str:

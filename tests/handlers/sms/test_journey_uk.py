@@ -116,8 +116,7 @@ async def test_the_whole_sms_journey_in_ukrainian(bot: Harness, provider: Provid
                                "Вихід: НІ")
     assert await send("1") == "1 - вт 08.12. Надішліть номер дня: 1."
     assert await send("1") == "1 - 10:00; 2 - 11:00. Надішліть номер часу: 1 або 2."
-    assert await send("2") == ("Розмова у вівторок, 8 грудня, о 11:00. Підтверджуєте? "
-                               "Надішліть ТАК або НІ.")
+    assert await send("2") == "Розмова у вівторок, 8 грудня, о 11:00. Підтверджуєте? ТАК або НІ"
     assert await send("так") == ("Записано: вівторок, 8 грудня, о 11:00. Ми подзвонимо. "
                                  "Нагадаємо за день і годину. Скасувати: МОЇ")
     assert await send("МОЇ") == "1 - вівторок, 8 грудня, о 11:00. Скасувати: СКАСУВАТИ і номер."
@@ -150,7 +149,10 @@ async def test_the_whole_sms_journey_in_ukrainian(bot: Harness, provider: Provid
     assert await send("ГОДИНИ 4,3") == ("Години вказуйте з кроком пів години, напр. ГОДИНИ 4 або "
                                         "ГОДИНИ 4,5")
     assert await send("ГОДИНИ 2 09.12") == ("Години не можна вносити наперед - лише за сьогодні "
-                                            "або за минулий день.")
+                                            "або минулий день.")
+    assert await send("ГОДИНИ 9") == "Денний ліміт: 8 годин. Цього дня можна внести ще 8 годин."
+    assert await send("ГОДИНИ 2 20.11") == ("Цей день задалеко в минулому (можна до 7 днів). "
+                                            "Скажіть про це людині, яка Вас супроводжує.")
     with bot.db.session() as s:
         assert sorted(e.hours for e in s.exec(select(HourEntry))) == [1, 4.5, 5]
     # СТОП, СТОП НАГАДУВАННЯ, СТАРТ
@@ -176,6 +178,7 @@ async def test_the_whole_sms_journey_in_ukrainian(bot: Harness, provider: Provid
         assert not re.search(r"\b(WIZYTA|MOJE|ANULUJ|POMOC|GODZINY|DALEJ|NIE)\b", message), message
     counts = {m: n for m, _, n in ukrainian}
     assert counts["1 - вт 08.12. Надішліть номер дня: 1."] == 1
+    assert counts["Розмова у вівторок, 8 грудня, о 11:00. Підтверджуєте? ТАК або НІ"] == 1
     assert counts["Записано 4 години за 07.12.2026. Дякуємо!"] == 1
     assert counts[("ГОДИНИ 4 (або ГОДИНИ 4 03.12) - години; ЗАПИС - розмова; МОЇ - Ваші записи; "
                    "СКАСУВАТИ 1; НІ - вихід; СТОП/СТАРТ - оголошення.")] == 2  # 125 of 134
@@ -191,7 +194,7 @@ async def test_ukrainian_days_paged_with_dali_and_ni_leaves(bot: Harness,
     await olena.send("ЗАПИС")
     first = await olena.send("1")
     assert first == ("1 - вт 08.12; 2 - ср 09.12; 3 - чт 10.12; 4 - пт 11.12; 5 - пн 14.12; "
-                     "6 - вт 15.12. Надішліть номер дня від 1 до 6. Ще дні: ДАЛІ")
+                     "6 - вт 15.12. Надішліть номер дня (1-6). Ще дні: ДАЛІ")
     assert await olena.send("ДАЛІ") == "1 - ср 16.12; 2 - чт 17.12. Надішліть номер дня: 1 або 2."
     assert await olena.send("НІ") == ("Добре, список закрито. Коли захочете, напишіть ЗАПИС або "
                                       "ДОПОМОГА.")
