@@ -116,8 +116,8 @@ def reminders_ahead(leads: list[int]) -> str:
 def too_late(club_phone: str | None) -> str:
     """Cancelling is closed: who to tell (the club's number if it is set), without naming it."""
     if club_phone:
-        return _("Jeśli nie możesz przyjść, zadzwoń: {phone}", phone=club_phone)
-    return _("Jeśli nie możesz przyjść, daj znać pracownikowi, który Cię zapisał")
+        return _("Nie możesz przyjść? Zadzwoń: {phone}", phone=club_phone)
+    return _("Nie możesz przyjść? Daj znać pracownikowi, który Cię zapisał")
 
 
 def booked(booking: Booking, tz: ZoneInfo, *, reminder_leads: list[int] | None = None,

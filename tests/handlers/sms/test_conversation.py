@@ -216,7 +216,7 @@ async def test_a_booking_too_soon_to_cancel_does_not_offer_it(phone: Harness) ->
     booked = await sms(phone, "TAK")
     # No reminder a day before (that moment has passed), and cancelling is closed (2 h).
     assert "dzien" not in booked and "Przypomnimy Ci godzine wczesniej." in booked
-    assert "MOJE" not in booked and booked.endswith("zadzwon: 77 483 20 10")
+    assert "MOJE" not in booked and booked.endswith("Nie mozesz przyjsc? Zadzwon: 77 483 20 10")
     refused = await sms(phone, "ANULUJ 1")
     assert "zadzwon: 77 483 20 10" in refused and "klub" not in refused
 
