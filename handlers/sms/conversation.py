@@ -205,10 +205,8 @@ async def _workshop(deps: Deps, person: Participant, yes: bool) -> str:
     workshop = await deps.db.run(workshops.open_invitation, participant_id=person.id, now=now)
     if workshop is None:
         return texts.NOT_UNDERSTOOD
-    with speaking(None):  # to the next person waiting, whose language is not this one's
-        promoted = workshop_texts.promoted(workshop, tz)
     answer = await deps.db.run(workshops.answer_workshop, participant=person, yes=yes, now=now,
-                               promoted_text=promoted)
+                               promoted_text=lambda _channel: workshop_texts.promoted(workshop, tz))
     return workshop_texts.answered(answer, tz)
 
 

@@ -288,7 +288,8 @@ def test_every_keyword_an_sms_text_names_is_accepted(language: str) -> None:
 
 async def test_a_place_freed_by_a_ukrainian_sms_is_offered_in_polish_to_the_next(
         bot: Harness, provider: ProviderStandIn) -> None:
-    """The text for someone else is not rendered in the language of the person answering."""
+    """The text for someone else goes as a text function, rendered for its recipient (the
+    outbox speaks the recipient's language), not in the language of the person answering."""
     from datetime import timedelta
     from decimal import Decimal
 
