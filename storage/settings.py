@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import warnings
 from datetime import time
 from decimal import Decimal
@@ -18,6 +20,11 @@ class ConfigError(Exception):
 
 DEPRECATED = {"broadcast_telegram_rate": "telegram_bulk_rate",
               "broadcast_concurrency": "send_concurrency", "broadcast_sms_rate": "sms_rate"}
+
+
+# What a sender name must not say (social-assistance law: nobody may learn who gets help).
+REVEALING_SENDER = re.compile(r"klub|\bkis|mops|\bops\b|pcpr|cis\b|psycholog|terap|pomoc|"
+                              r"socjal|zasił|integr|uzależ|bezdom|urz[aą]d|gmin", re.IGNORECASE)
 
 
 class Settings(BaseSettings):
@@ -59,7 +66,9 @@ class Settings(BaseSettings):
     sandbox_db_file: str = "kis-sandbox.db"  # recreated on every sandbox start
 
     # SMS providers (see bot/sms).
-    sms_sender: str = "Klub"
+    # The sender shown on every recipient's phone: unset, the provider's default sender; a
+    # name naming the club, the centre or a kind of help is refused (_discreet_sender).
+    sms_sender: str | None = None
     sms_max_segments: int = Field(2, ge=1, le=10)
     sms_transliterate: bool = True
     sms_webhook_secret: str | None = None
@@ -137,8 +146,18 @@ class Settings(BaseSettings):
             raise ValueError("must be one of: console, smsapi, twilio")
         return value
 
+    @field_validator("sms_sender")
+    @classmethod
+    def _discreet_sender(cls, value: str | None) -> str | None:
+        if value and REVEALING_SENDER.search(value):
+            raise ValueError("the sender name is shown on every recipient's phone and must not "
+                             "name the club, the centre or a kind of help: choose a neutral "
+                             "name registered with the SMS provider (e.g. Info), or leave it "
+                             "unset for the provider's default")
+        return value
+
     @field_validator("telegram_bot_token", "public_url", "webhook_secret", "backup_dir",
-                     "backup_passphrase", "backup_key_file", mode="before")
+                     "backup_passphrase", "backup_key_file", "sms_sender", mode="before")
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value

@@ -119,8 +119,10 @@ class SmsApi:
     async def send(self, to: str, text: str, ref: str) -> tuple[str | None, int | None]:
         """POST /sms.do; returns SMSAPI's message id and the parts it counted."""
         s = self.settings
-        data = {"to": to.lstrip("+"), "message": text, "from": s.sms_sender, "format": "json",
+        data = {"to": to.lstrip("+"), "message": text, "format": "json",
                 "encoding": "utf-8", "idx": ref, "max_parts": str(s.sms_max_segments)}
+        if s.sms_sender:  # else SMSAPI's default sender for the account
+            data["from"] = s.sms_sender
         if s.public_url and s.sms_webhook_secret:
             data["notify_url"] = f"{s.public_url}/sms/smsapi/{s.sms_webhook_secret}/report"
         response = await _post(f"{s.smsapi_base_url.rstrip('/')}/sms.do", data=data,

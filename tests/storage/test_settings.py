@@ -59,3 +59,16 @@ def test_the_backup_secret_comes_from_the_key_file_or_the_passphrase(tmp_path: P
         chosen.backup_secret()
     with pytest.raises(ConfigError, match="BACKUP_KEY_FILE: cannot read"):
         load_settings(None, backup_key_file=str(tmp_path / "missing")).backup_secret()
+
+
+@pytest.mark.parametrize("name", ["Klub", "KIS Opole", "MOPS", "OPS Gmina", "Psycholog", "Pomoc"])
+def test_a_sender_name_that_tells_where_the_sms_is_from_is_refused(name: str) -> None:
+    from storage.settings import ConfigError
+    with pytest.raises(ConfigError, match="SMS_SENDER: .*must not name the club"):
+        load_settings(None, sms_sender=name)
+
+
+def test_the_sender_name_is_unset_by_default_and_a_neutral_one_is_kept() -> None:
+    assert load_settings(None).sms_sender is None
+    assert load_settings(None, sms_sender="").sms_sender is None
+    assert load_settings(None, sms_sender="Info").sms_sender == "Info"

@@ -36,7 +36,7 @@ async def standin() -> AsyncIterator[ProviderStandIn]:
 def settings(url: str, **extra: Any):
     return load_settings(None, smsapi_base_url=url, smsapi_token=TOKEN, twilio_base_url=url,
                          twilio_account_sid="AC123", twilio_auth_token=AUTH,
-                         twilio_from="+48500000000", sms_sender="Klub",
+                         twilio_from="+48500000000", sms_sender="Info",
                          public_url="https://bot.example.org", sms_webhook_secret="s3cr3t", **extra)
 
 
@@ -72,6 +72,7 @@ async def test_send(standin: ProviderStandIn, caplog: pytest.LogCaptureFixture, 
         assert path == "/sms.do" and headers["Authorization"] == f"Bearer {TOKEN}"
         assert (form["to"], form["message"], form["idx"], form["format"]) == (
             "48601234567", "Przypomnienie", "42", "json")
+        assert form["from"] == "Info"
         assert form["notify_url"] == "https://bot.example.org/sms/smsapi/s3cr3t/report"
     else:
         assert path == "/2010-04-01/Accounts/AC123/Messages.json"
@@ -79,6 +80,14 @@ async def test_send(standin: ProviderStandIn, caplog: pytest.LogCaptureFixture, 
         assert (form["To"], form["From"], form["Body"]) == ("+48601234567", "+48500000000",
                                                              "Przypomnienie")
     assert TOKEN not in caplog.text and AUTH not in caplog.text
+
+
+async def test_without_a_sender_name_smsapi_uses_the_accounts_default(
+        standin: ProviderStandIn) -> None:
+    standin.responses = [CASES[0][2][0]]
+    provider = SmsApi(settings(standin.url).model_copy(update={"sms_sender": None}))
+    await provider.send("+48601234567", "Przypomnienie", "42")
+    assert "from" not in standin.requests[0][2]
 
 
 async def test_connection_refused_is_retried() -> None:
