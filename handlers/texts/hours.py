@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from handlers.texts import fmt
-from handlers.texts.i18n import N_, _, translate_on_access
+from handlers.texts.i18n import N_, _, n_, translate_on_access
 from storage.hours_rules import Used
 from storage.models import HourStatus
 
@@ -53,8 +53,10 @@ def status(today: date, used: Used, left: Used, earned: Decimal, pending: bool) 
 def logged(day: date, hours: Decimal, previous: Decimal | None, left: Used) -> str:
     """After logging: what happened and what is left."""
     if previous is None:
-        head = _("Zapisano {hours} {day}. Dziękujemy!", hours=fmt.hours(hours),
-                 day=fmt.day(day, "za"))
+        # The object of "zapisano" (accusative: "1 godzinę", Ukrainian "1 годину").
+        head = n_("Zapisano {n} godzinę {day}. Dziękujemy!", "Zapisano {n} godziny {day}. Dziękujemy!",
+                  "Zapisano {n} godzin {day}. Dziękujemy!", hours, n=fmt.number(hours),
+                  day=fmt.day(day, "za"))
     else:
         head = _("Zmieniono wpis {day}: było {previous}, jest {hours}.", day=fmt.day(day, "za"),
                  previous=fmt.hours(previous), hours=fmt.hours(hours))
