@@ -47,11 +47,13 @@ async def publish_default(bot: Bot, specs: Sequence[CommandSpec]) -> None:
 
 
 async def publish_commands_for(bot: Bot, chat_id: int, who: Identity,
-                               specs: Sequence[CommandSpec], language: str | None = None) -> None:
+                               specs: Sequence[CommandSpec], language: str | None = None) -> bool:
     """A person's own list (participant or staff role) in their language (or the one just
-    chosen); failures only cost the menu."""
+    chosen); whether it was set (a failure only costs the menu)."""
     try:
         await bot.set_my_commands(commands_for(who, specs, language or language_of(who)),
                                   scope=BotCommandScopeChat(chat_id))
     except TelegramError as exc:
         log.warning("could not set the command list for a chat: %s", exc)
+        return False
+    return True

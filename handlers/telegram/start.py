@@ -6,7 +6,7 @@ import logging
 from datetime import timedelta
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
+from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, TypeHandler, filters
 
 from handlers.access import EVERYONE, PARTICIPANT, allowed, client_language, forget, requires
 from handlers.context import KisContext
@@ -73,7 +73,7 @@ async def _join(update: Update, context: KisContext, code: str) -> None:
     who = Identity(participant=participant)
     use(participant.language)
     await say(update, texts.greeting(participant.first_name, participant.gender), menu_for(context, who))
-    await publish_commands_for(context.bot, user.id, who, command_specs(context))
+    await publish_in_language(context, user.id, who, participant.language)
     offered = offered_language(user.language_code)
     if offered is not None and participant.language != offered:
         # Once, on joining: an offer in the language of the person's Telegram, never a switch.
@@ -147,9 +147,30 @@ async def language_choose(update: Update, context: KisContext) -> None:
     use(language)
     await edit_or_say(update, f"{language_texts.chosen(language, 'telegram')}\n{texts.MENU_PROMPT}",
                       menu_for(context, context.identity))
-    if who.language != language:
-        await publish_commands_for(context.bot, user_id, context.identity, command_specs(context),
-                                   language)
+    await publish_in_language(context, user_id, context.identity, language)
+
+
+PUBLISHED = "command_languages"  # bot_data: user id → the language of the list published
+
+
+async def publish_in_language(context: KisContext, user_id: int, who: Identity,
+                              language: str) -> None:
+    """Publish a participant's command list in a language (unless this process already did)."""
+    published: dict[int, str] = context.bot_data.setdefault(PUBLISHED, {})
+    if published.get(user_id) == language:
+        return
+    if await publish_commands_for(context.bot, user_id, who, command_specs(context), language):
+        published[user_id] = language
+
+
+@requires(EVERYONE)
+async def follow_language(update: Update, context: KisContext) -> None:
+    """Before any other handler: keep a participant's command list in their language, which
+    staff, an SMS or the CSV may have changed since it was published (checked once per person
+    and process; the identity is the cached one the update's own handler uses)."""
+    who, user = context.identity, update.effective_user
+    if who.participant is not None and user is not None:
+        await publish_in_language(context, user.id, who, who.participant.language)
 
 
 @requires(EVERYONE)
@@ -183,8 +204,11 @@ COMMANDS = [
                 aliases=("language", "mova")),
 ]
 
-HANDLERS = [CallbackQueryHandler(reminders_choose, pattern=r"^pv:([01])$"),
-            CallbackQueryHandler(language_choose, pattern=r"^lang:(pl|uk|en)$")]
+HANDLERS: list[BaseHandler | tuple[BaseHandler, int]] = [
+    CallbackQueryHandler(reminders_choose, pattern=r"^pv:([01])$"),
+    CallbackQueryHandler(language_choose, pattern=r"^lang:(pl|uk|en)$"),
+    (TypeHandler(Update, follow_language), -1),
+]
 
 FALLBACKS: list[BaseHandler] = [
     MessageHandler(filters.COMMAND, unknown_command),

@@ -9,6 +9,7 @@ import re
 from collections.abc import Awaitable
 
 from bot.sandbox.botapi import SentMessage
+from storage.models import Language, Participant
 from tests.auxil.harness import LIBRARY, Harness
 from tests.auxil.tg import TelegramUser
 
@@ -203,3 +204,21 @@ async def test_choosing_another_language_changes_the_command_list(bot: Harness) 
     # Her chat's own list is in her choice, whatever her Telegram speaks.
     assert dict(bot.api.shown_commands(1001, "uk"))["moje"] == "moje wizyty: zmień lub odwołaj"
 
+
+
+async def test_the_command_list_follows_a_language_set_elsewhere(bot: Harness) -> None:
+    """Staff, an SMS or the CSV may change the language: the list follows at the next update."""
+    olena = bot.participant("12", "Olena", phone=None, telegram_user_id=1001)
+    user = bot.live.user(1001, first_name="Olena", language_code="uk")
+    await user.send("/start")
+    assert dict(bot.api.shown_commands(1001, "uk"))["pomoc"] == "co mogę zrobić"
+    with bot.db.session() as s:
+        s.get(Participant, olena.id).language = Language.uk  # type: ignore[union-attr]
+    bot.live.app.bot_data["identities"].clear()  # as IDENTITY_SECONDS later
+    await user.send("/pomoc")
+    assert user.last_text.startswith("Ось що Ви можете зробити:")
+    assert dict(bot.api.shown_commands(1001, "uk"))["pomoc"] == "що я можу зробити"
+    calls = len(bot.api.calls("setMyCommands"))
+    bot.live.app.bot_data["identities"].clear()
+    await user.send("/moje")  # published once: not again at every update
+    assert len(bot.api.calls("setMyCommands")) == calls
