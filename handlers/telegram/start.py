@@ -207,7 +207,7 @@ COMMANDS = [
 HANDLERS: list[BaseHandler | tuple[BaseHandler, int]] = [
     CallbackQueryHandler(reminders_choose, pattern=r"^pv:([01])$"),
     CallbackQueryHandler(language_choose, pattern=r"^lang:(pl|uk|en)$"),
-    (TypeHandler(Update, follow_language), -1),
+    (TypeHandler(Update, follow_language), -2),  # a group of its own: every update, first
 ]
 
 FALLBACKS: list[BaseHandler] = [

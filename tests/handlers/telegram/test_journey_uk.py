@@ -107,6 +107,16 @@ async def test_a_ukrainian_participants_journey_in_ukrainian(bot: Harness) -> No
     assert await olena_reads(user.send("/moje")) == (
         "У Вас немає записів. Щоб записатися, напишіть /wizyta.")
 
+    assert await olena_reads(user.send("привіт")) == (
+        "Я не розумію цього повідомлення. Оберіть щось у меню або напишіть /pomoc.")
+    assert await olena_reads(user.send("/foo")) == (
+        "Я не знаю цієї команди. Напишіть /pomoc, щоб побачити, що я можу зробити.")
+    text = await olena_reads(user.send("/przypomnienia"))
+    assert text.startswith("Як мають виглядати нагадування про розмови?\n🔒 Непомітні:")
+    assert text.endswith("Зараз у Вас: непомітні. SMS завжди непомітні.")
+    text = await olena_reads(user.press("🏷 З назвою розмови"))
+    assert text == "Збережено: нагадування з назвою розмови."
+
     # Hours: /godziny 4, the status, correcting by the buttons; Ukrainian plural forms.
     text = await olena_reads(user.send("/godziny 4"))
     assert text == ("Записано 4 години за понеділок, 7 грудня. Дякуємо!\n"
