@@ -200,7 +200,7 @@ COMMANDS = [
     CommandSpec("start", start, texts.START_DESCRIPTION),
     CommandSpec("pomoc", help_command, texts.HELP_DESCRIPTION, aliases=("help",)),
     CommandSpec("przypomnienia", reminders_command, texts.REMINDERS_DESCRIPTION),
-    CommandSpec("jezyk", language_command, language_texts.LANGUAGE_DESCRIPTION,
+    CommandSpec("jezyk", language_command, texts.LANGUAGE_DESCRIPTION,
                 aliases=("language", "mova")),
 ]
 

@@ -48,6 +48,7 @@ MENU_PROMPT = N_("Co chcesz zrobić?")
 
 # --- how reminders look (a participant's choice; discreet unless chosen) ----------------------
 REMINDERS_DESCRIPTION = N_("jak wyglądają przypomnienia")
+LANGUAGE_DESCRIPTION = N_("język rozmowy")  # /jezyk (its texts: handlers/texts/languages.py)
 DISCREET_BUTTON = N_("🔒 Dyskretne")
 NAMED_BUTTON = N_("🏷 Z nazwą rozmowy")
 

@@ -1,17 +1,12 @@
 """Choosing the language a participant reads (the name of each language in that language).
 
 The tables here hold a sentence per language code (pl, uk, en): the person who cannot read
-Polish must recognise their own language and read the answer to their choice. The command's
-description is a catalog message like every other (Telegram shows it in the person's language).
+Polish must recognise their own language and read the answer to their choice. (The /jezyk
+command's description is a catalog message, with the others in handlers/texts/common.py.)
 """
 
 from __future__ import annotations
 
-from handlers.texts.i18n import N_, translate_on_access
-
-translate_on_access(__name__)
-
-LANGUAGE_DESCRIPTION = N_("język rozmowy")
 LANGUAGE_NAMES = {"pl": "🇵🇱 Polski", "uk": "🇺🇦 Українська", "en": "🇬🇧 English"}
 # The question, asked in all three at once (the person may read none of the others).
 CHOOSE_ALL = {"pl": "Wybierz język.", "uk": "Оберіть мову.", "en": "Choose a language."}
