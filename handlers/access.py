@@ -46,7 +46,7 @@ def requires(*access: str | Role) -> Callable[[Callback], Callback]:
             user = update.effective_user
             if user is not None:
                 context.identity = await identity_of(context, user.id)
-            use(context.identity.participant.language if context.identity.participant else None)
+            use(language_for(context.identity, user.language_code if user else None))
             if allowed(wanted, context.identity):
                 return await callback(update, context)
             await refuse(update, context.identity)
@@ -56,6 +56,21 @@ def requires(*access: str | Role) -> Callable[[Callback], Callback]:
         return guarded
 
     return decorate
+
+
+def client_language(language_code: str | None) -> str | None:
+    """The language we speak for a Telegram client's IETF tag ('uk', 'en-GB'), if any besides
+    Polish."""
+    base = (language_code or "").split("-")[0].lower()
+    return base if base in ("uk", "en") else None
+
+
+def language_for(who: Identity, language_code: str | None) -> str | None:
+    """What to answer in: a participant's own language; a stranger's Telegram language (uk,
+    en, else Polish); staff: Polish."""
+    if who.participant is not None:
+        return who.participant.language
+    return None if who.known else client_language(language_code)
 
 
 IDENTITY_SECONDS = 5.0  # how long a looked-up identity is reused (a burst of button presses)

@@ -70,6 +70,14 @@ CHAT_BURST = 5
 CHAT_PER_SECOND = 1.0
 OVERALL_PER_SECOND = 30
 COMMAND_RE = re.compile(r"^[a-z0-9_]{1,32}$")
+# Bot API docs, setMyCommands: language_code is "A two-letter ISO 639-1 language code. If
+# empty, commands will be applied to all users from the given scope, for whose language there
+# are no dedicated commands". The refusal's wording is tdlib's for a bad code (assumed here).
+LANGUAGE_CODE_RE = re.compile(r"^[a-z]{2}$")
+LANGUAGE_CODE_INVALID = "Bad Request: invalid language code specified"
+# Bot API docs, "Determining list of commands": in a private chat the first of these with
+# commands is shown (the scope's list for the user's language before the one without).
+PRIVATE_CHAT_SCOPES = ("chat", "all_private_chats", "default")
 Params = dict[str, Any]
 
 
@@ -428,9 +436,25 @@ class BotApiMethods:
         """Commands set for a scope as (command, description) pairs."""
         return self._my_commands.get(self.scope_key(scope, language_code), [])
 
+    def shown_commands(self, chat_id: int, language_code: str | None) -> list[tuple[str, str]]:
+        """What a private chat's menu shows, by Telegram's rules: the chat's own list, then the
+        one for all private chats, then the default, each for the user's language first (the
+        two letters of its tag) and then without; a scope with no commands is skipped."""
+        language = (language_code or "")[:2].lower()
+        for kind in PRIVATE_CHAT_SCOPES:
+            scope = {"type": kind, "chat_id": chat_id} if kind == "chat" else {"type": kind}
+            for code in ([language] if language else []) + [""]:
+                if found := self._my_commands.get(self.scope_key(scope, code)):
+                    return found
+        return []
+
     def _params_scope_key(self, params: Params) -> str:
-        """The scope key of a *MyCommands call."""
-        return self.scope_key(params.get("scope"), params.get("language_code", ""))
+        """The scope key of a *MyCommands call (a language_code that is not two small letters
+        is refused)."""
+        language_code = params.get("language_code", "") or ""
+        if language_code and not LANGUAGE_CODE_RE.match(language_code):
+            raise ApiFailure(400, LANGUAGE_CODE_INVALID)
+        return self.scope_key(params.get("scope"), language_code)
 
     async def _set_my_commands(self, params: Params) -> bool:
         """setMyCommands."""

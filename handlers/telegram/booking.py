@@ -49,14 +49,14 @@ async def book_command(update: Update, context: KisContext) -> None:
 
 
 async def _offer_days(update: Update, context: KisContext, service: str, prefix: str,
-                      heading: str = texts.CHOOSE_DAY) -> None:
+                      heading: str | None = None) -> None:
     deps = context.deps
     days = await deps.db.run(store.free_days, service=service, now=deps.clock.now(),
                              horizon_days=deps.settings.booking_horizon_days, tz=deps.settings.tz)
     if not days:
         await edit_or_say(update, texts.NO_FREE, [[(texts.NOTIFY_ME, f"bk:wl:{service}")]])
         return
-    await edit_or_say(update, heading, _days_buttons(days, prefix))
+    await edit_or_say(update, heading or texts.CHOOSE_DAY, _days_buttons(days, prefix))
 
 
 async def _existing(context: KisContext, service: str) -> Booking | None:

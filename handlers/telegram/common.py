@@ -10,6 +10,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 
 from handlers.access import Callback
+from handlers.texts.i18n import _
 
 Buttons = Sequence[Sequence[tuple[str, str]]]
 MAX_ID = 2**31 - 1  # the database's integer keys; a forged bigger id names nothing
@@ -29,7 +30,10 @@ def row_id(text: str) -> int:
 
 @dataclass(frozen=True)
 class CommandSpec:
-    """A command: Polish name, English aliases, who may use it, its help line and menu button."""
+    """A command: Polish name, English aliases, who may use it, its help line and menu button.
+
+    `description` and `menu_label` are the Polish msgids; `help_line`/`label` give them in the
+    current language (a participant's command reads in their language, staff's stay Polish)."""
 
     name: str
     callback: Callback
@@ -43,6 +47,14 @@ class CommandSpec:
         if access is None:
             raise TypeError(f"/{self.name}: the callback must be decorated with @requires")
         object.__setattr__(self, "access", access)
+
+    def help_line(self) -> str:
+        """The description in the current language."""
+        return _(self.description)
+
+    def label(self) -> str:
+        """The menu button's label in the current language."""
+        return _(self.menu_label) if self.menu_label else ""
 
     @property
     def menu_data(self) -> str:

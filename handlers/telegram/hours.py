@@ -38,7 +38,7 @@ def parse_args(args: list[str], day: date) -> tuple[Decimal, date]:
 def overview_buttons(view: Overview) -> Buttons:
     """Log-today buttons that fit, then correct/delete buttons for unconfirmed entries."""
     room = min(view.left.day, view.left.week, view.left.month)
-    options = [(f"{h} h", f"hr:log:{view.today:%Y-%m-%d}:{h}") for h in choices(room)]
+    options = [(texts.button(h), f"hr:log:{view.today:%Y-%m-%d}:{h}") for h in choices(room)]
     rows: list[list[tuple[str, str]]] = [options[i:i + 4] for i in range(0, len(options), 4)]
     for entry in view.recent:
         if entry.status == HourStatus.submitted:
@@ -141,7 +141,8 @@ async def entry_action(update: Update, context: KisContext, action: str, entry_i
     except DomainError as exc:
         await say(update, sentence(exc))
         return
-    options = [(f"{h} h", f"hr:set:{entry_id}:{h}") for h in choices(deps.settings.hours_day_limit)]
+    options = [(texts.button(h), f"hr:set:{entry_id}:{h}")
+               for h in choices(deps.settings.hours_day_limit)]
     await edit_or_say(update, texts.edit_prompt(entry.work_date),
                       [options[i:i + 4] for i in range(0, len(options), 4)])
 

@@ -116,7 +116,7 @@ def render(pages: Sequence[Page], page: int, prefix: str, header: str = "",
     """The text and keyboard of one page (header on every page, footer when several)."""
     page = clamp(page, pages)
     body = "\n".join(pages[page].lines).strip("\n")
-    parts = [header, body] if header else [body]
+    parts = [header, body] if header and body else [header or body]  # buttons only: no empty line
     if len(pages) > 1:
         parts.append(texts.page_footer(page + 1, len(pages)))
     rows: list[Sequence[tuple[str, str]]] = list(pages[page].rows)

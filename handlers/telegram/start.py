@@ -6,9 +6,9 @@ import logging
 from datetime import timedelta
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
+from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, TypeHandler, filters
 
-from handlers.access import EVERYONE, PARTICIPANT, allowed, forget, requires
+from handlers.access import EVERYONE, PARTICIPANT, allowed, client_language, forget, requires
 from handlers.context import KisContext
 from handlers.telegram.common import Buttons, CommandSpec, edit_or_say, say
 from handlers.telegram.scopes import publish_commands_for
@@ -30,7 +30,7 @@ def command_specs(context: KisContext) -> list[CommandSpec]:
 
 def menu_for(context: KisContext, who: Identity) -> Buttons:
     """The main menu buttons the person may use, two to a row."""
-    items = [(s.menu_label, s.menu_data) for s in command_specs(context)
+    items = [(s.label(), s.menu_data) for s in command_specs(context)
              if s.menu_label and allowed(s.access, who) and EVERYONE not in s.access]
     items.append((texts.HELP_BUTTON, "cmd:pomoc"))
     return [items[i:i + 2] for i in range(0, len(items), 2)]
@@ -73,7 +73,7 @@ async def _join(update: Update, context: KisContext, code: str) -> None:
     who = Identity(participant=participant)
     use(participant.language)
     await say(update, texts.greeting(participant.first_name, participant.gender), menu_for(context, who))
-    await publish_commands_for(context.bot, user.id, who, command_specs(context))
+    await publish_in_language(context, user.id, who, participant.language)
     offered = offered_language(user.language_code)
     if offered is not None and participant.language != offered:
         # Once, on joining: an offer in the language of the person's Telegram, never a switch.
@@ -84,8 +84,7 @@ async def _join(update: Update, context: KisContext, code: str) -> None:
 
 def offered_language(language_code: str | None) -> str | None:
     """The language to offer for a Telegram client's IETF tag ('uk', 'en-GB'), if any."""
-    base = (language_code or "").split("-")[0].lower()
-    return base if base in ("uk", "en") else None
+    return client_language(language_code)
 
 
 @requires(EVERYONE)
@@ -100,7 +99,7 @@ async def help_command(update: Update, context: KisContext) -> None:
         if allowed(spec.access, who):
             # English aliases work for everyone; only staff see them listed.
             aliases = "".join(f" (/{a})" for a in spec.aliases) if who.staff else ""
-            lines.append(f"/{spec.name}{aliases} – {spec.description}")
+            lines.append(f"/{spec.name}{aliases} – {spec.help_line()}")
     lines.append("")
     lines.append(texts.HELP_FOOTER)
     await say(update, "\n".join(lines), menu_for(context, who))
@@ -137,13 +136,41 @@ async def language_command(update: Update, context: KisContext) -> None:
 
 @requires(PARTICIPANT)
 async def language_choose(update: Update, context: KisContext) -> None:
-    """A language was pressed (idempotent; the pattern admits only the three codes)."""
+    """A language was pressed (idempotent; the pattern admits only the three codes): the
+    answer, the menu and the command list from now on in that language."""
     who = context.identity.participant
     assert who is not None and who.id is not None
     language = context.match[1]  # type: ignore[index]
     await context.deps.db.run(conversation.set_language, participant_id=who.id, language=language)
-    forget(context, update.effective_user.id if update.effective_user else 0)
-    await edit_or_say(update, language_texts.chosen(language, "telegram"))
+    user_id = update.effective_user.id if update.effective_user else 0
+    forget(context, user_id)
+    use(language)
+    await edit_or_say(update, f"{language_texts.chosen(language, 'telegram')}\n{texts.MENU_PROMPT}",
+                      menu_for(context, context.identity))
+    await publish_in_language(context, user_id, context.identity, language)
+
+
+PUBLISHED = "command_languages"  # bot_data: user id → the language of the list published
+
+
+async def publish_in_language(context: KisContext, user_id: int, who: Identity,
+                              language: str) -> None:
+    """Publish a participant's command list in a language (unless this process already did)."""
+    published: dict[int, str] = context.bot_data.setdefault(PUBLISHED, {})
+    if published.get(user_id) == language:
+        return
+    if await publish_commands_for(context.bot, user_id, who, command_specs(context), language):
+        published[user_id] = language
+
+
+@requires(EVERYONE)
+async def follow_language(update: Update, context: KisContext) -> None:
+    """Before any other handler: keep a participant's command list in their language, which
+    staff, an SMS or the CSV may have changed since it was published (checked once per person
+    and process; the identity is the cached one the update's own handler uses)."""
+    who, user = context.identity, update.effective_user
+    if who.participant is not None and user is not None:
+        await publish_in_language(context, user.id, who, who.participant.language)
 
 
 @requires(EVERYONE)
@@ -173,12 +200,15 @@ COMMANDS = [
     CommandSpec("start", start, texts.START_DESCRIPTION),
     CommandSpec("pomoc", help_command, texts.HELP_DESCRIPTION, aliases=("help",)),
     CommandSpec("przypomnienia", reminders_command, texts.REMINDERS_DESCRIPTION),
-    CommandSpec("jezyk", language_command, language_texts.LANGUAGE_DESCRIPTION,
+    CommandSpec("jezyk", language_command, texts.LANGUAGE_DESCRIPTION,
                 aliases=("language", "mova")),
 ]
 
-HANDLERS = [CallbackQueryHandler(reminders_choose, pattern=r"^pv:([01])$"),
-            CallbackQueryHandler(language_choose, pattern=r"^lang:(pl|uk|en)$")]
+HANDLERS: list[BaseHandler | tuple[BaseHandler, int]] = [
+    CallbackQueryHandler(reminders_choose, pattern=r"^pv:([01])$"),
+    CallbackQueryHandler(language_choose, pattern=r"^lang:(pl|uk|en)$"),
+    (TypeHandler(Update, follow_language), -2),  # a group of its own: every update, first
+]
 
 FALLBACKS: list[BaseHandler] = [
     MessageHandler(filters.COMMAND, unknown_command),

@@ -228,7 +228,7 @@ async def rsvp_button(update: Update, context: KisContext) -> None:
         answer = await deps.db.run(workshops.answer, workshop_id=workshop.id,
                                    participant_id=participant.id, yes=choice == "yes",
                                    now=deps.clock.now(),
-                                   promoted_text=texts.promoted(workshop, tz))
+                                   promoted_text=lambda _channel: texts.promoted(workshop, tz))
     except DomainError as exc:
         await query.answer(sentence(exc), show_alert=True)
         return

@@ -1,4 +1,4 @@
-"""Texts of consultation booking (participants) and the agenda (staff)."""
+"""Texts of consultation booking (participants, in their language) and the agenda (staff, Polish)."""
 
 from __future__ import annotations
 
@@ -6,52 +6,83 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from handlers.texts import fmt
+from handlers.texts.i18n import N_, _, n_, translate_on_access
 from storage.models import Booking, BookingStatus, Participant, Slot, SlotMode
 
-SERVICE = {"psychologist": "Psycholog", "career_advisor": "Doradca zawodowy"}
-SERVICE_BUTTON = {"psychologist": "🧠 Psycholog", "career_advisor": "💼 Doradca zawodowy"}
-# "z psychologiem" – only in the person's own chat, never in anything that may go by SMS.
-WITH = {"psychologist": "z psychologiem", "career_advisor": "z doradcą zawodowym"}
+translate_on_access(__name__)
 
-BOOK_DESCRIPTION = "umów rozmowę z psychologiem lub doradcą"
-BOOK_MENU = "📅 Umów wizytę"
-MINE_DESCRIPTION = "moje wizyty: zmień lub odwołaj"
-MINE_MENU = "🗂 Moje wizyty"
-CHOOSE_SERVICE = "Z kim chcesz porozmawiać? Rozmowy są przez telefon albo przez internet."
-CHOOSE_DAY = "Wybierz dzień:"
-NO_FREE = ("Niestety, w najbliższych dniach nie ma wolnych terminów.\n"
-           "Możemy dać Ci znać, gdy pojawi się wolny termin.")
-NOTIFY_ME = "🔔 Powiadom mnie"
-YES_BOOK = "✅ Tak, umawiam"
-OTHER_TIME = "↩️ Inny termin"
-CHANGE = "✏️ Zmień termin"
-CANCEL = "✖ Odwołaj"
-YES_CANCEL = "Tak, odwołaj"
-KEEP = "Nie, zostaw"
-KEPT = "Dobrze, wizyta zostaje."
-NOTHING_BOOKED = "Nie masz umówionych wizyt. Aby się umówić, napisz /wizyta."
-MINE_HEADER = "Twoje wizyty:"
-WAITLIST_SMS_SAFE = "Zwolnił się termin rozmowy. Kto pierwszy się umówi, ten ma termin. Umów się: WIZYTA"
-WAITLIST_TELEGRAM = ("Zwolnił się termin rozmowy. Kto pierwszy się umówi, ten ma termin. "
-                     "Umów się: /wizyta")
+
+class ByService(dict):
+    """A table of N_() texts by service, read in the current language (like a module's
+    N_() constants): `SERVICE["psychologist"]` → 'Psycholog', 'Психолог', 'Psychologist'."""
+
+    def __getitem__(self, key: str) -> str:
+        return _(super().__getitem__(key))
+
+    def get(self, key: str, default: str | None = None) -> str | None:  # type: ignore[override]
+        found = super().get(key)
+        return default if found is None else _(found)
+
+    def values(self) -> list[str]:  # type: ignore[override]
+        return [self[key] for key in self]
+
+    def items(self) -> list[tuple[str, str]]:  # type: ignore[override]
+        return [(key, self[key]) for key in self]
+
+
+SERVICE = ByService({"psychologist": N_("Psycholog"), "career_advisor": N_("Doradca zawodowy")})
+SERVICE_BUTTON = ByService({"psychologist": N_("🧠 Psycholog"),
+                            "career_advisor": N_("💼 Doradca zawodowy")})
+# "z psychologiem" – only in the person's own chat, never in anything that may go by SMS.
+WITH = ByService({"psychologist": N_("z psychologiem"),
+                  "career_advisor": N_("z doradcą zawodowym")})
+
+BOOK_DESCRIPTION = N_("umów rozmowę z psychologiem lub doradcą")
+BOOK_MENU = N_("📅 Umów wizytę")
+MINE_DESCRIPTION = N_("moje wizyty: zmień lub odwołaj")
+MINE_MENU = N_("🗂 Moje wizyty")
+CHOOSE_SERVICE = N_("Z kim chcesz porozmawiać? Rozmowy są przez telefon albo przez internet.")
+CHOOSE_DAY = N_("Wybierz dzień:")
+NO_FREE = N_("Niestety, w najbliższych dniach nie ma wolnych terminów.\n"
+             "Możemy dać Ci znać, gdy pojawi się wolny termin.")
+NOTIFY_ME = N_("🔔 Powiadom mnie")
+YES_BOOK = N_("✅ Tak, umawiam")
+OTHER_TIME = N_("↩️ Inny termin")
+CHANGE = N_("✏️ Zmień termin")
+CANCEL = N_("✖ Odwołaj")
+YES_CANCEL = N_("Tak, odwołaj")
+KEEP = N_("Nie, zostaw")
+KEPT = N_("Dobrze, wizyta zostaje.")
+NOTHING_BOOKED = N_("Nie masz umówionych wizyt. Aby się umówić, napisz /wizyta.")
+MINE_HEADER = N_("Twoje wizyty:")
+WAITLIST_SMS_SAFE = N_("Zwolnił się termin rozmowy. Kto pierwszy się umówi, ten ma termin. "
+                       "Umów się: WIZYTA")
+WAITLIST_TELEGRAM = N_("Zwolnił się termin rozmowy. Kto pierwszy się umówi, ten ma termin. "
+                       "Umów się: /wizyta")
 
 
 def waitlist_notice(channel: str) -> str:
-    """A slot freed up (to everyone waiting): the keyword or the command of their channel."""
-    return WAITLIST_SMS_SAFE if channel == "sms" else WAITLIST_TELEGRAM
+    """A slot freed up (to everyone waiting): the keyword or the command of their channel
+    (rendered in each recipient's language when the outbox queues it)."""
+    # A module's own globals are read without the access hook: translated here.
+    if channel == "sms":
+        return _(WAITLIST_SMS_SAFE)
+    return _(WAITLIST_TELEGRAM)
 
 
 def choose_time(day_text: str) -> str:
     """Heading of the time buttons."""
-    return f"{day_text} – wybierz godzinę:"
+    return _("{day} – wybierz godzinę:", day=day_text)
 
 
 def no_phone(club_phone: str | None) -> str:
     """A phone consultation for a person whose number the club does not have: ask for it
     (video is not suggested: there may be no video times)."""
-    ask = (f"zadzwoń pod {club_phone} i podaj go" if club_phone
-           else "podaj go osobie, która Cię prowadzi")
-    return f"Nie mamy Twojego numeru telefonu, więc nie możemy zadzwonić: {ask}"
+    if club_phone:
+        return _("Nie mamy Twojego numeru telefonu, więc nie możemy zadzwonić: zadzwoń pod "
+                 "{phone} i podaj go", phone=club_phone)
+    return _("Nie mamy Twojego numeru telefonu, więc nie możemy zadzwonić: podaj go osobie, "
+             "która Cię prowadzi")
 
 
 def how(mode: SlotMode, link: str | None, has_phone: bool = True,
@@ -61,31 +92,30 @@ def how(mode: SlotMode, link: str | None, has_phone: bool = True,
     A call is promised only to a person with a phone number in the club's records.
     """
     if mode == SlotMode.video:
-        return f"Rozmowa wideo: {link}" if link else "Rozmowa wideo (link dostaniesz przed rozmową)"
+        return (_("Rozmowa wideo: {link}", link=link) if link
+                else _("Rozmowa wideo (link dostaniesz przed rozmową)"))
     if not has_phone:
-        return f"Rozmowa telefoniczna. {no_phone(club_phone)}"
-    return "Rozmowa telefoniczna – zadzwonimy na Twój numer"
+        return _("Rozmowa telefoniczna. {no_phone}", no_phone=no_phone(club_phone))
+    return _("Rozmowa telefoniczna – zadzwonimy na Twój numer")
 
 
 def confirm_question(slot: Slot, staff_name: str, tz: ZoneInfo, has_phone: bool = True,
                      club_phone: str | None = None, today: date | None = None) -> str:
     """Confirm before booking."""
-    return (f"{SERVICE[slot.service]}: {fmt.when(slot.starts_at, tz, today=today)}, "
-            f"{slot.minutes} min.\n"
-            f"Prowadzi: {staff_name}\n{how(slot.mode, slot.video_link, has_phone, club_phone)}.\n\n"
-            "Czy umówić tę wizytę?")
-
-
-LEAD_WORDS = {24: "dzień", 48: "dwa dni", 1: "godzinę", 2: "dwie godziny"}
+    return _("{service}: {when}, {minutes} min.\nProwadzi: {staff_name}\n{how}.\n\n"
+             "Czy umówić tę wizytę?", service=SERVICE[slot.service],
+             when=fmt.when(slot.starts_at, tz, today=today), minutes=slot.minutes,
+             staff_name=staff_name, how=how(slot.mode, slot.video_link, has_phone, club_phone))
 
 
 def lead_words(hours: int) -> str:
     """'dzień', 'godzinę', '3 godziny' (how long before)."""
-    if hours in LEAD_WORDS:
-        return LEAD_WORDS[hours]
+    named = {24: N_("dzień"), 48: N_("dwa dni"), 1: N_("godzinę"), 2: N_("dwie godziny")}
+    if hours in named:
+        return _(named[hours])
     if hours % 24 == 0:
-        return fmt.count(hours // 24, "dzień", "dni", "dni")
-    return fmt.count(hours, "godzinę", "godziny", "godzin")
+        return n_("{n} dzień", "{n} dni", "{n} dni", hours // 24)
+    return n_("{n} godzinę", "{n} godziny", "{n} godzin", hours)
 
 
 def reminder_promise(leads: list[int]) -> str:
@@ -93,13 +123,14 @@ def reminder_promise(leads: list[int]) -> str:
     if not leads:
         return ""
     words = [lead_words(h) for h in sorted(set(leads), reverse=True)]
-    listed = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " i " + words[-1]
-    return f"Przypomnimy Ci {listed} wcześniej. "
+    listed = words[0] if len(words) == 1 else _("{first} i {last}", first=", ".join(words[:-1]),
+                                                last=words[-1])
+    return _("Przypomnimy Ci {listed} wcześniej.", listed=listed) + " "
 
 
 def after_booking(can_cancel: bool, command: str) -> str:
     """What the person can still do: change or cancel only while it is allowed."""
-    return f"Zmiana lub odwołanie: {command}" if can_cancel else ""
+    return _("Zmiana lub odwołanie: {command}", command=command) if can_cancel else ""
 
 
 def booked(booking: Booking, staff_name: str, link: str | None, tz: ZoneInfo, *,
@@ -107,65 +138,70 @@ def booked(booking: Booking, staff_name: str, link: str | None, tz: ZoneInfo, *,
            club_phone: str | None = None, today: date | None = None) -> str:
     """The plain-language confirmation: when, with whom, how; promises only what will happen."""
     tail = (reminder_promise(reminder_leads) + after_booking(can_cancel, "/moje")).strip()
-    return (f"Umówione! ✅\nRozmowa {WITH[booking.service]} ({staff_name}): "
-            f"{fmt.when(booking.starts_at, tz, today=today)}, {booking.minutes} min.\n"
-            f"{how(booking.mode, link, has_phone, club_phone)}."
-            + (f"\n{tail}" if tail else ""))
+    text = _("Umówione! ✅\nRozmowa {with_whom} ({staff_name}): {when}, {minutes} min.\n{how}.",
+             with_whom=WITH[booking.service], staff_name=staff_name,
+             when=fmt.when(booking.starts_at, tz, today=today), minutes=booking.minutes,
+             how=how(booking.mode, link, has_phone, club_phone))
+    return text + (f"\n{tail}" if tail else "")
 
 
 def moved(booking: Booking, tz: ZoneInfo) -> str:
     """After changing the time."""
-    return f"Zmieniono termin. Nowy termin: {fmt.when(booking.starts_at, tz)}. ✅"
+    return _("Zmieniono termin. Nowy termin: {when}. ✅", when=fmt.when(booking.starts_at, tz))
 
 
 def too_late_to_cancel(club_phone: str | None) -> str:
     """When cancelling is no longer allowed: who to tell (the club's number if it is set)."""
     if club_phone:
-        return f"Jeśli nie możesz przyjść, zadzwoń: {club_phone}"
-    return "Jeśli nie możesz przyjść, daj znać pracownikowi, który Cię zapisał"
+        return _("Jeśli nie możesz przyjść, zadzwoń: {phone}", phone=club_phone)
+    return _("Jeśli nie możesz przyjść, daj znać pracownikowi, który Cię zapisał")
 
 
 def mine_line(booking: Booking, staff_name: str, link: str | None, tz: ZoneInfo,
               can_cancel: bool = True, club_phone: str | None = None,
               has_phone: bool = True, today: date | None = None) -> str:
     """One upcoming booking in /moje (too late to change: who to tell instead)."""
-    when = fmt.when(booking.starts_at, tz, today=today)
-    text = (f"📅 {SERVICE[booking.service]} ({staff_name}): {when}\n"
-            f"{how(booking.mode, link, has_phone, club_phone)}.")
+    text = _("📅 {service} ({staff_name}): {when}\n{how}.", service=SERVICE[booking.service],
+             staff_name=staff_name, when=fmt.when(booking.starts_at, tz, today=today),
+             how=how(booking.mode, link, has_phone, club_phone))
     return text if can_cancel else f"{text}\n{too_late_to_cancel(club_phone)}."
 
 
 def cancel_question(booking: Booking, tz: ZoneInfo) -> str:
     """Ask before cancelling."""
-    return f"Odwołać wizytę: {SERVICE[booking.service]}, {fmt.when(booking.starts_at, tz)}?"
+    return _("Odwołać wizytę: {service}, {when}?", service=SERVICE[booking.service],
+             when=fmt.when(booking.starts_at, tz))
 
 
 def cancelled(booking: Booking, tz: ZoneInfo) -> str:
     """After cancelling."""
-    return (f"Odwołano wizytę {fmt.when(booking.starts_at, tz, 'w')}. "
-            "Jeśli chcesz, umów nowy termin: /wizyta")
+    return _("Odwołano wizytę {when}. Jeśli chcesz, umów nowy termin: /wizyta",
+             when=fmt.when(booking.starts_at, tz, "w"))
 
 
 def already_booked(booking: Booking, tz: ZoneInfo, can_cancel: bool = True,
                    club_phone: str | None = None) -> str:
     """The one-upcoming-booking-per-service rule (changing it offered only while allowed)."""
-    then = ("Możesz zmienić jej termin albo ją odwołać." if can_cancel
+    then = (_("Możesz zmienić jej termin albo ją odwołać.") if can_cancel
             else too_late_to_cancel(club_phone) + ".")
-    return (f"Masz już umówioną wizytę: {SERVICE[booking.service]}, "
-            f"{fmt.when(booking.starts_at, tz)}. {then}")
+    return _("Masz już umówioną wizytę: {service}, {when}. {then}",
+             service=SERVICE[booking.service], when=fmt.when(booking.starts_at, tz), then=then)
 
 
 def waitlisted(place: int) -> str:
     """After joining the waiting list."""
-    return (f"Zapisaliśmy Cię na listę oczekujących (jesteś {place}. w kolejce). Gdy zwolni się "
-            "termin, napiszemy do Ciebie. Kto pierwszy się wtedy umówi, ten ma termin.")
+    return _("Zapisaliśmy Cię na listę oczekujących (jesteś {place}. w kolejce). Gdy zwolni się "
+             "termin, napiszemy do Ciebie. Kto pierwszy się wtedy umówi, ten ma termin.",
+             place=place)
 
 
 def slot_cancelled_by_staff(booking: Booking, tz: ZoneInfo, channel: str = "telegram") -> str:
     """To a participant whose slot staff withdrew (discreet: may go by SMS)."""
-    again = "WIZYTA" if channel == "sms" else "/wizyta"
-    return (f"Przepraszamy, rozmowa {fmt.when(booking.starts_at, tz, 'w')} jest odwołana. "
-            f"Umów nowy termin: {again}")
+    when = fmt.when(booking.starts_at, tz, "w")
+    if channel == "sms":
+        return _("Przepraszamy, rozmowa {when} jest odwołana. Umów nowy termin: WIZYTA",
+                 when=when)
+    return _("Przepraszamy, rozmowa {when} jest odwołana. Umów nowy termin: /wizyta", when=when)
 
 
 # --- staff ---------------------------------------------------------------------------------

@@ -35,61 +35,63 @@ def staff_welcome(name: str) -> str:
     return f"Dzień dobry, {name}! Wybierz, co chcesz zrobić, albo napisz /pomoc."
 
 
-ALREADY_LINKED = "To konto jest już połączone z klubem. Wybierz, co chcesz zrobić:"
+ALREADY_LINKED = N_("To konto jest już połączone z klubem. Wybierz, co chcesz zrobić:")
 
 # --- help and menu -------------------------------------------------------------------------
-START_DESCRIPTION = "początek i menu"
-HELP_DESCRIPTION = "co mogę zrobić"
-HELP_HEADER = "Oto, co możesz zrobić:"
-HELP_FOOTER = "Możesz też używać przycisków pod wiadomościami."
-HELP_BUTTON = "❓ Pomoc"
-MENU_PROMPT = "Co chcesz zrobić?"
+# Command descriptions are read as msgids by handlers/telegram (translated per language there).
+START_DESCRIPTION = N_("początek i menu")
+HELP_DESCRIPTION = N_("co mogę zrobić")
+HELP_HEADER = N_("Oto, co możesz zrobić:")
+HELP_FOOTER = N_("Możesz też używać przycisków pod wiadomościami.")
+HELP_BUTTON = N_("❓ Pomoc")
+MENU_PROMPT = N_("Co chcesz zrobić?")
 
 # --- how reminders look (a participant's choice; discreet unless chosen) ----------------------
-REMINDERS_DESCRIPTION = "jak wyglądają przypomnienia"
-DISCREET_BUTTON = "🔒 Dyskretne"
-NAMED_BUTTON = "🏷 Z nazwą rozmowy"
+REMINDERS_DESCRIPTION = N_("jak wyglądają przypomnienia")
+LANGUAGE_DESCRIPTION = N_("język rozmowy")  # /jezyk (its texts: handlers/texts/languages.py)
+DISCREET_BUTTON = N_("🔒 Dyskretne")
+NAMED_BUTTON = N_("🏷 Z nazwą rozmowy")
 
 
 def reminders_choice(named: bool) -> str:
     """/przypomnienia: what the two kinds look like, and which one the person has."""
-    now = "z nazwą rozmowy" if named else "dyskretne"
-    return ("Jak mają wyglądać przypomnienia o rozmowach?\n"
-            "🔒 Dyskretne: „umówiona rozmowa”, bez nazwy – nikt nie odczyta z ekranu telefonu, "
-            "z kim się umawiasz.\n"
-            "🏷 Z nazwą rozmowy: np. „rozmowa z doradcą zawodowym”.\n"
-            f"Teraz masz: {now}. SMS-y są zawsze dyskretne.")
+    now = _("z nazwą rozmowy") if named else _("dyskretne")
+    return _("Jak mają wyglądać przypomnienia o rozmowach?\n"
+             "🔒 Dyskretne: „umówiona rozmowa”, bez nazwy – nikt nie odczyta z ekranu telefonu, "
+             "z kim się umawiasz.\n"
+             "🏷 Z nazwą rozmowy: np. „rozmowa z doradcą zawodowym”.\n"
+             "Teraz masz: {now}. SMS-y są zawsze dyskretne.", now=now)
 
 
 def reminders_set(named: bool) -> str:
     """After choosing."""
-    return ("Zapisane: przypomnienia z nazwą rozmowy." if named
-            else "Zapisane: przypomnienia dyskretne, bez nazwy rozmowy.")
+    return (_("Zapisane: przypomnienia z nazwą rozmowy.") if named
+            else _("Zapisane: przypomnienia dyskretne, bez nazwy rozmowy."))
 
 
 # --- refusals and errors -------------------------------------------------------------------
-NOT_ALLOWED = "Ta funkcja nie jest dostępna na Twoim koncie."
-UNKNOWN_COMMAND = "Nie znam tego polecenia. Napisz /pomoc, aby zobaczyć, co mogę zrobić."
-NOT_UNDERSTOOD = "Nie rozumiem tej wiadomości. Wybierz coś z menu albo napisz /pomoc."
-STALE_BUTTON = "Ten przycisk jest już nieaktualny."
-INTERNAL_ERROR = ("Przepraszamy, coś poszło nie tak po naszej stronie. Spróbuj ponownie "
-                  "za chwilę. Jeśli to się powtórzy, powiedz o tym w klubie.")
+NOT_ALLOWED = N_("Ta funkcja nie jest dostępna na Twoim koncie.")
+UNKNOWN_COMMAND = N_("Nie znam tego polecenia. Napisz /pomoc, aby zobaczyć, co mogę zrobić.")
+NOT_UNDERSTOOD = N_("Nie rozumiem tej wiadomości. Wybierz coś z menu albo napisz /pomoc.")
+STALE_BUTTON = N_("Ten przycisk jest już nieaktualny.")
+INTERNAL_ERROR = N_("Przepraszamy, coś poszło nie tak po naszej stronie. Spróbuj ponownie "
+                    "za chwilę. Jeśli to się powtórzy, powiedz o tym w klubie.")
 
 
 def usage(text: str) -> str:
     """A usage reply after bad arguments."""
-    return f"Użycie: {text}"
+    return _("Użycie: {text}", text=text)
 
 # --- long lists ----------------------------------------------------------------------------
-PAGE_PREVIOUS = "◀ Wstecz"
-PAGE_NEXT = "Dalej ▶"
+PAGE_PREVIOUS = N_("◀ Wstecz")
+PAGE_NEXT = N_("Dalej ▶")
 
 
 def page_footer(number: int, count: int) -> str:
     """Under a page of a long list."""
-    return f"Strona {number} z {count}"
+    return _("Strona {number} z {count}", number=number, count=count)
 
 
 def continued(number: int, count: int) -> str:
     """Above the 2nd… part of a long message sent in parts."""
-    return f"(część {number} z {count})"
+    return _("(część {number} z {count})", number=number, count=count)

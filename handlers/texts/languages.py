@@ -1,23 +1,20 @@
 """Choosing the language a participant reads (the name of each language in that language).
 
 The tables here hold a sentence per language code (pl, uk, en): the person who cannot read
-Polish must recognise their own language and read the answer to their choice.
+Polish must recognise their own language and read the answer to their choice. (The /jezyk
+command's description is a catalog message, with the others in handlers/texts/common.py.)
 """
 
 from __future__ import annotations
 
-LANGUAGE_DESCRIPTION = "język rozmowy"
 LANGUAGE_NAMES = {"pl": "🇵🇱 Polski", "uk": "🇺🇦 Українська", "en": "🇬🇧 English"}
 # The question, asked in all three at once (the person may read none of the others).
 CHOOSE_ALL = {"pl": "Wybierz język.", "uk": "Оберіть мову.", "en": "Choose a language."}
 CURRENT = {"pl": "Teraz: polski.", "uk": "Зараз: українська.", "en": "Now: English."}
-# Honest until the catalogs cover everything: the choice is kept, most texts are Polish yet.
 SET_TELEGRAM = {
     "pl": "Zapisane: język polski.",
-    "uk": "Збережено: українська. Переклад повідомлень ще готується, тому поки що частина "
-          "з них буде польською.",
-    "en": "Saved: English. The translation is still being prepared, so for now some "
-          "messages will be in Polish.",
+    "uk": "Збережено: українська.",
+    "en": "Saved: English.",
 }
 SET_SMS = {
     "pl": "Zapisane: język polski.",

@@ -1,4 +1,5 @@
-"""Texts of group workshops: /warsztat, /warsztaty, sign-ups, lists and attendance."""
+"""Texts of group workshops: /warsztat, /warsztaty, sign-ups, lists and attendance (staff,
+Polish); the answers participants get (in their language)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 from handlers.texts import fmt
+from handlers.texts.i18n import _
 from storage.models import Participant, SignupStatus, Workshop, WorkshopSignup
 from storage.workshops import Answer, WorkshopCounts
 
@@ -82,16 +84,17 @@ def answered(answer: Answer, tz: ZoneInfo) -> str:
     """The reply to Będę / Nie będę."""
     w = answer.workshop
     if answer.status == SignupStatus.going:
-        return (f"Dziękujemy! Masz miejsce na warsztacie „{w.title}”.\n"
-                f"📅 {fmt.when(w.starts_at, tz)}\n📍 {w.place}\nDo zobaczenia!")
+        return _("Dziękujemy! Masz miejsce na warsztacie „{title}”.\n📅 {when}\n📍 {place}\n"
+                 "Do zobaczenia!", title=w.title, when=fmt.when(w.starts_at, tz), place=w.place)
     if answer.status == SignupStatus.waiting:
-        return ("Dziękujemy! Wszystkie miejsca są już zajęte. Jesteś na liście rezerwowej "
-                f"(miejsce {answer.position}). Napiszemy, gdy zwolni się miejsce.")
-    return "Dziękujemy za odpowiedź. Może następnym razem!"
+        return _("Dziękujemy! Wszystkie miejsca są już zajęte. Jesteś na liście rezerwowej "
+                 "(miejsce {position}). Napiszemy, gdy zwolni się miejsce.",
+                 position=answer.position)
+    return _("Dziękujemy za odpowiedź. Może następnym razem!")
 
 
 def promoted(workshop: Workshop, tz: ZoneInfo) -> str:
     """To the first person on the waiting list when a place frees up."""
-    return (f"Dobra wiadomość! Zwolniło się miejsce na warsztacie „{workshop.title}” i jest "
-            f"Twoje.\n📅 {fmt.when(workshop.starts_at, tz)}\n📍 {workshop.place}\n"
-            "Jeśli nie możesz przyjść, daj nam znać.")
+    return _("Dobra wiadomość! Zwolniło się miejsce na warsztacie „{title}” i jest Twoje.\n"
+             "📅 {when}\n📍 {place}\nJeśli nie możesz przyjść, daj nam znać.",
+             title=workshop.title, when=fmt.when(workshop.starts_at, tz), place=workshop.place)

@@ -11,10 +11,13 @@ from telegram.ext import CallbackQueryHandler
 
 from bot.app import build_application
 from bot.sandbox.botapi import BotApiStandIn
+from handlers.access import PARTICIPANT, requires
 from handlers.context import Deps, KisContext
-from handlers.texts import common
+from handlers.texts import common, i18n
 from storage.clock import ManualClock
 from storage.db import Database
+from storage.models import Language
+from tests.auxil.factories import Factory
 from tests.auxil.harness import make_settings
 from tests.auxil.tg import LiveBot, TrackingUpdateProcessor, running
 
@@ -38,10 +41,16 @@ async def fails_before_answering(update: Update, context: KisContext) -> None:
     raise RuntimeError("before the answer")
 
 
+@requires(PARTICIPANT)
+async def fails_for_a_participant(update: Update, context: KisContext) -> None:
+    raise RuntimeError("in a participant's handler")
+
+
 FEATURE = types.ModuleType("feature")
 FEATURE.HANDLERS = [CallbackQueryHandler(edits_to_the_same, pattern="^same$"),  # type: ignore[attr-defined]
                     CallbackQueryHandler(answers_then_fails, pattern="^late$"),
-                    CallbackQueryHandler(fails_before_answering, pattern="^early$")]
+                    CallbackQueryHandler(fails_before_answering, pattern="^early$"),
+                    CallbackQueryHandler(fails_for_a_participant, pattern="^mine$")]
 
 
 @pytest.fixture
@@ -74,3 +83,14 @@ async def test_a_press_is_answered_once_when_the_handler_fails(
         assert anna.last_text == common.INTERNAL_ERROR
     assert len(api.calls("answerCallbackQuery")) == 2
     assert api.errors == []
+
+
+async def test_the_apology_is_in_the_persons_language(live: LiveBot, api: BotApiStandIn,
+                                                     db: Database, clock: ManualClock) -> None:
+    Factory(db, clock).participant("12", "Olena", telegram_user_id=1001, language=Language.uk)
+    olena = live.user(1001, "Olena", language_code="uk")
+    shown = await live.app.bot.send_message(olena.id, "кнопка")
+    await olena.press_data("mine", message=api.message(olena.id, shown.message_id))
+    with i18n.speaking("uk"):
+        assert olena.last_text == common.INTERNAL_ERROR
+    assert olena.last_text.startswith("Вибачте, у нас щось пішло не так.")

@@ -28,7 +28,7 @@ async def test_overview_and_logging_with_buttons_and_commands(bot: Harness) -> N
     assert anna.last_text.startswith("Zmieniono wpis za poniedziałek, 7 grudnia: było 4 godziny, "
                                      "jest 4,5 godziny.")
     await anna.send("/hours 1 03.12")
-    assert "Zapisano 1 godzina za czwartek, 3 grudnia" in anna.last_text
+    assert "Zapisano 1 godzinę za czwartek, 3 grudnia" in anna.last_text
     await anna.send("/godziny")
     assert "⏳ czw. 03.12 – 1 godzina" in anna.last_text
     assert "(część czeka na potwierdzenie)" in anna.last_text

@@ -45,7 +45,8 @@ async def test_an_english_telegram_may_keep_polish(bot: Harness) -> None:
     await user.send(f"/start {bot.invite(person)}")
     assert user.last_text == "Would you like messages in English?"
     await user.press("No, Polish")
-    assert user.last_text == "Zapisane: język polski."
+    assert user.last_text == "Zapisane: język polski.\nCo chcesz zrobić?"  # and the menu
+    assert "📅 Umów wizytę" in user.buttons()
     assert language_of(bot, "12") == "pl"
 
 
