@@ -7,6 +7,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from handlers.texts import fmt
+from handlers.texts.i18n import _, speaking
 from storage.broadcast_outbox import BroadcastTexts, Report
 from storage.broadcasts import Preview
 from storage.models import Workshop
@@ -35,8 +36,6 @@ ASK_DAY = "Którego dnia wysłać?"
 ASK_HOUR = "O której godzinie ({day})?"
 CANCELLED = "Ogłoszenie anulowane. Nic nie zostało wysłane."
 NOBODY = "Do tej grupy nie da się nic wysłać (nikt nie ma Telegrama ani telefonu)."
-RSVP_YES = "✅ Będę"
-RSVP_NO = "❌ Nie będę"
 
 def cost(sms_count: int, segments: int, price: Decimal) -> str:
     """'1,60 zł' for sms_count messages of `segments` parts each."""
@@ -103,19 +102,37 @@ def invitation(text: str, workshop: Workshop, tz: ZoneInfo) -> str:
 
 
 def invitation_sms(text: str, workshop: Workshop, tz: ZoneInfo) -> str:
-    """The SMS invitation: as on Telegram, plus how to answer."""
+    """The SMS invitation: as on Telegram, plus how to answer (in the recipient's language)."""
     local = workshop.starts_at.astimezone(tz)
-    return f"{text}\n{local:%d.%m} godz. {local:%H:%M}, {workshop.place}.\nOdpisz TAK lub NIE."
+    return _("{text}\n{day} godz. {time}, {place}.\nOdpisz TAK lub NIE.", text=text,
+             day=f"{local:%d.%m}", time=f"{local:%H:%M}", place=workshop.place)
 
 
 def rsvp_buttons(workshop_id: int) -> list[list[tuple[str, str]]]:
-    """Będę / Nie będę."""
-    return [[(RSVP_YES, f"ws:yes:{workshop_id}"), (RSVP_NO, f"ws:no:{workshop_id}")]]
+    """Będę / Nie będę (in the recipient's language)."""
+    return [[(_("✅ Będę"), f"ws:yes:{workshop_id}"), (_("❌ Nie będę"), f"ws:no:{workshop_id}")]]
 
 
 def message(text: str, workshop: Workshop | None, tz: ZoneInfo) -> BroadcastTexts:
-    """What each recipient gets: a notice as it is; an invitation with details and buttons."""
+    """What each recipient gets: a notice as it is; an invitation with details and buttons
+    (its frame in the current language)."""
     if workshop is None:
         return BroadcastTexts(text)
     return BroadcastTexts(invitation(text, workshop, tz), invitation_sms(text, workshop, tz),
                           rsvp_buttons(workshop.id))  # type: ignore[arg-type]
+
+
+def messages(text: str, translations: dict[str, str], workshop: Workshop | None,
+             tz: ZoneInfo) -> dict[str, BroadcastTexts]:
+    """The message per language: Polish, and each language the coordinator translated it
+    into (its frame in that language too); anyone else gets the Polish one."""
+    out = {"pl": _in("pl", text, workshop, tz)}
+    for language, translation in sorted(translations.items()):
+        if language != "pl" and translation:
+            out[language] = _in(language, translation, workshop, tz)
+    return out
+
+
+def _in(language: str, text: str, workshop: Workshop | None, tz: ZoneInfo) -> BroadcastTexts:
+    with speaking(language):
+        return message(text, workshop, tz)

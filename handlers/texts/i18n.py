@@ -13,35 +13,17 @@ from __future__ import annotations
 
 import functools
 import string
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
-SOURCE = "pl"
-LANGUAGES = ("pl", "uk", "en")
+from storage.language import LANGUAGE, LANGUAGES, SOURCE, speaking, use
+
+__all__ = ["LANGUAGE", "LANGUAGES", "SOURCE", "_", "speaking", "translated", "use"]
 DOMAIN = "kisbot"
 LOCALE_DIR = Path(__file__).with_name("locale")
-LANGUAGE: ContextVar[str] = ContextVar("language", default=SOURCE)
-
-
-@contextmanager
-def speaking(language: str | None) -> Iterator[None]:
-    """Render the texts inside in this language (an unknown one: Polish)."""
-    token = LANGUAGE.set(language if language in LANGUAGES else SOURCE)
-    try:
-        yield
-    finally:
-        LANGUAGE.reset(token)
-
-
-def use(language: str | None) -> None:
-    """Set the language for the rest of this task (one update being handled)."""
-    LANGUAGE.set(language if language in LANGUAGES else SOURCE)
 
 
 def catalog_path(language: str) -> Path:

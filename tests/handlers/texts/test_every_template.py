@@ -140,6 +140,8 @@ BY_FUNCTION: dict[tuple[str, str], Callable[[int], object]] = {
     ("chosen", "channel"): lambda v: ("telegram", "sms")[v % 2],
     ("offer", "language"): lambda v: ("uk", "en")[v % 2],
     ("keep_polish", "language"): lambda v: ("uk", "en")[v % 2],
+    ("messages", "translations"): lambda v: (
+        {}, {"uk": "Запрошуємо на спільний сніданок у п'ятницю."})[v % 2],
 }
 LANGUAGES = ("pl", "uk", "en")
 # Modules whose tables hold a sentence per language: each rendered in its language, the
