@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -37,31 +39,92 @@ ASK_HOUR = "O której godzinie ({day})?"
 CANCELLED = "Ogłoszenie anulowane. Nic nie zostało wysłane."
 NOBODY = "Do tej grupy nie da się nic wysłać (nikt nie ma Telegrama ani telefonu)."
 
+# A notice in several languages (the coordinator's side, in Polish).
+IN_LANGUAGE = {"pl": "po polsku", "uk": "po ukraińsku", "en": "po angielsku"}
+VERSION_NAMES = {"pl": "polska", "uk": "ukraińska", "en": "angielska"}
+FLAGS = {"pl": "🇵🇱", "uk": "🇺🇦", "en": "🇬🇧"}
+ADD_VERSION = {"uk": "🇺🇦 Dodaj wersję po ukraińsku", "en": "🇬🇧 Dodaj wersję po angielsku"}
+CHANGE_VERSION = {"uk": "🇺🇦 Zmień wersję ukraińską", "en": "🇬🇧 Zmień wersję angielską"}
+ASK_VERSION = {"uk": "🇺🇦 Napisz treść po ukraińsku jedną wiadomością (do 1000 znaków).",
+               "en": "🇬🇧 Napisz treść po angielsku jedną wiadomością (do 1000 znaków)."}
+NEXT = "➡️ Dalej"
+SKIP_VERSIONS = "➡️ Dalej bez tłumaczenia"
+
+
+def versions_step(translations: dict[str, str], spoken: Sequence[str]) -> str:
+    """After the Polish text: which versions there are, and whether to add another."""
+    done = [f"{VERSION_NAMES[lang]} ✓" for lang in ("pl", "uk", "en")
+            if lang == "pl" or translations.get(lang)]
+    readers = " lub ".join(IN_LANGUAGE[lang] for lang in spoken) or IN_LANGUAGE["uk"]
+    return (f"📣 Wersje ogłoszenia: {', '.join(done)}.\n"
+            f"Niektórzy uczestnicy czytają {readers}. Możesz dodać wersję w ich języku: "
+            "dostaną ją zamiast polskiej (razem z SMS). Pozostali dostaną polską.")
+
+
+@dataclass(frozen=True)
+class Version:
+    """One language's version of a notice in the preview: its text, recipients, SMS size."""
+
+    language: str
+    text: str
+    counts: Preview
+    segments: int
+    encoding: str = "GSM-7"
+    cut: bool = False
+
+
 def cost(sms_count: int, segments: int, price: Decimal) -> str:
     """'1,60 zł' for sms_count messages of `segments` parts each."""
     return fmt.money(price * sms_count * segments)
 
 
 def preview(text: str, audience: str, counts: Preview, segments: int, price: Decimal,
-            max_segments: int = 10, cut: bool = False) -> str:
-    """What will go, to how many, and what it costs (counts only, no names)."""
-    lines = ["📣 Podgląd ogłoszenia:", "", text, "",
-             f"Odbiorcy: {AUDIENCE_LABELS.get(audience, audience)}",
-             f"• Telegram: {counts.telegram}",
-             f"• SMS: {counts.sms}"]
-    if counts.sms:
+            max_segments: int = 10, cut: bool = False, versions: Sequence[Version] = ()) -> str:
+    """What will go, to how many, and what it costs (counts only, no names); a notice in
+    several languages shows each version with its recipients, SMS parts and cost."""
+    lines = ["📣 Podgląd ogłoszenia:", "", text, ""]
+    others = [v for v in versions if v.language != "pl"]
+    for version in others:
+        lines += [f"{FLAGS.get(version.language, '')} {IN_LANGUAGE[version.language].capitalize()}:",
+                  version.text, ""]
+    lines += [f"Odbiorcy: {AUDIENCE_LABELS.get(audience, audience)}",
+              f"• Telegram: {counts.telegram}",
+              f"• SMS: {counts.sms}"]
+    if others:
+        lines += [_version_line(v, price, max_segments) for v in versions]
+        total = sum((price * v.counts.sms * v.segments for v in versions), Decimal(0))
+        if counts.sms:
+            lines.append(f"  Razem za SMS: ok. {fmt.money(total)}")
+    elif counts.sms:
         parts = fmt.count(segments, "część", "części", "części")
         lines.append(f"  ({parts} na SMS, koszt ok. {cost(counts.sms, segments, price)})")
-        if segments > max_segments:
-            lines.append(f"  ⚠️ Zwykle SMS ma najwyżej {max_segments} części: "
-                         "może warto skrócić tekst.")
-        elif cut:
-            lines.append(f"  ⚠️ SMS zostanie ucięty do {parts}: może warto skrócić tekst.")
+        lines += _warnings(segments, max_segments, cut)
     if counts.opted_out:
         lines.append(f"• Bez wysyłki (rezygnacja z SMS): {counts.opted_out}")
     if counts.unreachable:
         lines.append(f"• Bez wysyłki (brak Telegrama i telefonu): {counts.unreachable}")
     return "\n".join(lines)
+
+
+def _version_line(version: Version, price: Decimal, max_segments: int) -> str:
+    """'Po ukraińsku: Telegram 2, SMS 1 – 2 części na SMS (UCS-2), koszt ok. 0,32 zł'."""
+    c = version.counts
+    head = f"  {IN_LANGUAGE[version.language].capitalize()}: Telegram {c.telegram}, SMS {c.sms}"
+    if not c.sms:
+        return head
+    parts = fmt.count(version.segments, "część", "części", "części")
+    line = (f"{head} – {parts} na SMS ({version.encoding}), "
+            f"koszt ok. {cost(c.sms, version.segments, price)}")
+    return "\n".join([line, *_warnings(version.segments, max_segments, version.cut)])
+
+
+def _warnings(segments: int, max_segments: int, cut: bool) -> list[str]:
+    if segments > max_segments:
+        return [f"    ⚠️ Zwykle SMS ma najwyżej {max_segments} części: może warto skrócić tekst."]
+    if cut:
+        parts = fmt.count(segments, "część", "części", "części")
+        return [f"    ⚠️ SMS zostanie ucięty do {parts}: może warto skrócić tekst."]
+    return []
 
 
 def scheduled(at: datetime, tz: ZoneInfo, recipients: int) -> str:
