@@ -61,6 +61,7 @@ TEMPLATES = [
     "rp:{iso}:{iso2}", "rp:y:{y4}",
     "bc:aud:{id}:{key}", "bc:aud:{id}:site:{id2}", "bc:back:{id}", "bc:cancel:{id}",
     "bc:day:{id}:{d8}", "bc:now:{id}", "bc:plan:{id}", "bc:at:{id}:{d12}", "bc:{junk}",
+    "bc:tr:{id}:{lang}", "bc:next:{id}", "bc:ver:{id}", "bc:tr:{id}:{junk}",
     "cmd:{junk}", "{junk}",
 ]
 
