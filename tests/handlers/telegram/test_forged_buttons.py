@@ -55,7 +55,7 @@ TEMPLATES = [
     "ws:yes:{id}", "ws:no:{id}", "ws:list:{id}", "ws:att:{id}", "ws:mark:{id}:{id2}",
     "ws:inv:{id}", "ws:lpg:{pg}", "ws:list:{id}:{pg}", "ws:att:{id}:{pg}", "ws:{junk}",
     "ex:{id}:{d8}:{outcome}", "ex:{junk}", "pv:{bit}", "pv:{junk}",
-    "lang:{lang}", "lang:{junk}",
+    "lang:{lang}", "lang:{junk}", "jo:{id}:{lang}", "jo:{junk}",
     "sm:all:{iso}:{epoch}", "sm:ok:{id}:{iso}:{h}", "sm:ok:{id}:{iso}", "sm:no:{id}:{iso}",
     "sm:{junk}", "st:{ym}", "st:{junk}",
     "rp:{iso}:{iso2}", "rp:y:{y4}",
