@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from handlers.texts import fmt
-from handlers.texts.i18n import _
+from handlers.texts.i18n import N_, _, translate_on_access
+
+translate_on_access(__name__)
 
 # --- joining -------------------------------------------------------------------------------
-STRANGER = (
+STRANGER = N_(
     "Dzień dobry! Ten czat jest dla uczestników naszego klubu.\n"
     "Aby dołączyć, poproś swojego pracownika socjalnego o link z zaproszeniem "
     "i otwórz go w Telegramie."
 )
-STRANGER_CALLBACK = "Najpierw dołącz przez link z zaproszeniem."
+STRANGER_CALLBACK = N_("Najpierw dołącz przez link z zaproszeniem.")
 
 
 def greeting(first_name: str, gender: str | None = None) -> str:

@@ -1,4 +1,10 @@
-"""Polish number, money, date and plural formatting (Babel)."""
+"""Number, money, date and plural formatting (Babel), in the current language (i18n).
+
+`plural` and `count` are Polish only (staff texts); a participant's text uses i18n.n_.
+Weekdays after a preposition need the case the preposition governs, which CLDR does not
+give: the Polish and Ukrainian forms by case are tables here; a text names the preposition
+by its Polish word ('w', 'od', …) and each language writes its own ('у', 'з', 'on', 'from').
+"""
 
 from __future__ import annotations
 
@@ -10,7 +16,15 @@ from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
 
+from handlers.texts.i18n import LANGUAGE, SOURCE, n_
+
 PL = Locale.parse("pl_PL")
+LOCALES = {"pl": PL, "uk": Locale.parse("uk_UA"), "en": Locale.parse("en_GB")}
+
+
+def locale() -> Locale:
+    """Babel's locale for the current language."""
+    return LOCALES.get(LANGUAGE.get(), PL)
 
 
 def plural(n: int | Decimal, one: str, few: str, many: str, fraction: str | None = None) -> str:
@@ -32,18 +46,21 @@ def number(value: Decimal | int) -> str:
         value = value.normalize() if value == value.to_integral_value() else value
         if value == value.to_integral_value():
             value = value.quantize(Decimal(1))
-    return format_decimal(value, locale=PL, group_separator=True)
+    return format_decimal(value, locale=locale(), group_separator=True)
 
 
 def hours(value: Decimal | int) -> str:
-    """'1 godzina', '2 godziny', '5 godzin', '4,5 godziny'."""
+    """'1 godzina', '2 godziny', '5 godzin', '4,5 godziny' ('4,5 години', '4.5 hours')."""
     value = Decimal(value)
-    return f"{number(value)} {plural(value, 'godzina', 'godziny', 'godzin', 'godziny')}"
+    return n_("{n} godzina", "{n} godziny", "{n} godzin", value, n=number(value))
 
 
 def money(value: Decimal | int) -> str:
-    """'9,00 zł', '3 600,00 zł' (no-break spaces as Babel writes them)."""
-    return format_currency(Decimal(value), "PLN", locale=PL)
+    """'9,00 zł', '3 600,00 zł' (no-break spaces as Babel writes them); in złoty in every
+    language ('9.00 zł'): it is what the person sees on every price here."""
+    if LANGUAGE.get() == SOURCE:
+        return format_currency(Decimal(value), "PLN", locale=PL)
+    return format_decimal(Decimal(value), "#,##0.00", locale=locale()) + "\xa0zł"
 
 
 # Weekday forms by case (Monday first). Polish texts name a day bare ("wtorek, 8 grudnia"),
@@ -57,6 +74,19 @@ WEEKDAYS = {
 }
 CASE_AFTER = {"w": "acc", "na": "acc", "za": "acc", "przez": "acc",
               "z": "gen", "od": "gen", "do": "gen"}
+# Ukrainian: у/на/за + accusative ("у середу", "за п’ятницю"), з/до + genitive ("з вівторка").
+UK_WEEKDAYS = {
+    "nom": ("понеділок", "вівторок", "середа", "четвер", "п’ятниця", "субота", "неділя"),
+    "acc": ("понеділок", "вівторок", "середу", "четвер", "п’ятницю", "суботу", "неділю"),
+    "gen": ("понеділка", "вівторка", "середи", "четверга", "п’ятниці", "суботи", "неділі"),
+}
+# What each Polish preposition is in the other languages (the case is CASE_AFTER's).
+PREPOSITIONS = {
+    "uk": {"w": "у", "na": "на", "za": "за", "przez": "на", "z": "з", "od": "з", "do": "до"},
+    "en": {"w": "on", "na": "for", "za": "for", "przez": "for", "z": "from", "od": "from",
+           "do": "until"},
+}
+AT_TIME = {"pl": "godz.", "uk": "о", "en": "at"}
 
 
 def preposition(prep: str, word: str) -> str:
@@ -70,17 +100,25 @@ def preposition(prep: str, word: str) -> str:
 
 
 def weekday(value: date, prep: str | None = None) -> str:
-    """'wtorek'; with a preposition in the case it governs: 'we wtorek', 'od środy'."""
+    """'wtorek'; with a preposition in the case it governs: 'we wtorek', 'od środy'
+    ('з вівторка', 'from Tuesday')."""
+    language = LANGUAGE.get()
+    case = "nom" if prep is None else CASE_AFTER[prep]
+    if language == "en":
+        name = format_date(value, "EEEE", locale=locale())
+    else:
+        name = (UK_WEEKDAYS if language == "uk" else WEEKDAYS)[case][value.weekday()]
     if prep is None:
-        return WEEKDAYS["nom"][value.weekday()]
-    name = WEEKDAYS[CASE_AFTER[prep]][value.weekday()]
+        return name
+    if language in PREPOSITIONS:
+        return f"{PREPOSITIONS[language][prep]} {name}"
     return f"{preposition(prep, name)} {name}"
 
 
 def date_text(value: date, today: date | None = None) -> str:
     """'8 grudnia', with the year when it is not this year's: '5 stycznia 2027'."""
     pattern = "d MMMM" if today is None or value.year == today.year else "d MMMM y"
-    return format_date(value, pattern, locale=PL)
+    return format_date(value, pattern, locale=locale())
 
 
 def day(value: date, prep: str | None = None, today: date | None = None) -> str:
@@ -95,7 +133,7 @@ def by_gender(gender: str | None, female: str, male: str, neutral: str) -> str:
 
 def short_day(value: date) -> str:
     """'pon. 07.12'."""
-    return format_date(value, "EEE dd.MM", locale=PL)
+    return format_date(value, "EEE dd.MM", locale=locale())
 
 
 def numeric_date(value: date) -> str:
@@ -115,4 +153,5 @@ def when(moment: datetime, tz: ZoneInfo, prep: str | None = None,
     With `today`, a moment in another year shows its year ('5 stycznia 2027').
     """
     local = moment.astimezone(tz)
-    return f"{day(local.date(), prep, today)}, godz. {local:%H:%M}"
+    at = AT_TIME.get(LANGUAGE.get(), AT_TIME[SOURCE])
+    return f"{day(local.date(), prep, today)}, {at} {local:%H:%M}"

@@ -316,7 +316,8 @@ def error_renderings() -> Iterator[Rendered]:
 
 
 def constants(module: types.ModuleType) -> Iterator[Rendered]:
-    for name, value in vars(module).items():
+    for name in list(vars(module)):
+        value = getattr(module, name)  # an N_() constant in the current language
         if name.startswith("_") or not name.isupper() or name in ("ERRORS", "JOINING", "BOOKING",
                                                                    "HOURS", "WORKSHOPS",
                                                                    "BROADCASTS", "ADMIN"):
@@ -351,10 +352,13 @@ def translated_renderings() -> list[Rendered]:
     """The modules that mark texts for the catalogs, rendered again in Ukrainian and English."""
     out: list[Rendered] = []
     for module in modules():
-        if getattr(module, "_", None) is not i18n._:
+        if not any(getattr(module, marker, None) is getattr(i18n, marker)
+                   for marker in ("_", "n_", "N_")):
             continue
         for language in LANGUAGES[1:]:
             with i18n.speaking(language):
+                out += [dataclasses.replace(r, where=f"[{language}] {r.where}", language=language)
+                        for r in constants(module)]
                 for name, func in vars(module).items():
                     if (inspect.isfunction(func) and func.__module__ == module.__name__
                             and not name.startswith("_")):
