@@ -145,6 +145,7 @@ BY_FUNCTION: dict[tuple[str, str], Callable[[int], object]] = {
     ("messages", "translations"): lambda v: (
         {}, {"uk": "Запрошуємо на спільний сніданок у п'ятницю."})[v % 2],
     ("saved", "language"): lambda v: LANGUAGES[v % 3],
+    ("participant_label", "language"): lambda v: LANGUAGES[v % 3],
     ("question", "current"): lambda v: LANGUAGES[v % 3],
     ("versions_step", "translations"): lambda v: ({}, {"uk": "Запрошуємо на сніданок."})[v % 2],
     ("versions_step", "spoken"): lambda v: (["uk"], ["uk", "en"], ["en"], [])[v % 4],
