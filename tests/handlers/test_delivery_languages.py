@@ -8,7 +8,7 @@ from sqlmodel import col, select
 
 from bot.delivery.sender import deliver_due
 from handlers.sms.text import count_segments
-from storage.models import AuditLog, Broadcast, OutboxMessage, Participant
+from storage.models import AuditLog, Broadcast, OutboxMessage, Participant, SignupStatus, WorkshopSignup
 from tests.auxil.factories import at
 from tests.auxil.harness import LIBRARY, Harness
 from tests.handlers.telegram.test_broadcast import FakeSms
@@ -194,3 +194,55 @@ async def test_no_versions_step_when_everybody_reads_polish(bot: Harness) -> Non
     await coord.send("/ogloszenie")
     await coord.send(PL_TEXT)
     assert coord.last_text == "Do kogo wysłać?"
+
+
+async def test_an_invitation_with_a_ukrainian_version_has_its_frame_in_ukrainian(
+        bot: Harness) -> None:
+    sms = club(bot)
+    coord = bot.user(5001, "Koordynatorka")
+    await coord.send('/warsztat 9.12 10:00 "Sala 2" 10 3 Gotowanie')
+    await coord.send("/warsztaty")
+    await coord.press("📣 Zaproś 1")
+    await coord.send("Wracają warsztaty kulinarne!")
+    await coord.press("🇺🇦 Dodaj wersję po ukraińsku")
+    await coord.send("Кулінарні майстерні повертаються!")
+    await coord.press("➡️ Dalej")
+    await coord.press("Wszyscy aktywni")
+    await coord.press("Wyślij teraz")
+    await deliver_due(bot.live.app)
+    olena, anna, john = bot.user(1001), bot.user(1002), bot.user(1003)
+    assert olena.last_text.startswith("Кулінарні майстерні повертаються!\n\n📅 середа, 9 грудня")
+    assert olena.buttons() == ["✅ Буду", "❌ Не буду"]
+    assert anna.last_text.startswith("Wracają warsztaty kulinarne!\n\n📅 środa, 9 grudnia")
+    assert anna.buttons() == ["✅ Będę", "❌ Nie będę"]
+    assert john.buttons() == ["✅ Będę", "❌ Nie będę"]  # no English version: all Polish
+    [taras] = sms.sent
+    assert taras.text == ("Кулінарні майстерні повертаються!\n09.12 о 10:00, Sala 2.\n"
+                          "Відпишіть ТАК або НІ.")
+    await olena.press("✅ Буду")  # the Ukrainian button answers like the Polish one
+    with bot.db.session() as s:
+        olena_id = s.exec(select(Participant.id).where(Participant.number == "1")).one()
+        going = s.exec(select(WorkshopSignup).where(WorkshopSignup.participant_id == olena_id)).one()
+    assert going.status == SignupStatus.going
+
+
+async def test_the_segment_limit_holds_for_each_version(bot: Harness) -> None:
+    sms = club(bot)
+    long_uk = "Дуже довге оголошення про зміни в розкладі на наступний тиждень. " * 4  # ~260
+    coord = bot.user(5001, "Koordynatorka")
+    await coord.send("/ogloszenie")
+    await coord.send(PL_TEXT)
+    await coord.press("🇺🇦 Dodaj wersję po ukraińsku")
+    await coord.send(long_uk)
+    await coord.press("➡️ Dalej")
+    await coord.press("Wszyscy aktywni")
+    preview = coord.last_text
+    assert "Po ukraińsku: Telegram 1, SMS 1 – 2 części na SMS (UCS-2)" in preview
+    assert "⚠️ SMS zostanie ucięty do 2 części" in preview
+    assert preview.count("⚠️") == 1  # the Polish version fits
+    await coord.press("Wyślij teraz")
+    await deliver_due(bot.live.app)
+    [taras] = sms.sent
+    counted = count_segments(taras.text)
+    assert counted.encoding == "UCS-2" and counted.segments == 2 and taras.text.endswith("...")
+    assert bot.user(1001).last_text == long_uk.strip()  # Telegram carries all of it
