@@ -137,7 +137,8 @@ def set_audience(*, session: Session, broadcast_id: int, staff_id: int, audience
     if not draft.text:
         raise DomainError("empty_text")
     draft.audience, draft.audience_param = audience, param if audience == "site" else None
-    return draft
+    draft.pending_language = None  # on to the audience (even from an older keyboard): no
+    return draft                   # translation is awaited any more
 
 
 def confirm(*, session: Session, broadcast_id: int, staff_id: int, now: datetime, tz: ZoneInfo,

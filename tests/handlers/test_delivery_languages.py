@@ -130,6 +130,10 @@ async def test_a_notice_with_a_ukrainian_version_reaches_each_in_their_language(
     await coord.send(UK_TEXT)
     assert "Wersje ogłoszenia: polska ✓, ukraińska ✓." in coord.last_text
     assert "🇺🇦 Zmień wersję ukraińską" in coord.buttons()
+    await coord.press("🇺🇦 Zmień wersję ukraińską")  # a typo: written again, replaced
+    await coord.send("Майстерня повертається!")
+    await coord.press("🇺🇦 Zmień wersję ukraińską")
+    await coord.send(UK_TEXT)
     await coord.press("➡️ Dalej")
     assert coord.last_text == "Do kogo wysłać?"
     await coord.press("Wszyscy aktywni")

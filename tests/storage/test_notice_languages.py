@@ -67,3 +67,15 @@ def test_another_coordinators_draft_cannot_be_translated(db: Database, clock: Ma
     with pytest.raises(DomainError):
         db.call(notice_languages.ask_translation, broadcast_id=notice, staff_id=theirs,
                 language="uk")
+
+
+def test_choosing_the_audience_stops_waiting_for_a_translation(db: Database,
+                                                               clock: ManualClock) -> None:
+    """From an older keyboard, say: the coordinator's next message is not taken as one."""
+    staff_id = coordinator(db)
+    person(db, "1", telegram_user_id=1, language="uk")
+    notice = draft(db, clock, staff_id)
+    db.call(notice_languages.ask_translation, broadcast_id=notice, staff_id=staff_id, language="uk")
+    db.call(broadcasts.set_audience, broadcast_id=notice, staff_id=staff_id, audience="all")
+    assert db.call(broadcasts.open_draft, staff_id=staff_id, now=clock.now()) is None
+    assert db.call(broadcasts.get, broadcast_id=notice).translations is None
