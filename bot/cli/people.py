@@ -143,7 +143,8 @@ def participants_list() -> None:
     for p in db.call(people.list_participants):
         tg = "telegram" if p.telegram_user_id else ("SMS" if p.phone else "-")
         site = site_names.get(p.work_site_id, "") + texts.left_on(p.left_on)
-        typer.echo(f"{p.number}\t{p.first_name} {p.last_name}\t{p.gender}\t{tg}\t{site}")
+        typer.echo(f"{p.number}\t{p.first_name} {p.last_name}\t{p.gender}\t{tg}\t{site}"
+                   f"\t{p.language}")
 
 
 @participants_app.command("export", help=texts.PARTICIPANTS_EXPORT)

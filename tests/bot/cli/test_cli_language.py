@@ -9,6 +9,7 @@ def test_the_command_line_sets_a_language(kisbot) -> None:
     result = kisbot("participants", "edit", "7", "--language", "UA")
     assert result.exit_code == 0, result.output
     assert result.output.strip() == "Zapisane: uczestnik 7 dostaje teraz wiadomości w języku: ukraiński."
+    assert kisbot("participants", "list").output.strip().endswith("\tuk")
     again = kisbot("participants", "edit", "7", "--language", "uk")
     assert again.output.strip() == "Uczestnik 7 już ma język: ukraiński. Nic nie zmieniono."
     bad = kisbot("participants", "edit", "7", "--language", "de")
