@@ -19,6 +19,7 @@ from handlers.texts import languages as language_texts
 from handlers.texts import sms as texts
 from handlers.texts import workshops as workshop_texts
 from handlers.texts.errors import Channel, error_text, sentence
+from handlers.texts.i18n import speaking
 from storage import consultations, conversation, hours, outbox, workshops
 from storage.clock import local_date
 from storage.consultation_rules import may_cancel
@@ -54,8 +55,10 @@ async def handle_sms(deps: Deps, phone: str, text: str) -> str | None:
         return None
     person = await deps.db.run(conversation.participant_by_phone, phone=phone)
     if person is None:
-        return await _stranger(deps, phone)
-    reply = await _answer(deps, person, phone, parse_sms(text))
+        with speaking(None):  # an unknown number: Polish
+            return await _stranger(deps, phone)
+    with speaking(person.language):  # the reply in the person's language
+        reply = await _answer(deps, person, phone, parse_sms(text))
     await deps.db.run(outbox.enqueue, dedupe_key=f"sms-reply:{uuid.uuid4().hex}", kind="reply",
                       text=reply, due_at=deps.clock.now(), participant=person, channel="sms")
     log.info("SMS from participant %s answered", person.id)
@@ -94,7 +97,7 @@ def _expected(state: dict) -> str:
     if step == Step.service:
         return texts.pick(len(SERVICES), "rozmowy")
     if step == Step.day:
-        return texts.pick(len(options), "dnia") + (" Dalsze dni: DALEJ" if state.get("more") else "")
+        return texts.pick(len(options), "dnia") + (" " + texts.MORE_DAYS if state.get("more") else "")
     if step == Step.time:
         return texts.pick(len(options), "godziny")
     if step == Step.confirm:
@@ -203,7 +206,7 @@ async def _workshop(deps: Deps, person: Participant, yes: bool) -> str:
     if workshop is None:
         return texts.NOT_UNDERSTOOD
     answer = await deps.db.run(workshops.answer_workshop, participant=person, yes=yes, now=now,
-                               promoted_text=workshop_texts.promoted(workshop, tz))
+                               promoted_text=lambda _channel: workshop_texts.promoted(workshop, tz))
     return workshop_texts.answered(answer, tz)
 
 

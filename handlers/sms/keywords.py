@@ -29,6 +29,8 @@ LANGUAGE_WORDS = {
     "UKRAINIAN": "uk", "УКР": "uk", "УКРАІНСЬКА": "uk",
     "EN": "en", "ENG": "en", "ENGLISH": "en", "ANGIELSKI": "en", "АНГЛІИСЬКА": "en",
 }
+# STOP PRZYPOMNIENIA / СТОП НАГАДУВАННЯ / STOP REMINDERS: reminders off too (word beginnings).
+REMINDERS = ("PRZYPOM", "НАГАДУВ", "REMIND")
 _DAY = re.compile(r"^(\d{1,2})[./-](\d{1,2})(?:[./-](\d{2,4}))?\.?$")
 MAX_TEXT = 500
 
@@ -124,7 +126,7 @@ def parse_sms(text: str) -> SmsCommand:
         return SmsCommand("cancel", number=int(rest[0][:6]))
     if kind == "language":
         return SmsCommand("language", words=(language_word(rest[0]),) if rest else ())
-    if kind == "stop" and rest and keyword(rest[0]) is None and rest[0].startswith("PRZYPOM"):
+    if kind == "stop" and rest and keyword(rest[0]) is None and rest[0].startswith(REMINDERS):
         return SmsCommand("stop", words=("reminders",))
     return SmsCommand(kind)
 

@@ -3,6 +3,9 @@
 A plain entry is the same for every channel. `PerChannel` holds the variants where the
 channels need different words (a command vs an SMS keyword, a sentence vs a CLI fragment);
 a channel it leaves out never receives that error. An unknown code raises `NoSentence`.
+
+What a participant can meet (joining, booking, hours, workshops, SMS keywords) is marked
+N_() and read in the current language (i18n); staff and command-line sentences stay Polish.
 """
 
 from __future__ import annotations
@@ -14,9 +17,12 @@ from decimal import Decimal
 from enum import StrEnum
 
 from handlers.texts import fmt
+from handlers.texts.i18n import N_, Marked, _, n_, translate_on_access
 from storage.csvfile import RowError
 from storage.errors import DomainError
 from storage.models import ExitOutcome
+
+translate_on_access(__name__)
 
 Template = str | Callable[..., str]
 
@@ -47,77 +53,108 @@ def cli(template: Template) -> PerChannel:
     return PerChannel(cli=template)
 
 
-LIMIT_NAMES = {"day": "dzienny", "week": "tygodniowy", "month": "miesięczny"}
-LIMIT_PLACES = {"day": "tego dnia", "week": "w tym tygodniu", "month": "w tym miesiącu"}
-
-
 def limit_reached(kind: str, limit: Decimal, left: Decimal) -> str:
-    """A limit refusal saying how much is left."""
-    text = f"Limit {LIMIT_NAMES[kind]} to {fmt.hours(limit)}. "
+    """A limit refusal saying how much is left (kind: day, week or month; 'jeszcze 1 godzinę')."""
+    limit_text, left_n = fmt.hours(limit), fmt.number(left)
+    if kind == "day":
+        if left <= 0:
+            return _("Limit dzienny to {limit}. Tego dnia nie możesz już wpisać więcej godzin.",
+                     limit=limit_text)
+        return n_("Limit dzienny to {limit}. Tego dnia możesz wpisać jeszcze {n} godzinę.",
+                  "Limit dzienny to {limit}. Tego dnia możesz wpisać jeszcze {n} godziny.",
+                  "Limit dzienny to {limit}. Tego dnia możesz wpisać jeszcze {n} godzin.",
+                  left, n=left_n, limit=limit_text)
+    if kind == "week":
+        if left <= 0:
+            return _("Limit tygodniowy to {limit}. W tym tygodniu nie możesz już wpisać więcej "
+                     "godzin.", limit=limit_text)
+        return n_("Limit tygodniowy to {limit}. W tym tygodniu możesz wpisać jeszcze {n} godzinę.",
+                  "Limit tygodniowy to {limit}. W tym tygodniu możesz wpisać jeszcze {n} godziny.",
+                  "Limit tygodniowy to {limit}. W tym tygodniu możesz wpisać jeszcze {n} godzin.",
+                  left, n=left_n, limit=limit_text)
     if left <= 0:
-        return text + f"{LIMIT_PLACES[kind].capitalize()} nie możesz już wpisać więcej godzin."
-    return text + f"{LIMIT_PLACES[kind].capitalize()} możesz wpisać jeszcze {fmt.hours(left)}."
+        return _("Limit miesięczny to {limit}. W tym miesiącu nie możesz już wpisać więcej "
+                 "godzin.", limit=limit_text)
+    return n_("Limit miesięczny to {limit}. W tym miesiącu możesz wpisać jeszcze {n} godzinę.",
+              "Limit miesięczny to {limit}. W tym miesiącu możesz wpisać jeszcze {n} godziny.",
+              "Limit miesięczny to {limit}. W tym miesiącu możesz wpisać jeszcze {n} godzin.",
+              left, n=left_n, limit=limit_text)
 
 
 def invite_locked(minutes: int) -> str:
     """Too many wrong codes."""
-    return (f"Za dużo błędnych kodów. Spróbuj ponownie za {minutes} min "
-            "albo poproś pracownika socjalnego o pomoc.")
+    return _("Za dużo błędnych kodów. Spróbuj ponownie za {minutes} min albo poproś pracownika "
+             "socjalnego o pomoc.", minutes=minutes)
 
 
 def cancel_too_late(hours: int, club_phone: str | None = None) -> str:
     """The cancellation deadline has passed: who to call (the club's number when it is set)."""
-    then = (f"Jeśli nie możesz przyjść, zadzwoń: {club_phone}." if club_phone else
-            "Jeśli nie możesz przyjść, daj znać pracownikowi, który Cię zapisał.")
-    return (f"Wizytę można odwołać najpóźniej {fmt.count(hours, 'godzinę', 'godziny', 'godzin')} "
-            f"przed jej początkiem. {then}")
+    rule = n_("Wizytę można odwołać najpóźniej {n} godzinę przed jej początkiem.",
+              "Wizytę można odwołać najpóźniej {n} godziny przed jej początkiem.",
+              "Wizytę można odwołać najpóźniej {n} godzin przed jej początkiem.", hours)
+    then = (_("Jeśli nie możesz przyjść, zadzwoń: {phone}.", phone=club_phone)
+            if club_phone else
+            _("Jeśli nie możesz przyjść, daj znać pracownikowi, który Cię zapisał."))
+    return f"{rule} {then}"
+
+
+def too_old(days: int) -> str:
+    """Hours for a day further back than HOURS_BACKDATE_DAYS."""
+    return n_("Ten dzień jest za daleko wstecz (można do {n} dnia). Powiedz o tym osobie, "
+              "która Cię prowadzi.",
+              "Ten dzień jest za daleko wstecz (można do {n} dni). Powiedz o tym osobie, "
+              "która Cię prowadzi.",
+              "Ten dzień jest za daleko wstecz (można do {n} dni). Powiedz o tym osobie, "
+              "która Cię prowadzi.", days)
 
 
 def slots_holiday(holiday: str) -> str:
-    """Slots asked for on a public holiday."""
+    """Slots asked for on a public holiday (staff: Polish)."""
     return (f"{holiday} to dzień wolny od pracy. Jeśli mimo to chcesz dodać terminy, "
             "dopisz na końcu polecenia słowo: święto")
 
 
 def text_too_long(length: int, limit: int) -> str:
-    """A broadcast longer than allowed."""
+    """A broadcast longer than allowed (staff: Polish)."""
     return f"Za długie: {length} znaków (najwyżej {limit})."
 
 
-NO_PARTICIPANT = "Nie ma uczestnika o numerze {number}."
-SMS_HALF_STEP = "Godziny wpisz co pół godziny, np. GODZINY 4 albo GODZINY 4,5"
+# Marked N_(): what a participant can meet, translated when read (template() below); the
+# rest is for staff and the command line and stays Polish.
+NO_PARTICIPANT = N_("Nie ma uczestnika o numerze {number}.")
+SMS_HALF_STEP = N_("Godziny wpisz co pół godziny, np. GODZINY 4 albo GODZINY 4,5")
 BAD_DATE_CLI = "nieczytelna data {value!r} (RRRR-MM-DD lub DD.MM.RRRR)"
 UNKNOWN_SITE_CLI = "nieznane miejsce pracy {value!r} (zobacz: kisbot sites list)"
 EXISTS_CLI = "{column} {value!r} już jest w bazie"
 
 JOINING: dict[str, Template | PerChannel] = {
-    "invite_invalid": "Ten kod nie działa. Sprawdź, czy link jest cały, albo poproś "
-                      "pracownika socjalnego o nowy.",
-    "invite_used": "Ten link był już użyty. Jeśli to nie Ty, powiedz o tym pracownikowi "
-                   "socjalnemu; poproś go o nowy link.",
-    "invite_expired": "Ten link jest już nieważny. Poproś pracownika socjalnego o nowy.",
-    "account_taken": "To konto Telegram jest już połączone z inną osobą. Porozmawiaj "
-                     "z pracownikiem socjalnym.",
+    "invite_invalid": N_("Ten kod nie działa. Sprawdź, czy link jest cały, albo poproś "
+                         "pracownika socjalnego o nowy."),
+    "invite_used": N_("Ten link był już użyty. Jeśli to nie Ty, powiedz o tym pracownikowi "
+                      "socjalnemu; poproś go o nowy link."),
+    "invite_expired": N_("Ten link jest już nieważny. Poproś pracownika socjalnego o nowy."),
+    "account_taken": N_("To konto Telegram jest już połączone z inną osobą. Porozmawiaj "
+                        "z pracownikiem socjalnym."),
     "invite_locked": invite_locked,
     "participant_not_found": PerChannel(telegram=NO_PARTICIPANT, sms=NO_PARTICIPANT,
                                         cli="nie ma uczestnika o numerze {number!r}"),
 }
 
 BOOKING: dict[str, Template | PerChannel] = {
-    "slot_gone": PerChannel(telegram="Tego terminu już nie ma. Wybierz inny:",
-                            sms="Tego terminu już nie ma. Napisz WIZYTA, aby wybrać inny."),
-    "slot_past": PerChannel(telegram="Ten termin już minął. Wybierz inny:",
-                            sms="Ten termin już minął. Napisz WIZYTA, aby wybrać inny."),
+    "slot_gone": PerChannel(telegram=N_("Tego terminu już nie ma. Wybierz inny:"),
+                            sms=N_("Tego terminu już nie ma. Napisz WIZYTA, aby wybrać inny.")),
+    "slot_past": PerChannel(telegram=N_("Ten termin już minął. Wybierz inny:"),
+                            sms=N_("Ten termin już minął. Napisz WIZYTA, aby wybrać inny.")),
     "slot_taken": PerChannel(
-        telegram="Ktoś właśnie zajął ten termin. Oto inne wolne godziny:",
-        sms="Ten termin ktoś właśnie zajął. Napisz WIZYTA, aby wybrać inny."),
+        telegram=N_("Ktoś właśnie zajął ten termin. Oto inne wolne godziny:"),
+        sms=N_("Ten termin ktoś właśnie zajął. Napisz WIZYTA, aby wybrać inny.")),
     # A new booking over the limit shows the booking itself (texts.booking.already_booked).
     "booking_limit": PerChannel(
-        telegram="Masz już umówioną wizytę. Możesz zmienić jej termin albo ją odwołać: /moje",
-        sms="Masz już umówioną rozmowę. Zobacz: MOJE (tam też odwołanie)."),
+        telegram=N_("Masz już umówioną wizytę. Możesz zmienić jej termin albo ją odwołać: /moje"),
+        sms=N_("Masz już umówioną rozmowę. Zobacz: MOJE (tam też odwołanie).")),
     "booking_not_found": PerChannel(
-        telegram="Tej wizyty już nie ma na liście. Zobacz aktualne: /moje",
-        sms="Tej rozmowy już nie ma na liście. Zobacz aktualne: MOJE"),
+        telegram=N_("Tej wizyty już nie ma na liście. Zobacz aktualne: /moje"),
+        sms=N_("Tej rozmowy już nie ma na liście. Zobacz aktualne: MOJE")),
     "cancel_too_late": cancel_too_late,
     "not_ended": "Tę wizytę można oznaczyć dopiero po jej zakończeniu.",
     "slot_not_found": "Tego terminu już nie ma.",
@@ -130,38 +167,41 @@ BOOKING: dict[str, Template | PerChannel] = {
 }
 
 HOURS: dict[str, Template | PerChannel] = {
-    "not_in_psu": "Nie masz przydzielonego miejsca pracy. Zapytaj osobę, która Cię prowadzi.",
-    "hours_future": "Nie można wpisać godzin z wyprzedzeniem – tylko za dziś lub za miniony dzień.",
-    "hours_too_old": "Ten dzień jest za daleko wstecz (można do {days} dni). Powiedz o tym osobie, "
-                     "która Cię prowadzi.",
-    "hours_invalid": PerChannel(telegram="Podaj liczbę godzin co pół godziny, np. 4 albo 4,5.",
+    "not_in_psu": N_("Nie masz przydzielonego miejsca pracy. Zapytaj osobę, która Cię "
+                     "prowadzi."),
+    "hours_future": N_("Nie można wpisać godzin z wyprzedzeniem – tylko za dziś lub za miniony "
+                       "dzień."),
+    "hours_too_old": too_old,
+    "hours_invalid": PerChannel(telegram=N_("Podaj liczbę godzin co pół godziny, np. 4 albo 4,5."),
                                 sms=SMS_HALF_STEP),
-    "hours_confirmed": "Godziny za {day:%d.%m} są już potwierdzone. Zmianę zgłoś osobie, która "
-                       "Cię prowadzi.",
-    "hours_entry_not_found": "Tego wpisu już nie ma.",
+    "hours_confirmed": N_("Godziny za {day:%d.%m} są już potwierdzone. Zmianę zgłoś osobie, "
+                          "która Cię prowadzi."),
+    "hours_entry_not_found": N_("Tego wpisu już nie ma."),
     "hours_rejected": "Ten wpis jest odrzucony.",
     "reason_required": "Podaj powód.",
     "hours_limit": limit_reached,
     # SMS keywords that could not be read (handlers.sms.keywords)
-    "hours_missing": PerChannel(sms="Podaj liczbę godzin, np. GODZINY 4 albo GODZINY 4 03.12"),
+    "hours_missing": PerChannel(sms=N_("Podaj liczbę godzin, np. GODZINY 4 albo GODZINY 4 03.12")),
     "hours_not_half_step": PerChannel(sms=SMS_HALF_STEP),
-    "bad_date": PerChannel(sms="Nie rozumiem daty. Napisz np. GODZINY 4 03.12", cli=BAD_DATE_CLI),
+    "bad_date": PerChannel(sms=N_("Nie rozumiem daty. Napisz np. GODZINY 4 03.12"),
+                           cli=BAD_DATE_CLI),
     "cancel_missing_number": PerChannel(
-        sms="Napisz, który termin odwołać, np. ANULUJ 1 (lista: MOJE)"),
+        sms=N_("Napisz, który termin odwołać, np. ANULUJ 1 (lista: MOJE)")),
 }
 
 WORKSHOPS: dict[str, Template | PerChannel] = {
     "workshop_in_past": "Ten termin już minął. Podaj przyszłą datę.",
     "bad_capacity": "Liczba miejsc musi być od 1 do {limit}.",
     "bad_place": "Podaj miejsce w cudzysłowie, np. \"Sala 2\".",
-    "workshop_not_found": "Nie znalazłem tego warsztatu.",
-    "workshop_closed": "Zapisy na ten warsztat są już zamknięte.",
+    "workshop_not_found": N_("Nie znalazłem tego warsztatu."),
+    "workshop_closed": N_("Zapisy na ten warsztat są już zamknięte."),
     "workshop_not_invited": PerChannel(
-        telegram="Nie widzę Twojego zaproszenia na ten warsztat. Zapytaj w klubie.",
-        sms="Nie widzę Twojego zaproszenia na to spotkanie. Odpisz POMOC, jeśli czegoś potrzebujesz."),
+        telegram=N_("Nie widzę Twojego zaproszenia na ten warsztat. Zapytaj w klubie."),
+        sms=N_("Nie widzę Twojego zaproszenia na to spotkanie. Odpisz POMOC, jeśli czegoś "
+               "potrzebujesz.")),
     "workshop_not_started": "Obecność zaznaczysz po rozpoczęciu warsztatu.",
     "signup_not_found": "Ta osoba nie jest zapisana na warsztat.",
-    "no_open_invitation": "Nie masz teraz otwartego zaproszenia na warsztat.",
+    "no_open_invitation": N_("Nie masz teraz otwartego zaproszenia na warsztat."),
 }
 
 BROADCASTS: dict[str, Template | PerChannel] = {
@@ -261,7 +301,7 @@ def template(code: str, channel: Channel) -> Template:
         entry = getattr(entry, channel)
     if entry is None:
         raise NoSentence(f"no {channel} sentence for error code {code!r}")
-    return entry
+    return _(entry) if type(entry) is Marked else entry  # a participant's: their language
 
 
 def error_text(code: str, channel: Channel = Channel.telegram, **params: object) -> str:

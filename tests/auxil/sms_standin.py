@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,11 +20,13 @@ class Canned:
 
 
 class ProviderStandIn:
-    """Answers each request with the next canned response; fails on a request with none left."""
+    """Answers each request with the next canned response, or else from `answer` (a provider's
+    rule computed from the request's form); fails on a request with neither."""
 
-    def __init__(self) -> None:
+    def __init__(self, answer: Callable[[dict[str, str]], Canned] | None = None) -> None:
         self.requests: list[tuple[str, dict[str, str], dict[str, str]]] = []
         self.responses: list[Canned] = []
+        self.answer = answer
         self.url = ""
         self._runner: web.AppRunner | None = None
 
@@ -48,8 +51,8 @@ class ProviderStandIn:
     async def _handle(self, request: web.Request) -> web.Response:
         form = {k: str(v) for k, v in (await request.post()).items()}
         self.requests.append((request.path, dict(request.headers), form))
-        assert self.responses, f"unexpected request {request.path}"
-        canned = self.responses.pop(0)
+        assert self.responses or self.answer, f"unexpected request {request.path}"
+        canned = self.responses.pop(0) if self.responses else self.answer(form)  # type: ignore[misc]
         body = canned.body if isinstance(canned.body, str) else json.dumps(canned.body or {})
         return web.Response(status=canned.status, text=body, headers=canned.headers,
                             content_type="application/json")

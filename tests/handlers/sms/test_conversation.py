@@ -216,7 +216,7 @@ async def test_a_booking_too_soon_to_cancel_does_not_offer_it(phone: Harness) ->
     booked = await sms(phone, "TAK")
     # No reminder a day before (that moment has passed), and cancelling is closed (2 h).
     assert "dzien" not in booked and "Przypomnimy Ci godzine wczesniej." in booked
-    assert "MOJE" not in booked and booked.endswith("zadzwon: 77 483 20 10")
+    assert "MOJE" not in booked and booked.endswith("Nie mozesz przyjsc? Zadzwon: 77 483 20 10")
     refused = await sms(phone, "ANULUJ 1")
     assert "zadzwon: 77 483 20 10" in refused and "klub" not in refused
 
@@ -247,8 +247,13 @@ async def test_the_language_keyword_in_each_language(phone: Harness) -> None:
     assert await sms(phone, "JEZYK") == usage
 
 
-async def test_ukrainian_keywords_work_the_replies_are_polish_yet(phone: Harness) -> None:
+async def test_ukrainian_keywords_from_a_polish_speaker_get_polish_replies(phone: Harness) -> None:
+    """The reply follows the person's language, not the keyword's (МОВА changes it)."""
     assert (await sms(phone, "ДОПОМОГА")).startswith("Napisz: GODZINY 4")
     assert await sms(phone, "години 4") == "Zapisano 4 godziny za 07.12.2026. Dziekujemy!"
     with phone.db.session() as s:
         assert [e.hours for e in s.exec(select(HourEntry))] == [4]
+    await sms(phone, "МОВА UK")
+    assert await sms(phone, "POMOC") == ("ГОДИНИ 4 (або ГОДИНИ 4 03.12) - години; ЗАПИС - "
+                                         "розмова; МОЇ - Ваші записи; СКАСУВАТИ 1; НІ - вихід; "
+                                         "СТОП/СТАРТ - оголошення.")

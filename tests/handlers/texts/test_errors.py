@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[3]
 SCANNED = ("storage", "handlers", "bot")
 RAISERS = {"DomainError", "NotFound", "RowError"}
 SAMPLES: dict[str, object] = {"day": date(2026, 12, 4), "limit": Decimal(8), "left": Decimal(2),
-                              "kind": "week", "hours": 24, "minutes": 5, "length": 1200,
+                              "kind": "week", "hours": 24, "minutes": 5, "length": 1200, "days": 7,
                               "left_on": date(2021, 12, 15), "referred_on": date(2021, 6, 1)}
 
 

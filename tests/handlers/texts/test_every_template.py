@@ -362,10 +362,14 @@ def translated_renderings() -> list[Rendered]:
                         for r in constants(module)]
                 for name, func in vars(module).items():
                     if (inspect.isfunction(func) and func.__module__ == module.__name__
-                            and not name.startswith("_")):
+                            and not name.startswith("_") and (module.__name__, name) not in SKIPPED):
                         out += [dataclasses.replace(r, where=f"[{language}] {r.where}",
                                                     language=language)
                                 for r in render_function(module, name, func)]
+    for language in LANGUAGES[1:]:  # the error table: each participant's code in their language
+        with i18n.speaking(language):
+            out += [dataclasses.replace(r, where=f"[{language}] {r.where}", language=language)
+                    for r in error_renderings()]
     return out
 
 
