@@ -29,6 +29,7 @@ from handlers.telegram import (
     broadcast,
     exits,
     hours,
+    person_language,
     reports,
     start,
     summary,
@@ -46,7 +47,7 @@ log = logging.getLogger(__name__)
 # (a handler, or (handler, group): a group below 0 sees updates before the commands and
 # fallbacks and lets them through unless it raises ApplicationHandlerStop).
 FEATURES: list[ModuleType] = [start, booking, agenda, hours, summary, reports, broadcast,
-                              workshops, exits]
+                              workshops, exits, person_language]
 
 
 def collect(features: list[ModuleType]) -> tuple[list[CommandSpec], list[Any]]:

@@ -12,6 +12,7 @@ from handlers.telegram.paging import split_text
 from handlers.texts import annual as annual_texts
 from handlers.texts import reminders as texts
 from handlers.texts import summary as summary_texts
+from handlers.texts.i18n import speaking
 from storage import inbound, outbox, people, privacy
 from storage import reminders as store
 from storage.clock import local_date
@@ -45,14 +46,16 @@ def previous_month(day: date) -> date:
 
 
 def plan_reminders(*, session: Session, now: datetime, settings: Settings) -> store.Planned:
-    """Queue reminders and marking prompts (texts rendered here, in Polish)."""
+    """Queue reminders (in each person's language) and marking prompts (Polish, for staff)."""
     tz = settings.tz
 
     def reminder_text(booking: Booking, person: Participant, channel: str, due: datetime) -> str:
-        return texts.reminder(booking, channel, tz,
-                              can_cancel=may_cancel(booking.starts_at, due, settings.cancel_until_hours),
-                              named=person.name_help, has_phone=bool(person.phone),
-                              club_phone=settings.club_phone, today=local_date(due, tz))
+        with speaking(person.language):
+            return texts.reminder(
+                booking, channel, tz,
+                can_cancel=may_cancel(booking.starts_at, due, settings.cancel_until_hours),
+                named=person.name_help, has_phone=bool(person.phone),
+                club_phone=settings.club_phone, today=local_date(due, tz))
 
     return store.plan(session=session, now=now, hours=settings.reminder_hours, tz=tz,
                       reminder_text=reminder_text,
@@ -107,13 +110,12 @@ def _nudges(session: Session, today: date, now: datetime, settings: Settings) ->
                                                   norm=settings.psu_weekly_norm):
         if person.sms_opt_out and not person.telegram_user_id:
             continue
-        norm = settings.psu_weekly_norm
-        channel = outbox.channel_for(person, kind="notice")
-        count += outbox.enqueue(
+        norm, gender = settings.psu_weekly_norm, person.gender
+        count += outbox.enqueue(  # rendered per channel, in the person's language
             session=session, dedupe_key=f"nudge:{monday}:{person.id}", kind="notice",
-            text=texts.weekly_nudge(logged, norm, person.gender, channel), due_at=now,
-            participant=person, expires_at=now + timedelta(days=1),
-            payload={"sms_text": texts.weekly_nudge(logged, norm, person.gender, "sms")}) is not None
+            text=lambda channel, logged=logged, norm=norm, gender=gender: texts.weekly_nudge(
+                logged, norm, gender, channel),
+            due_at=now, participant=person, expires_at=now + timedelta(days=1)) is not None
     return count
 
 

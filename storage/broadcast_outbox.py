@@ -9,7 +9,7 @@ outbox alone. A Telegram message refused because the person blocked the bot is `
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -70,10 +70,20 @@ def _row(broadcast_id: int, person: Participant, texts: BroadcastTexts,
             "last_error": None if sendable else reach}
 
 
+def version_for(person: Participant, texts: Mapping[str, BroadcastTexts]) -> str:
+    """The language of the message a person gets: their own when there is a version in it,
+    else Polish."""
+    return person.language if person.language in texts else "pl"
+
+
 def enqueue_recipients(*, session: Session, broadcast_id: int, people: Sequence[Participant],
-                       texts: BroadcastTexts, due_at: datetime, now: datetime) -> int:
-    """One outbox row per recipient (one INSERT); how many rows."""
-    rows = [_row(broadcast_id, p, texts, due_at, now) for p in people]
+                       texts: BroadcastTexts | Mapping[str, BroadcastTexts], due_at: datetime,
+                       now: datetime) -> int:
+    """One outbox row per recipient (one INSERT), each in the person's language when the
+    notice has a version in it (`texts` by language, 'pl' always there), else Polish."""
+    versions = {"pl": texts} if isinstance(texts, BroadcastTexts) else texts
+    rows = [_row(broadcast_id, p, versions[version_for(p, versions)], due_at, now)
+            for p in people]
     if rows:
         session.connection().execute(insert(OutboxMessage.__table__), rows)  # type: ignore[attr-defined]
     return len(rows)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -93,9 +94,11 @@ def start_draft(*, session: Session, staff_id: int, now: datetime, text: str = "
 
 
 def open_draft(*, session: Session, staff_id: int, now: datetime) -> Broadcast | None:
-    """The coordinator's draft still waiting for its text, if any (younger than a day)."""
+    """The coordinator's draft still waiting for its text or a translation, if any (younger
+    than a day)."""
     return session.exec(select(Broadcast).where(
-        Broadcast.created_by == staff_id, Broadcast.status == "draft", Broadcast.text == "",
+        Broadcast.created_by == staff_id, Broadcast.status == "draft",
+        (Broadcast.text == "") | col(Broadcast.pending_language).is_not(None),
         Broadcast.created_at >= now - DRAFT_TTL).order_by(col(Broadcast.id).desc())).first()
 
 
@@ -134,16 +137,19 @@ def set_audience(*, session: Session, broadcast_id: int, staff_id: int, audience
     if not draft.text:
         raise DomainError("empty_text")
     draft.audience, draft.audience_param = audience, param if audience == "site" else None
-    return draft
+    draft.pending_language = None  # on to the audience (even from an older keyboard): no
+    return draft                   # translation is awaited any more
 
 
 def confirm(*, session: Session, broadcast_id: int, staff_id: int, now: datetime, tz: ZoneInfo,
             send_at: datetime | None = None, chat_id: int | None = None,
-            texts: BroadcastTexts | None = None, message_id: int | None = None) -> Broadcast:
+            texts: BroadcastTexts | Mapping[str, BroadcastTexts] | None = None,
+            message_id: int | None = None) -> Broadcast:
     """Freeze the recipients (one outbox row each, due at send_at or now); sending or scheduled.
 
-    `texts` default to the notice's text on both channels, without buttons; chat_id and
-    message_id say where the coordinator's progress message is (none yet: the sender posts it).
+    `texts` default to the notice's text on both channels, without buttons (by language:
+    each recipient gets their language's, or the Polish); chat_id and message_id say where
+    the coordinator's progress message is (none yet: the sender posts it).
     """
     draft = draft_of(session, broadcast_id, staff_id)
     if not draft.text or not draft.audience:
@@ -154,15 +160,24 @@ def confirm(*, session: Session, broadcast_id: int, staff_id: int, now: datetime
                         now=now, tz=tz)
     broadcast_outbox.enqueue_recipients(
         session=session, broadcast_id=draft.id, people=people,  # type: ignore[arg-type]
-        texts=texts or BroadcastTexts(draft.text), due_at=send_at or now, now=now)
+        texts=texts or _plain(draft), due_at=send_at or now, now=now)
     draft.status = BroadcastStatus.scheduled if send_at else BroadcastStatus.sending
     draft.send_at = send_at
     draft.started_at = None if send_at else now
     draft.progress_chat_id, draft.progress_message_id = chat_id, message_id
+    draft.pending_language = None
     audit.record(session=session, at=now, actor=f"staff:{staff_id}", action="broadcast_confirm",
                  target=f"broadcast:{draft.id}", audience=draft.audience, recipients=len(people),
-                 send_at=send_at.isoformat() if send_at else "now")
+                 send_at=send_at.isoformat() if send_at else "now",
+                 languages=sorted({"pl", *(draft.translations or {})}))
     return draft
+
+
+def _plain(draft: Broadcast) -> dict[str, BroadcastTexts]:
+    """A notice's texts as they are, per language (no frame, no buttons)."""
+    return {"pl": BroadcastTexts(draft.text),
+            **{lang: BroadcastTexts(text) for lang, text in (draft.translations or {}).items()
+               if text}}
 
 
 def cancel(*, session: Session, broadcast_id: int, staff_id: int, now: datetime) -> Broadcast:

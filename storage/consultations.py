@@ -21,6 +21,7 @@ from storage.consultation_rules import (
 )
 from storage.db import short
 from storage.errors import DomainError, NotFound
+from storage.language import speaking
 from storage.locks import lock
 from storage.models import Booking, BookingStatus, Participant, Slot, SlotMode, Source, Staff, WaitlistEntry
 from storage.people import get_participant
@@ -293,8 +294,10 @@ def staff_cancel_slot(*, session: Session, staff_id: int, slot_id: int, now: dat
         _cancel(session, booking, now, f"staff:{staff_id}")
         person = session.get(Participant, booking.participant_id)
         if person is not None:
+            with speaking(person.language):  # the person's language, not the staff's
+                told = tell(booking)
             outbox.enqueue(session=session, dedupe_key=f"slot-cancelled:{booking.id}",
-                           kind="notice", text=tell(booking), due_at=now, participant=person)
+                           kind="notice", text=told, due_at=now, participant=person)
     audit.record(session=session, at=now, actor=f"staff:{staff_id}", action="slot_cancel",
                  target=f"slot:{slot_id}")
     return booking

@@ -414,6 +414,11 @@ class Broadcast(SQLModel, table=True):
     finished_at: datetime | None = None
     progress_chat_id: int | None = Field(default=None, sa_column=Column(BigInteger))
     progress_message_id: int | None = None
+    translations: dict[str, str] | None = Field(
+        default=None, sa_column=Column(JSON),
+        description="the coordinator's text per language (uk, en); others get the Polish text")
+    pending_language: str | None = Field(
+        default=None, max_length=2, description="the language whose text the draft waits for")
 
 
 class OutboxStatus(enum.StrEnum):

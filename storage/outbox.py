@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select, update
 
+from storage.language import speaking
 from storage.models import Channel, OutboxKind, OutboxMessage, OutboxStatus, Participant, Staff
 
 OPTED_OUT, UNREACHABLE = "opted_out", "unreachable"
@@ -46,6 +47,14 @@ def channel_for(person: Participant | Staff, *, kind: str, fallback: bool = Fals
 Text = str | Callable[[str], str]  # one text, or one per channel (rendered for the channel)
 
 
+def render(text: Text, channel: str, person: Participant | Staff) -> str:
+    """A text function rendered for a channel in the person's language (staff: Polish)."""
+    if not callable(text):
+        return text
+    with speaking(person.language if isinstance(person, Participant) else None):
+        return text(channel)
+
+
 def enqueue(*, session: Session, dedupe_key: str, kind: str, text: Text, due_at: datetime,
             participant: Participant | None = None, staff: Staff | None = None,
             expires_at: datetime | None = None, payload: dict[str, Any] | None = None,
@@ -53,9 +62,9 @@ def enqueue(*, session: Session, dedupe_key: str, kind: str, text: Text, due_at:
     """Queue a message once (a second call with the same dedupe_key does nothing).
 
     The channel is `channel_for`'s unless given. `text` may be a function of the channel:
-    it is rendered for the channel chosen, and by Telegram its SMS form is kept for the
-    fallback (payload sms_text). Returns None when the person cannot be reached or the key
-    exists.
+    it is rendered for the channel chosen, in a participant's own language (`render`), and
+    by Telegram its SMS form is kept for the fallback (payload sms_text). Returns None
+    when the person cannot be reached or the key exists.
     """
     if session.exec(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)).first():
         return None
@@ -69,8 +78,8 @@ def enqueue(*, session: Session, dedupe_key: str, kind: str, text: Text, due_at:
         return None
     if callable(text):
         if channel == Channel.telegram:
-            payload = {"sms_text": text(Channel.sms), **(payload or {})}
-        text = text(channel)
+            payload = {"sms_text": render(text, Channel.sms, person), **(payload or {})}
+        text = render(text, channel, person)
     message = OutboxMessage(
         dedupe_key=dedupe_key, kind=kind, channel=channel, text=text, payload=payload,
         participant_id=participant.id if participant else None,

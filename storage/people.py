@@ -13,6 +13,7 @@ from storage.csvfile import ImportFailed, ImportResult, RowError, read_rows
 from storage.db import short
 from storage.errors import DomainError, NotFound
 from storage.exits import parse_outcome
+from storage.locks import lock
 from storage.models import ExitOutcome, Language, Participant, Role, Staff, WorkSite
 from storage.parsing import parse_date, parse_gender, parse_language, parse_phone
 
@@ -235,3 +236,19 @@ def identify(*, session: Session, telegram_user_id: int) -> Identity:
     participant = session.exec(
         select(Participant).where(Participant.telegram_user_id == telegram_user_id)).first()
     return Identity(participant=participant, staff=staff if staff and staff.active else None)
+
+
+def change_language(*, session: Session, participant_id: int, language: str, actor: str,
+                    now: datetime) -> tuple[Participant, bool]:
+    """Staff set a participant's language (audited); whether it changed (the same again:
+    nothing). The person's row is locked, so two presses at once write one audit entry."""
+    person = lock(session, Participant, participant_id)
+    if person is None or person.anonymized_at is not None:
+        raise NotFound("participant_not_found", number=str(participant_id))
+    was = str(person.language)
+    if was == language:
+        return person, False
+    person.language = Language(parse_language(language))
+    audit.record(session=session, at=now, actor=actor, action="participant_language",
+                 target=f"participant:{person.id}", was=was, language=language)
+    return person, True

@@ -117,7 +117,7 @@ def _queue(session: Session, workshop_id: int, status: str) -> list[WorkshopSign
 
 
 def answer(*, session: Session, workshop_id: int, participant_id: int, yes: bool,
-           now: datetime, promoted_text: str = "") -> Answer:
+           now: datetime, promoted_text: outbox.Text = "") -> Answer:
     """Będę / Nie będę: going within capacity, else waiting; a decline promotes the next."""
     workshop = _lock(session, workshop_id)
     if workshop.status != WorkshopStatus.planned or workshop.starts_at <= now:
@@ -153,8 +153,10 @@ def _position(session: Session, workshop_id: int, signup: WorkshopSignup) -> int
     return queue.index(signup.id) + 1
 
 
-def _promote(session: Session, workshop: Workshop, now: datetime, text: str) -> int | None:
-    """Move the first waiting person to going and queue a message for them."""
+def _promote(session: Session, workshop: Workshop, now: datetime,
+             text: outbox.Text) -> int | None:
+    """Move the first waiting person to going and queue a message for them (a text function
+    is rendered in their language; a plain text is sent as it is)."""
     if len(_queue(session, workshop.id, SignupStatus.going)) >= workshop.capacity:  # type: ignore[arg-type]
         return None
     waiting = _queue(session, workshop.id, SignupStatus.waiting)  # type: ignore[arg-type]
@@ -183,7 +185,7 @@ def open_invitation(*, session: Session, participant_id: int, now: datetime) -> 
 
 
 def answer_workshop(*, session: Session, participant: Participant, yes: bool, now: datetime,
-                    promoted_text: str = "") -> Answer:
+                    promoted_text: outbox.Text = "") -> Answer:
     """SMS TAK/NIE: answer the person's latest open workshop invitation."""
     workshop = open_invitation(session=session, participant_id=participant.id,  # type: ignore[arg-type]
                                now=now)

@@ -24,12 +24,13 @@ from bot.cli.botname import bot_username
 from bot.cli.common import CLI_ACTOR, database, fail, now, run_import, settings
 from handlers.texts import annual_cli as annual_texts
 from handlers.texts import cli as texts
+from handlers.texts import staff_language as language_texts
 from handlers.texts.errors import Channel, error_text, sentence
 from storage import audit, employment, invites, people, privacy, sites
 from storage.errors import DomainError
 from storage.files import write_private
 from storage.models import Participant
-from storage.parsing import parse_date, parse_gender, parse_phone
+from storage.parsing import parse_date, parse_gender, parse_language, parse_phone
 
 staff_app = typer.Typer(help=texts.STAFF, no_args_is_help=True)
 participants_app = typer.Typer(help=texts.PARTICIPANTS, no_args_is_help=True)
@@ -109,6 +110,31 @@ def participants_add(
     typer.echo(texts.participant_added(added.number, added.first_name, added.last_name))
 
 
+@participants_app.command("edit", help=language_texts.PARTICIPANTS_EDIT)
+def participants_edit(
+    number: Annotated[str, typer.Argument(help=texts.PARTICIPANT_NUMBER)],
+    language: Annotated[str | None, typer.Option(help=language_texts.LANGUAGE_OPTION)] = None,
+) -> None:
+    """Change a participant's details (their language); audited."""
+    if language is None:
+        fail(language_texts.NOTHING_TO_EDIT)
+    try:
+        code = parse_language(language)
+    except ValueError:
+        fail(language_texts.BAD_LANGUAGE)
+
+    def change(*, session: Session) -> Any:
+        person = people.get_participant(session=session, number=number.strip())
+        return people.change_language(session=session, participant_id=person.id,
+                                      language=code, actor=CLI_ACTOR, now=now())
+
+    try:
+        person, changed = database().call(change)
+    except DomainError as exc:
+        fail(sentence(exc, Channel.cli))
+    typer.echo(language_texts.saved(person.number, code, changed))
+
+
 @participants_app.command("list", help=texts.PARTICIPANTS_LIST)
 def participants_list() -> None:
     """List the participants."""
@@ -117,7 +143,8 @@ def participants_list() -> None:
     for p in db.call(people.list_participants):
         tg = "telegram" if p.telegram_user_id else ("SMS" if p.phone else "-")
         site = site_names.get(p.work_site_id, "") + texts.left_on(p.left_on)
-        typer.echo(f"{p.number}\t{p.first_name} {p.last_name}\t{p.gender}\t{tg}\t{site}")
+        typer.echo(f"{p.number}\t{p.first_name} {p.last_name}\t{p.gender}\t{tg}\t{site}"
+                   f"\t{p.language}")
 
 
 @participants_app.command("export", help=texts.PARTICIPANTS_EXPORT)

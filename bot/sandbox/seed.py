@@ -1,4 +1,5 @@
-"""Demo data for the sandbox: the club's sites, staff, a dozen participants, slots, hours."""
+"""Demo data for the sandbox: the club's sites, staff, 13 participants (one reads Ukrainian),
+slots, hours."""
 
 from __future__ import annotations
 
@@ -43,6 +44,7 @@ class DemoParticipant:
     phone: str | None
     telegram_user_id: int | None
     work_site: str | None
+    language: str = "pl"
 
 
 STAFF = (
@@ -67,6 +69,9 @@ PARTICIPANTS = (
     DemoParticipant("10", "Zbigniew", "Dąbrowski", "M", "+48500100210", None, None),
     DemoParticipant("11", "Halina", "Kozłowska", "K", "+48500100211", None, None),
     DemoParticipant("12", "Marek", "Jankowski", "M", "+48500100212", None, CITY_HALL),
+    # Reads Ukrainian (invented, like everyone here): her SMS come in Cyrillic (UCS-2), and a
+    # coordinator's notice offers a Ukrainian version.
+    DemoParticipant("13", "Solomiia", "Hnatiuk", "K", "+48500100213", None, None, "uk"),
 )
 RATES = (("psu", "9.00", date(2026, 1, 1)), ("psu", "8.70", date(2021, 1, 1)),
          ("psychologist", "60.00", date(2021, 1, 1)),
@@ -128,7 +133,7 @@ def _add_participant(db: Database, demo: DemoParticipant, now: datetime) -> Part
                                 last_name=demo.last_name, gender=demo.gender, phone=demo.phone,
                                 referred_on=date(now.year, 1, 5) if now.month > 1
                                 else date(now.year - 1, 9, 1),
-                                work_site=demo.work_site)
+                                work_site=demo.work_site, language=demo.language)
     added = db.call(people.add_participant, new=new, actor=ACTOR, now=now)
     if demo.telegram_user_id is None:
         return added

@@ -278,6 +278,6 @@ def demo_people(seeded: Seeded, db: Database) -> dict[str, Person]:
     for p in seeded.participants:
         found[f"p{p.id}"] = Person(
             f"p{p.id}", f"{p.first_name} {p.last_name}",
-            texts.participant_label(p.gender, site_names.get(p.work_site_id)),
+            texts.participant_label(p.gender, site_names.get(p.work_site_id), str(p.language)),
             p.telegram_user_id, p.phone, participant_id=p.id)
     return found

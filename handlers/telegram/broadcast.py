@@ -1,4 +1,5 @@
-"""/ogloszenie: text → audience → preview (counts, SMS cost) → send now or at a time; cancel.
+"""/ogloszenie: text → versions in other languages (when participants read them) → audience
+→ preview (counts, SMS parts and cost per language) → send now or at a time; cancel.
 
 Stateless: the draft Broadcast row is the state; every button carries the broadcast id.
 """
@@ -12,13 +13,14 @@ from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler, MessageHa
 
 from handlers.access import EVERYONE, requires
 from handlers.context import KisContext
-from handlers.sms.text import prepare_sms
+from handlers.sms.text import count_segments, prepare_sms
 from handlers.telegram.common import Buttons, CommandSpec, button_day, edit_or_say, row_id, say
 from handlers.texts import broadcasts as texts
 from handlers.texts import common, fmt
 from handlers.texts.errors import sentence
-from storage import broadcast_outbox, broadcasts, sites, workshops
+from storage import broadcast_outbox, broadcasts, notice_languages, sites, workshops
 from storage.broadcast_outbox import BroadcastTexts
+from storage.broadcasts import Preview
 from storage.errors import DomainError
 from storage.models import Broadcast, Role
 
@@ -61,7 +63,64 @@ async def _take_text(update: Update, context: KisContext, broadcast_id: int, tex
     except DomainError as exc:
         await say(update, sentence(exc), [[(texts.CANCEL, f"bc:cancel:{broadcast_id}")]])
         return
-    await say(update, texts.ASK_AUDIENCE, audience_buttons(broadcast_id))
+    await _after_text(update, context, broadcast_id)
+
+
+async def _after_text(update: Update, context: KisContext, broadcast_id: int) -> None:
+    """Versions in other languages when participants read them, else the audience."""
+    deps = context.deps
+    spoken = await deps.db.run(notice_languages.languages_spoken, now=deps.clock.now(),
+                               tz=deps.settings.tz)
+    broadcast = await deps.db.run(broadcasts.get, broadcast_id=broadcast_id)
+    translations = broadcast.translations or {}
+    if not spoken and not translations:
+        await edit_or_say(update, texts.ASK_AUDIENCE, audience_buttons(broadcast_id))
+        return
+    offered = [lang for lang in notice_languages.TRANSLATABLE if lang in spoken or lang in translations]
+    rows = [[((texts.CHANGE_VERSION if translations.get(lang) else texts.ADD_VERSION)[lang],
+              f"bc:tr:{broadcast_id}:{lang}")] for lang in offered]
+    forward = texts.NEXT if translations else texts.SKIP_VERSIONS
+    await edit_or_say(update, texts.versions_step(translations, spoken),
+                      [*rows, [(forward, f"bc:next:{broadcast_id}")],
+                       [(texts.CANCEL, f"bc:cancel:{broadcast_id}")]])
+
+
+async def ask_version(update: Update, context: KisContext, broadcast_id: int,
+                      language: str) -> None:
+    """bc:tr:ID:LANG: the next plain message is the notice in that language."""
+    deps, staff = context.deps, context.identity.staff
+    assert staff is not None
+    await deps.db.run(notice_languages.ask_translation, broadcast_id=broadcast_id,
+                      staff_id=staff.id, language=language)
+    await edit_or_say(update, texts.ASK_VERSION[language],
+                      [[(texts.BACK, f"bc:ver:{broadcast_id}"),
+                        (texts.CANCEL, f"bc:cancel:{broadcast_id}")]])
+
+
+async def _take_version(update: Update, context: KisContext, broadcast_id: int, text: str) -> None:
+    deps, staff = context.deps, context.identity.staff
+    assert staff is not None
+    try:
+        await deps.db.run(notice_languages.set_translation, broadcast_id=broadcast_id,
+                          staff_id=staff.id, text=text, now=deps.clock.now())
+    except DomainError as exc:
+        await say(update, sentence(exc), [[(texts.BACK, f"bc:ver:{broadcast_id}"),
+                                           (texts.CANCEL, f"bc:cancel:{broadcast_id}")]])
+        return
+    await _after_text(update, context, broadcast_id)
+
+
+async def versions_done(update: Update, context: KisContext, broadcast_id: int,
+                        forward: bool) -> None:
+    """bc:next:ID (on to the audience) or bc:ver:ID (back to the versions): no translation
+    is awaited any more."""
+    deps, staff = context.deps, context.identity.staff
+    assert staff is not None
+    await deps.db.run(notice_languages.stop_waiting, broadcast_id=broadcast_id, staff_id=staff.id)
+    if forward:
+        await show_audience(update, broadcast_id)
+    else:
+        await _after_text(update, context, broadcast_id)
 
 
 @requires(EVERYONE)
@@ -74,22 +133,35 @@ async def draft_text(update: Update, context: KisContext) -> None:
     draft = await deps.db.run(broadcasts.open_draft, staff_id=staff.id, now=deps.clock.now())
     if draft is None:
         return
-    await _take_text(update, context, draft.id, message.text or "")  # type: ignore[arg-type]
+    if draft.pending_language is not None:
+        await _take_version(update, context, draft.id, message.text or "")  # type: ignore[arg-type]
+    else:
+        await _take_text(update, context, draft.id, message.text or "")  # type: ignore[arg-type]
     raise ApplicationHandlerStop
 
 
 async def show_preview(update: Update, context: KisContext, broadcast_id: int) -> None:
-    """Counts per channel, SMS segments and cost, then send now / schedule / cancel."""
+    """Counts per channel, SMS segments and cost (per language), then send now / schedule /
+    cancel."""
     deps = context.deps
     settings = deps.settings
     broadcast = await deps.db.run(broadcasts.get, broadcast_id=broadcast_id)
-    counts = await deps.db.run(broadcasts.preview, broadcast=broadcast, now=deps.clock.now(),
-                               tz=settings.tz)
-    message = await _message(context, broadcast)
-    sms = prepare_sms(message.sms or message.telegram, max_segments=settings.sms_max_segments,
-                      transliterate=settings.sms_transliterate)
-    text = texts.preview(broadcast.text, broadcast.audience, counts, sms.segments,
-                         settings.sms_price_pln, settings.sms_max_segments, cut=sms.cut)
+    now = deps.clock.now()
+    counts = await deps.db.run(broadcasts.preview, broadcast=broadcast, now=now, tz=settings.tz)
+    by_language = await deps.db.run(notice_languages.preview_by_language, broadcast=broadcast,
+                                    now=now, tz=settings.tz)
+    messages = await _messages(context, broadcast)
+    versions = []
+    for language, message in messages.items():
+        sms = prepare_sms(message.sms or message.telegram, max_segments=settings.sms_max_segments,
+                          transliterate=settings.sms_transliterate)
+        text = broadcast.text if language == "pl" else (broadcast.translations or {})[language]
+        versions.append(texts.Version(language, text, by_language.get(language, Preview()),
+                                      sms.segments, count_segments(sms.text).encoding, sms.cut))
+    polish = versions[0]
+    text = texts.preview(broadcast.text, broadcast.audience, counts, polish.segments,
+                         settings.sms_price_pln, settings.sms_max_segments, cut=polish.cut,
+                         versions=versions if len(versions) > 1 else ())
     if counts.telegram + counts.sms == 0:
         await edit_or_say(update, f"{text}\n\n{texts.NOBODY}", audience_buttons(broadcast_id))
         return
@@ -98,13 +170,14 @@ async def show_preview(update: Update, context: KisContext, broadcast_id: int) -
         [(texts.BACK, f"bc:back:{broadcast_id}"), (texts.CANCEL, f"bc:cancel:{broadcast_id}")]])
 
 
-async def _message(context: KisContext, broadcast: Broadcast) -> BroadcastTexts:
-    """What each recipient gets (an invitation carries the workshop and its buttons)."""
+async def _messages(context: KisContext, broadcast: Broadcast) -> dict[str, BroadcastTexts]:
+    """What each recipient gets, per language (an invitation carries the workshop and its
+    buttons, in the language of its version)."""
     deps = context.deps
     workshop = None
     if broadcast.workshop_id is not None:
         workshop = await deps.db.run(workshops.get, workshop_id=broadcast.workshop_id)
-    return texts.message(broadcast.text, workshop, deps.settings.tz)
+    return texts.messages(broadcast.text, broadcast.translations or {}, workshop, deps.settings.tz)
 
 
 async def choose_audience(update: Update, context: KisContext, broadcast_id: int,
@@ -161,8 +234,8 @@ async def send(update: Update, context: KisContext, broadcast_id: int, stamp: st
     assert staff is not None and chat is not None
     tz = deps.settings.tz
     at = datetime.strptime(stamp, "%Y%m%d%H%M").replace(tzinfo=tz) if stamp else None
-    message = await _message(context, await deps.db.run(broadcasts.get,
-                                                        broadcast_id=broadcast_id))
+    message = await _messages(context, await deps.db.run(broadcasts.get,
+                                                         broadcast_id=broadcast_id))
     query = update.callback_query
     preview_id = query.message.message_id if query is not None and query.message else None
     draft = await deps.db.run(broadcasts.confirm, broadcast_id=broadcast_id, staff_id=staff.id,
@@ -209,6 +282,10 @@ async def broadcast_button(update: Update, context: KisContext) -> None:
             await choose_day(update, context, broadcast_id, rest[0])
         elif action in ("now", "at") and len(rest) == (action == "at"):
             await send(update, context, broadcast_id, rest[0] if rest else None)
+        elif action == "tr" and len(rest) == 1 and rest[0] in notice_languages.TRANSLATABLE:
+            await ask_version(update, context, broadcast_id, rest[0])
+        elif action in ("next", "ver") and not rest:
+            await versions_done(update, context, broadcast_id, forward=action == "next")
         elif action == "cancel":
             await cancel(update, context, broadcast_id)
         else:

@@ -24,9 +24,6 @@ from __future__ import annotations
 import functools
 import string
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 from decimal import Decimal
 from pathlib import Path
 from types import ModuleType
@@ -36,26 +33,16 @@ from babel import Locale
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
-SOURCE = "pl"
-LANGUAGES = ("pl", "uk", "en")
+# The ContextVar lives in storage (pure Python), so that the outbox renders a message in its
+# recipient's language at enqueue (storage.outbox.render); re-exported here for the texts.
+from storage.language import LANGUAGE as LANGUAGE
+from storage.language import LANGUAGES as LANGUAGES
+from storage.language import SOURCE as SOURCE
+from storage.language import speaking as speaking
+from storage.language import use as use
+
 DOMAIN = "kisbot"
 LOCALE_DIR = Path(__file__).with_name("locale")
-LANGUAGE: ContextVar[str] = ContextVar("language", default=SOURCE)
-
-
-@contextmanager
-def speaking(language: str | None) -> Iterator[None]:
-    """Render the texts inside in this language (an unknown one: Polish)."""
-    token = LANGUAGE.set(language if language in LANGUAGES else SOURCE)
-    try:
-        yield
-    finally:
-        LANGUAGE.reset(token)
-
-
-def use(language: str | None) -> None:
-    """Set the language for the rest of this task (one update being handled)."""
-    LANGUAGE.set(language if language in LANGUAGES else SOURCE)
 
 
 def catalog_path(language: str) -> Path:

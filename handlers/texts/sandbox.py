@@ -39,7 +39,12 @@ def staff_label(roles: frozenset[Role]) -> str:
     return ", ".join(ROLE_LABELS[r] for r in Role if r in roles)
 
 
-def participant_label(gender: str, site: str | None) -> str:
-    """'uczestniczka, PSU: Urząd Miasta' or 'uczestnik'."""
+READS = {"uk": "czyta po ukraińsku", "en": "czyta po angielsku"}
+
+
+def participant_label(gender: str, site: str | None, language: str = "pl") -> str:
+    """'uczestniczka, PSU: Urząd Miasta', 'uczestnik' or 'uczestniczka, czyta po ukraińsku'."""
     who = "uczestniczka" if gender == "K" else "uczestnik"
-    return f"{who}, PSU: {site}" if site else who
+    parts = [who, *([f"PSU: {site}"] if site else []),
+             *([READS[language]] if language in READS else [])]
+    return ", ".join(parts)

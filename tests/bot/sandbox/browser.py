@@ -73,7 +73,15 @@ class Pane:
         return self.element.find_elements(By.CSS_SELECTOR, selector)
 
     def bot_texts(self) -> list[str]:
-        """Texts of the bot's bubbles, oldest first."""
+        """Texts of the bot's bubbles, oldest first (read again when the page redrew the chat
+        meanwhile, e.g. a notice's progress message being edited)."""
+        from selenium.common.exceptions import StaleElementReferenceException
+
+        for _ in range(20):
+            try:
+                return [b.text for b in self._css(".bubble.bot .text")]
+            except StaleElementReferenceException:
+                time.sleep(0.1)
         return [b.text for b in self._css(".bubble.bot .text")]
 
     def snapshot(self) -> str:

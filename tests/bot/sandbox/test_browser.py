@@ -101,6 +101,7 @@ def test_a_new_user_books_and_logs_hours_in_the_browser(sandbox: SandboxProcess)
 
         # A notice from the coordinator reaches the SMS-only phone as the provider sent it.
         coordinator.type("/ogloszenie Jutro zebranie o 10:00 w świetlicy.")
+        coordinator.press("Dalej bez tłumaczenia")  # a Ukrainian version is offered (Solomiia)
         coordinator.press("Wszyscy aktywni")
         coordinator.press("Wyślij teraz")
         notice = wait_until(lambda: [b for b in phone.element.find_elements(

@@ -15,7 +15,7 @@ from tests.bot.sandbox.conftest import SandboxProcess, sandbox_env, start_sandbo
 def test_run_without_token_starts_the_sandbox(sandbox: SandboxProcess, tmp_path: Path) -> None:
     with urllib.request.urlopen(f"{sandbox.url}/api/people", timeout=10) as response:
         people = json.load(response)
-    assert len(people) == 15
+    assert len(people) == 16
     assert "nowa baza demonstracyjna" in sandbox.output
     assert (tmp_path / "kis-sandbox.db").exists()
     assert not (tmp_path / "kis.db").exists()  # the real database is never touched

@@ -41,11 +41,14 @@ def test_slot_starts_are_warsaw_mornings() -> None:
 
 def test_the_seed_fills_the_demo_club(db: Database, clock: ManualClock) -> None:
     seeded = seed(db, clock.now(), SETTINGS)
-    assert len(seeded.staff) == 3 and len(seeded.participants) == 12
+    assert len(seeded.staff) == 3 and len(seeded.participants) == 13
     with db.session() as s:
         assert s.exec(select(func.count()).select_from(WorkSite)).one() == 22
         sms_only = s.exec(select(Participant).where(Participant.telegram_user_id.is_(None))).all()
-        assert len(sms_only) == 5 and all(p.phone for p in sms_only)
+        assert len(sms_only) == 6 and all(p.phone for p in sms_only)
+        # One demo participant reads Ukrainian (SMS only: her SMS go in Cyrillic).
+        assert [(p.number, p.language) for p in s.exec(select(Participant))
+                if p.language != "pl"] == [("13", "uk")]
         slots = s.exec(select(Slot).order_by(Slot.starts_at)).all()
         staff = {m.id: m for m in s.exec(select(Staff))}
         entries = s.exec(select(HourEntry)).all()

@@ -74,9 +74,11 @@ async def test_people_are_listed_with_their_channel(page: Page) -> None:
     participants = [p for p in people if p["key"].startswith("p")]
     assert [p["label"] for p in staff] == ["psycholog", "doradca zawodowy",
                                            "pracownik socjalny, koordynator"]
-    assert len(participants) == 12
+    assert len(participants) == 13
     assert sum(p["telegram"] for p in participants) == 7
-    assert sum(p["sms"] for p in participants) == 5
+    assert sum(p["sms"] for p in participants) == 6
+    ukrainian = next(p for p in participants if p["name"] == "Solomiia Hnatiuk")
+    assert ukrainian["sms"] and ukrainian["label"] == "uczestniczka, czyta po ukraińsku"
     assert people[3]["name"] == "Anna Kowalska" and people[3]["telegram"]
 
 
@@ -222,12 +224,24 @@ async def test_a_notice_reaches_the_sms_phones(page: Page) -> None:
     """Issue 19: notices the console provider sent are on the SMS phones, as sent."""
     await page.post("/api/chat/s3/send", {"text": "/ogloszenie Jutro zebranie o 10:00 w świetlicy."})
     await page.wait("/api/chat/s3", bot_texts)
+    # The demo club has a participant who reads Ukrainian: a Ukrainian version is offered.
+    await press(page, "s3", "🇺🇦 Dodaj wersję po ukraińsku")
+    await page.post("/api/chat/s3/send", {"text": "Завтра збори о 10:00 у світлиці."})
+    await page.wait("/api/chat/s3", lambda c: "ukraińska ✓" in bot_texts(c)[-1])
+    await press(page, "s3", "➡️ Dalej")
     await press(page, "s3", "👥 Wszyscy aktywni")
+    preview = bot_texts(await page.get("/api/chat/s3"))[-1]
+    assert "Po ukraińsku: Telegram 0, SMS 1 – 1 część na SMS (UCS-2)" in preview
     await press(page, "s3", "✅ Wyślij teraz")
     thread = await page.wait("/api/sms/p8", lambda t: any(
         "zebranie" in m["text"] for m in t["messages"]), timeout=20)
     notice = next(m for m in thread["messages"] if "zebranie" in m["text"])
     assert notice["text"] == "Jutro zebranie o 10:00 w swietlicy." and notice["segments"] == 1
+    thread = await page.wait("/api/sms/p13", lambda t: any(
+        "збори" in m["text"] for m in t["messages"]), timeout=20)
+    notice = next(m for m in thread["messages"] if "збори" in m["text"])
+    assert notice["text"] == "Завтра збори о 10:00 у світлиці."  # Cyrillic kept, as sent
+    assert (notice["segments"], notice["encoding"]) == (1, "UCS-2")
 
 
 def test_the_clock_lives_through_every_quarter_hour() -> None:

@@ -55,12 +55,13 @@ TEMPLATES = [
     "ws:yes:{id}", "ws:no:{id}", "ws:list:{id}", "ws:att:{id}", "ws:mark:{id}:{id2}",
     "ws:inv:{id}", "ws:lpg:{pg}", "ws:list:{id}:{pg}", "ws:att:{id}:{pg}", "ws:{junk}",
     "ex:{id}:{d8}:{outcome}", "ex:{junk}", "pv:{bit}", "pv:{junk}",
-    "lang:{lang}", "lang:{junk}",
+    "lang:{lang}", "lang:{junk}", "jo:{id}:{lang}", "jo:{junk}",
     "sm:all:{iso}:{epoch}", "sm:ok:{id}:{iso}:{h}", "sm:ok:{id}:{iso}", "sm:no:{id}:{iso}",
     "sm:{junk}", "st:{ym}", "st:{junk}",
     "rp:{iso}:{iso2}", "rp:y:{y4}",
     "bc:aud:{id}:{key}", "bc:aud:{id}:site:{id2}", "bc:back:{id}", "bc:cancel:{id}",
     "bc:day:{id}:{d8}", "bc:now:{id}", "bc:plan:{id}", "bc:at:{id}:{d12}", "bc:{junk}",
+    "bc:tr:{id}:{lang}", "bc:next:{id}", "bc:ver:{id}", "bc:tr:{id}:{junk}",
     "cmd:{junk}", "{junk}",
 ]
 

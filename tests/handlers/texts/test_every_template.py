@@ -28,7 +28,9 @@ import pytest
 import handlers.texts as texts_package
 from handlers.sms.keywords import KEYWORDS
 from handlers.sms.text import count_segments, transliterate_pl
+from handlers.texts import broadcasts as broadcast_texts
 from handlers.texts import errors, fmt, i18n
+from storage.broadcasts import Preview
 from storage.errors import DomainError
 from storage.models import (
     Booking,
@@ -140,6 +142,18 @@ BY_FUNCTION: dict[tuple[str, str], Callable[[int], object]] = {
     ("chosen", "channel"): lambda v: ("telegram", "sms")[v % 2],
     ("offer", "language"): lambda v: ("uk", "en")[v % 2],
     ("keep_polish", "language"): lambda v: ("uk", "en")[v % 2],
+    ("messages", "translations"): lambda v: (
+        {}, {"uk": "Запрошуємо на спільний сніданок у п'ятницю."})[v % 2],
+    ("saved", "language"): lambda v: LANGUAGES[v % 3],
+    ("participant_label", "language"): lambda v: LANGUAGES[v % 3],
+    ("question", "current"): lambda v: LANGUAGES[v % 3],
+    ("versions_step", "translations"): lambda v: ({}, {"uk": "Запрошуємо на сніданок."})[v % 2],
+    ("versions_step", "spoken"): lambda v: (["uk"], ["uk", "en"], ["en"], [])[v % 4],
+    ("preview", "versions"): lambda v: [] if v % 3 == 0 else [
+        broadcast_texts.Version("pl", "Zapraszamy na wspólne śniadanie w piątek.",
+                                Preview(telegram=3, sms=v % 3), 1 + v % 2),
+        broadcast_texts.Version("uk", "Запрошуємо на спільний сніданок у п'ятницю.",
+                                Preview(telegram=1, sms=2), 1 + v % 3, "UCS-2", cut=v % 2 == 0)],
 }
 LANGUAGES = ("pl", "uk", "en")
 # Modules whose tables hold a sentence per language: each rendered in its language, the
