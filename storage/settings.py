@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-
 import warnings
 from datetime import time
 from decimal import Decimal

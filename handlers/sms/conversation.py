@@ -281,10 +281,10 @@ async def _stop(deps: Deps, person: Participant, phone: str, cmd: SmsCommand) ->
 async def _language(deps: Deps, person: Participant, phone: str, cmd: SmsCommand) -> str:
     """JEZYK UK / МОВА UK / LANGUAGE EN: keep the choice; without a known one, say how."""
     language = cmd.words[0] if cmd.words else "?"
-    if language not in language_texts.SET_SMS:
+    if language not in language_texts.SET:
         return language_texts.sms_usage()
     await deps.db.run(conversation.set_language, participant_id=person.id, language=language)
-    return language_texts.chosen(language, "sms")
+    return language_texts.chosen(language)
 
 
 async def _start(deps: Deps, person: Participant, phone: str, cmd: SmsCommand) -> str:

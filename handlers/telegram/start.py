@@ -145,7 +145,7 @@ async def language_choose(update: Update, context: KisContext) -> None:
     user_id = update.effective_user.id if update.effective_user else 0
     forget(context, user_id)
     use(language)
-    await edit_or_say(update, f"{language_texts.chosen(language, 'telegram')}\n{texts.MENU_PROMPT}",
+    await edit_or_say(update, f"{language_texts.chosen(language)}\n{texts.MENU_PROMPT}",
                       menu_for(context, context.identity))
     await publish_in_language(context, user_id, context.identity, language)
 

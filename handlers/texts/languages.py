@@ -11,16 +11,7 @@ LANGUAGE_NAMES = {"pl": "🇵🇱 Polski", "uk": "🇺🇦 Українська"
 # The question, asked in all three at once (the person may read none of the others).
 CHOOSE_ALL = {"pl": "Wybierz język.", "uk": "Оберіть мову.", "en": "Choose a language."}
 CURRENT = {"pl": "Teraz: polski.", "uk": "Зараз: українська.", "en": "Now: English."}
-SET_TELEGRAM = {
-    "pl": "Zapisane: język polski.",
-    "uk": "Збережено: українська.",
-    "en": "Saved: English.",
-}
-SET_SMS = {
-    "pl": "Zapisane: język polski.",
-    "uk": "Збережено: українська. Поки що частина SMS буде польською.",
-    "en": "Saved: English. For now some SMS will be in Polish.",
-}
+SET = {"pl": "Zapisane: język polski.", "uk": "Збережено: українська.", "en": "Saved: English."}
 # Offered once, right after joining, when the person's Telegram speaks Ukrainian or English.
 OFFER = {
     "uk": "Бажаєте отримувати повідомлення українською?",
@@ -38,9 +29,9 @@ def choose(current: str) -> str:
     return "\n".join(lines) + "\n" + CURRENT[current]
 
 
-def chosen(language: str, channel: str) -> str:
+def chosen(language: str) -> str:
     """The answer to a choice, in the chosen language."""
-    return (SET_SMS if channel == "sms" else SET_TELEGRAM)[language]
+    return SET[language]
 
 
 def offer(language: str) -> str:

@@ -64,7 +64,7 @@ def test_the_backup_secret_comes_from_the_key_file_or_the_passphrase(tmp_path: P
 @pytest.mark.parametrize("name", ["Klub", "KIS Opole", "MOPS", "OPS Gmina", "Psycholog", "Pomoc"])
 def test_a_sender_name_that_tells_where_the_sms_is_from_is_refused(name: str) -> None:
     from storage.settings import ConfigError
-    with pytest.raises(ConfigError, match="SMS_SENDER: .*must not name the club"):
+    with pytest.raises(ConfigError, match=r"SMS_SENDER: .*must not name the club"):
         load_settings(None, sms_sender=name)
 
 

@@ -249,7 +249,7 @@ async def test_the_webhook_answers_a_ukrainian_participant_in_ukrainian(
 # --- every keyword an SMS text names is one the SMS parser accepts ---------------------------
 
 SPOKEN = re.compile(r"[A-ZА-ЯІЇЄҐ]{2,}(?:\s+[A-ZА-ЯІЇЄҐ]{2,})?")
-NOT_KEYWORDS = {"SMS"}  # a word, not a command (languages.SET_SMS)
+NOT_KEYWORDS = {"SMS"}  # a word in the texts, not a keyword
 UKRAINIAN_KINDS = {"ДОПОМОГА", "ЗАПИС", "ГОДИНИ", "МОЇ", "СКАСУВАТИ", "СТОП", "СТАРТ", "ТАК",
                    "НІ", "ДАЛІ", "МОВА"}
 ENGLISH_KINDS = {"HELP", "BOOK", "HOURS", "MINE", "CANCEL", "STOP", "START", "YES", "NO", "MORE",

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
 
 import handlers.texts as texts_package
 from handlers.texts import common, i18n
@@ -105,3 +106,11 @@ def test_the_language_is_per_context_and_polish_by_default() -> None:
         with i18n.speaking("en"):
             assert common.welcome_back("John") == "Hello, John! Choose what you want to do:"
     assert common.welcome_back("Anna").startswith("Dzień dobry")
+
+
+def test_the_template_lists_what_the_code_marks() -> None:
+    """handlers/texts/locale/kisbot.pot is what translators start from: regenerated (README's
+    `pybabel extract` line) whenever a marked message changes."""
+    with (TEXTS / "locale" / "kisbot.pot").open("rb") as pot:
+        template = read_po(pot)
+    assert {m.id for m in template if m.id} == used_msgids()
