@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections import deque
 from types import ModuleType
 from typing import Any
 
@@ -148,6 +149,8 @@ async def _on_error(update: object, context: KisContext) -> None:
             await _acknowledge(context, update.callback_query.id)
         return
     log.error("error while handling update %s", update_id, exc_info=context.error)
+    if update_id is not None and not _first_failure(context, update_id):
+        return  # a second handler group met the same failure: one apology is enough
     if isinstance(update, Update) and update.effective_chat is not None:
         try:
             if update.callback_query is not None:
@@ -155,6 +158,15 @@ async def _on_error(update: object, context: KisContext) -> None:
             await update.effective_chat.send_message(texts.INTERNAL_ERROR)
         except Exception:  # the apology itself may fail when Telegram is down
             log.warning("could not send the apology for update %s", update_id)
+
+
+def _first_failure(context: KisContext, update_id: int) -> bool:
+    """Whether this is the first failure seen for the update (the last 256 are kept)."""
+    seen: deque[int] = context.bot_data.setdefault("failed_updates", deque(maxlen=256))
+    if update_id in seen:
+        return False
+    seen.append(update_id)
+    return True
 
 
 async def _acknowledge(context: KisContext, query_id: str) -> None:

@@ -5,19 +5,10 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from sqlalchemy.exc import SQLAlchemyError
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, TypeHandler, filters
 
-from handlers.access import (
-    EVERYONE,
-    PARTICIPANT,
-    allowed,
-    client_language,
-    forget,
-    identity_of,
-    requires,
-)
+from handlers.access import EVERYONE, PARTICIPANT, allowed, client_language, forget, requires
 from handlers.context import KisContext
 from handlers.telegram.common import Buttons, CommandSpec, edit_or_say, say
 from handlers.telegram.scopes import publish_commands_for
@@ -172,19 +163,13 @@ async def publish_in_language(context: KisContext, user_id: int, who: Identity,
         published[user_id] = language
 
 
+@requires(EVERYONE)
 async def follow_language(update: Update, context: KisContext) -> None:
     """Before any other handler: keep a participant's command list in their language, which
     staff, an SMS or the CSV may have changed since it was published (checked once per person
-    and process; the identity is the cached one the update's own handler uses). With the
-    database unreachable it does nothing: the update's own handler apologises, once."""
-    user = update.effective_user
-    if user is None:
-        return
-    try:
-        who = await identity_of(context, user.id)
-    except SQLAlchemyError:
-        return
-    if who.participant is not None:
+    and process; the identity is the cached one the update's own handler uses)."""
+    who, user = context.identity, update.effective_user
+    if who.participant is not None and user is not None:
         await publish_in_language(context, user.id, who, who.participant.language)
 
 

@@ -151,10 +151,16 @@ def _matches(label: str | re.Pattern[str], text: str) -> bool:
 
 
 def wait_until(check: Callable[[], Any], what: str, timeout: float = WAIT) -> Any:
-    """Poll `check` until truthy; AssertionError after `timeout` seconds."""
+    """Poll `check` until truthy; AssertionError after `timeout` seconds. An element the
+    page redrew while `check` read it counts as not yet (read again)."""
+    from selenium.common.exceptions import StaleElementReferenceException
+
     deadline = time.monotonic() + timeout
     while True:
-        result = check()
+        try:
+            result = check()
+        except StaleElementReferenceException:
+            result = None
         if result:
             return result
         if time.monotonic() > deadline:
