@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from storage import audit
@@ -228,10 +229,16 @@ class Identity:
         return self.staff.role_set if self.staff and self.staff.active else frozenset()
 
 
+# Built once (a bind parameter for the account): looked up on every update not cached.
+_STAFF_BY_ACCOUNT = select(Staff).where(Staff.telegram_user_id == bindparam("account"))
+_PARTICIPANT_BY_ACCOUNT = select(Participant).where(
+    Participant.telegram_user_id == bindparam("account"))
+
+
 @short
 def identify(*, session: Session, telegram_user_id: int) -> Identity:
     """Recognise a Telegram user: staff by id, participants by a linked account."""
-    staff = session.exec(select(Staff).where(Staff.telegram_user_id == telegram_user_id)).first()
-    participant = session.exec(
-        select(Participant).where(Participant.telegram_user_id == telegram_user_id)).first()
+    account = {"account": telegram_user_id}
+    staff = session.exec(_STAFF_BY_ACCOUNT, params=account).first()
+    participant = session.exec(_PARTICIPANT_BY_ACCOUNT, params=account).first()
     return Identity(participant=participant, staff=staff if staff and staff.active else None)
