@@ -140,6 +140,8 @@ def log_hours(*, session: Session, participant_id: int, work_date: date, hours: 
                      target=f"hour_entry:{entry.id}", day=work_date, hours=hours)
         return Logged(entry, None, current.plus(hours))
     entry = statements.replace_hours(session, day_entry.id, hours, now)
+    if entry is None:  # staff confirmed it while we decided
+        raise DomainError("hours_confirmed", day=work_date)
     audit.record(session=session, at=now, actor=actor, action="hours_replace",
                  target=f"hour_entry:{entry.id}", day=work_date, hours=hours,
                  previous=day_entry.hours)

@@ -16,7 +16,6 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlmodel import Session
 
 from storage.hours_rules import Used, month_bounds, used_around, week_bounds
-from storage.locks import lock_columns
 from storage.models import HourEntry, HourStatus, Source
 
 ENTRIES = HourEntry.__table__  # type: ignore[attr-defined]
@@ -25,7 +24,10 @@ _AROUND = (select(ENTRIES.c.id, ENTRIES.c.work_date, ENTRIES.c.hours, ENTRIES.c.
                   ENTRIES.c.status != HourStatus.rejected,
                   ENTRIES.c.work_date.between(bindparam("since"), bindparam("until"))))
 _INSERT = insert(ENTRIES).returning(ENTRIES.c.id)
-_REPLACE = (update(ENTRIES).where(ENTRIES.c.id == bindparam("entry"))
+# Only while submitted: on PostgreSQL a confirmation in flight is waited for, and the UPDATE
+# then finds the row confirmed and changes nothing (READ COMMITTED re-checks the condition).
+_REPLACE = (update(ENTRIES).where(ENTRIES.c.id == bindparam("entry"),
+                                  ENTRIES.c.status == HourStatus.submitted)
             .values(hours=bindparam("new_hours"), updated_at=bindparam("at"))
             .returning(*ENTRIES.c))
 
@@ -43,18 +45,14 @@ def around(session: Session, participant_id: int, day: date) -> tuple[Used, DayE
     """What the person's counted entries add up to around day, and the day's live entry.
 
     One query: the entries of the day's ISO week and month (at most 37 rows). Call it after
-    the person's lock. On PostgreSQL the day's entry is then locked and read again (staff may
-    be confirming it); on SQLite the person's lock already holds the database's write lock."""
+    the person's lock: nothing else changes their hours or their entries' existence meanwhile
+    (every such change takes that lock). Staff may still confirm the day's entry: the status
+    read here can be stale on PostgreSQL, so `replace_hours` changes it only while submitted."""
     (monday, sunday), (first, last) = week_bounds(day), month_bounds(day)
     rows = session.execute(_AROUND, {"person": participant_id, "since": min(monday, first),
                                      "until": max(sunday, last)}).all()
     found = next((DayEntry(r.id, r.hours, r.status) for r in rows if r.work_date == day), None)
-    others = [(r.work_date, r.hours) for r in rows if r.work_date != day]
-    if found is not None and session.get_bind().dialect.name != "sqlite":
-        now = lock_columns(session, ENTRIES, found.id, "hours", "status")
-        found = (DayEntry(found.id, now.hours, now.status)
-                 if now is not None and now.status != HourStatus.rejected else None)
-    return used_around(day, others + ([(day, found.hours)] if found else [])), found
+    return used_around(day, [(r.work_date, r.hours) for r in rows]), found
 
 
 def insert_entry(session: Session, *, participant_id: int, work_site_id: int | None,
@@ -70,7 +68,9 @@ def insert_entry(session: Session, *, participant_id: int, work_site_id: int | N
     return entry
 
 
-def replace_hours(session: Session, entry_id: int, hours: Decimal, now: datetime) -> HourEntry:
-    """The entry with new hours (the returned object is not in the session)."""
-    row = session.execute(_REPLACE, {"entry": entry_id, "new_hours": hours, "at": now}).one()
-    return HourEntry(**row._mapping)
+def replace_hours(session: Session, entry_id: int, hours: Decimal,
+                  now: datetime) -> HourEntry | None:
+    """The submitted entry with new hours (None: it has been confirmed; the returned object is
+    not in the session)."""
+    row = session.execute(_REPLACE, {"entry": entry_id, "new_hours": hours, "at": now}).first()
+    return HourEntry(**row._mapping) if row is not None else None
