@@ -23,30 +23,37 @@ _live = (select(BOOKINGS.c.id, BOOKINGS.c.participant_id)
          .where(BOOKINGS.c.slot_id == bindparam("slot"),
                 BOOKINGS.c.status != BookingStatus.cancelled)  # LIVE, as the unique index
          .limit(1).subquery())
-# The slot's live booking (if any) and how many upcoming bookings the person has of the service
-# (but the one being replaced), in one query.
+WAITLIST = WaitlistEntry.__table__  # type: ignore[attr-defined]
+STAFF = Staff.__table__  # type: ignore[attr-defined]
+# After the locks, in one query: the slot's live booking (if any), how many upcoming bookings
+# the person has of the service (but the one being replaced), whether they are on its waiting
+# list, and the staff member's name for the confirmation.
 _TAKEN_AND_UPCOMING = select(
     select(_live.c.id).scalar_subquery(),
     select(_live.c.participant_id).scalar_subquery(),
     select(func.count()).select_from(BOOKINGS).where(
         BOOKINGS.c.participant_id == bindparam("person"), BOOKINGS.c.service == bindparam("service"),
         BOOKINGS.c.status == BookingStatus.booked, BOOKINGS.c.starts_at > bindparam("now"),
-        BOOKINGS.c.id != bindparam("except_id")).scalar_subquery())
+        BOOKINGS.c.id != bindparam("except_id")).scalar_subquery(),
+    select(WAITLIST.c.id).where(WAITLIST.c.participant_id == bindparam("person"),
+                                WAITLIST.c.service == bindparam("service"))
+    .exists(),
+    select(STAFF.c.name).where(STAFF.c.id == bindparam("staff")).scalar_subquery())
 _INSERT = insert(BOOKINGS).returning(BOOKINGS.c.id)
-_LEAVE_WAITLIST = delete(WaitlistEntry.__table__).where(  # type: ignore[attr-defined]
-    WaitlistEntry.__table__.c.participant_id == bindparam("person"),  # type: ignore[attr-defined]
-    WaitlistEntry.__table__.c.service == bindparam("service"))  # type: ignore[attr-defined]
-_STAFF_NAME = select(Staff.__table__.c.name).where(  # type: ignore[attr-defined]
-    Staff.__table__.c.id == bindparam("staff"))  # type: ignore[attr-defined]
+_LEAVE_WAITLIST = delete(WAITLIST).where(WAITLIST.c.participant_id == bindparam("person"),
+                                         WAITLIST.c.service == bindparam("service"))
 
 
 @dataclass(frozen=True)
 class Taken:
-    """Who holds the slot now (None: free) and the person's upcoming bookings of its service."""
+    """Who holds the slot now (None: free), the person's upcoming bookings of its service,
+    whether they wait for it, and the slot's staff member's name ('' if none)."""
 
     live_id: int | None
     live_participant_id: int | None
     upcoming: int
+    waiting: bool
+    staff_name: str
 
 
 def lock_slot(session: Session, slot_id: int) -> Slot | None:
@@ -55,13 +62,14 @@ def lock_slot(session: Session, slot_id: int) -> Slot | None:
     return Slot(**row._mapping) if row is not None else None
 
 
-def taken_and_upcoming(session: Session, *, slot_id: int, participant_id: int, service: str,
-                       now: datetime, except_id: int | None) -> Taken:
-    """The slot's live booking and the person's upcoming count (after both locks)."""
+def taken_and_upcoming(session: Session, *, slot: Slot, participant_id: int, now: datetime,
+                       except_id: int | None) -> Taken:
+    """What booking the slot depends on (after the person's and the slot's locks)."""
     row = session.execute(_TAKEN_AND_UPCOMING, {
-        "slot": slot_id, "person": participant_id, "service": service, "now": now,
+        "slot": slot.id, "person": participant_id, "service": slot.service, "now": now,
+        "staff": slot.staff_id,
         "except_id": except_id if except_id is not None else 0}).one()  # ids start at 1
-    return Taken(row[0], row[1], row[2])
+    return Taken(row[0], row[1], row[2], bool(row[3]), row[4] or "")
 
 
 def insert_booking(session: Session, booking: Booking) -> Booking:
@@ -75,8 +83,3 @@ def insert_booking(session: Session, booking: Booking) -> Booking:
 def leave_waitlist(session: Session, participant_id: int, service: str) -> None:
     """The person no longer waits for the service (they have just booked it)."""
     session.execute(_LEAVE_WAITLIST, {"person": participant_id, "service": service})
-
-
-def staff_name(session: Session, staff_id: int) -> str:
-    """A staff member's name ('' if there is none)."""
-    return session.execute(_STAFF_NAME, {"staff": staff_id}).scalar() or ""

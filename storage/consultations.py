@@ -139,21 +139,21 @@ def book(*, session: Session, participant_id: int, slot_id: int, now: datetime,
 
 
 def _book(session: Session, participant_id: int, slot_id: int, now: datetime, max_upcoming: int,
-          source: Source, replacing: int | None) -> tuple[Booking, Slot]:
-    """`book`, and the slot as it was locked."""
+          source: Source, replacing: int | None) -> tuple[Booking, Slot, str]:
+    """`book`, the slot as it was locked and its staff member's name."""
     lock_columns(session, PARTICIPANTS, participant_id, "id")
     slot = statements.lock_slot(session, slot_id)
     if slot is None or slot.cancelled:
         raise DomainError("slot_gone")
     if slot.starts_at <= now:
         raise DomainError("slot_past")
-    taken = statements.taken_and_upcoming(session, slot_id=slot_id, participant_id=participant_id,
-                                          service=slot.service, now=now, except_id=replacing)
+    taken = statements.taken_and_upcoming(session, slot=slot, participant_id=participant_id,
+                                          now=now, except_id=replacing)
     if taken.live_id is not None:
         if taken.live_participant_id == participant_id and replacing is None:
             live = session.get(Booking, taken.live_id)
             if live is not None:
-                return live, slot  # the same confirmation again (a double tap, a repeated SMS)
+                return live, slot, taken.staff_name  # the same confirmation again (a double tap)
         raise DomainError("slot_taken", service=slot.service, slot_id=slot_id)
     if taken.upcoming >= max_upcoming:
         raise DomainError("booking_limit", service=slot.service)
@@ -165,10 +165,11 @@ def _book(session: Session, participant_id: int, slot_id: int, now: datetime, ma
         statements.insert_booking(session, booking)
     except IntegrityError:
         raise DomainError("slot_taken", service=slot.service, slot_id=slot_id) from None
-    statements.leave_waitlist(session, participant_id, slot.service)
+    if taken.waiting:
+        statements.leave_waitlist(session, participant_id, slot.service)
     audit.record(session=session, at=now, actor=f"participant:{participant_id}",
                  action="booking_create", target=f"booking:{booking.id}", slot=slot_id)
-    return booking, slot
+    return booking, slot, taken.staff_name
 
 
 def own_booking(session: Session, participant_id: int, booking_id: int) -> Booking:
@@ -348,9 +349,7 @@ def slot_with_staff(*, session: Session, slot_id: int) -> tuple[Slot, str] | Non
 def book_and_show(*, session: Session, participant_id: int, slot_id: int, now: datetime,
                   max_upcoming: int) -> tuple[Booking, Slot, str]:
     """`book`, then the slot and its staff member's name for the confirmation (one trip)."""
-    booking, slot = _book(session, participant_id, slot_id, now, max_upcoming, Source.telegram,
-                          None)
-    return booking, slot, statements.staff_name(session, slot.staff_id)
+    return _book(session, participant_id, slot_id, now, max_upcoming, Source.telegram, None)
 
 
 @short
