@@ -52,7 +52,7 @@ def _insert_new(dialect: str) -> Any:
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     table = InboundEvent.__table__  # type: ignore[attr-defined]
     return (insert(table).values(source=bindparam("event_source"), kind=bindparam("event_kind"),
-                                 external_id=bindparam("event_id"), state="processing",
+                                 external_id=bindparam("event_id"), state=bindparam("state"),
                                  received_at=bindparam("at"), claimed_at=bindparam("at"))
             .on_conflict_do_nothing().returning(table.c.id))
 
@@ -65,11 +65,13 @@ _FINISH = (update(InboundEvent.__table__)  # type: ignore[attr-defined]
 
 @short
 def claim(*, session: Session, source: str, kind: str, external_id: str, now: datetime,
-          stale_after: timedelta = STALE_AFTER) -> Claim:
-    """Claim an event for processing, atomically; a second claim of the same key is refused."""
+          stale_after: timedelta = STALE_AFTER, done: bool = False) -> Claim:
+    """Claim an event for processing, atomically; a second claim of the same key is refused.
+
+    done: record it as done at once (the caller hands it on and cannot fail; no `finish`)."""
     new = session.execute(_CLAIMS[session.get_bind().dialect.name], {
         "event_source": source, "event_kind": kind, "event_id": external_id[:200],
-        "at": now}).first()
+        "state": "done" if done else "processing", "at": now}).first()
     if new is None:  # the key was there (or a claim of it committed while we waited)
         return _take_over(session, _same(source, kind, external_id), now, stale_after)
     return Claim.claimed
