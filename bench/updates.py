@@ -241,6 +241,8 @@ def top_entries(collapsed: Path, count: int = 10) -> list[str]:
     total = 0
     for line in collapsed.read_text().splitlines():
         stack, _, samples = line.rpartition(" ")
+        if not samples.isdigit():  # a stack torn by a non-blocking read
+            continue
         n = int(samples)
         total += n
         thread, *frames = stack.split(";")
