@@ -24,6 +24,15 @@ def record(*, session: Session, at: datetime, actor: str, action: str,
         "details": {k: strip_controls(str(v)) for k, v in details.items()} or None})
 
 
+def record_each(*, session: Session, at: datetime, actor: str, action: str,
+                targets: list[str]) -> None:
+    """The same entry for each of many targets, in one statement (one round trip)."""
+    if targets:
+        session.execute(_INSERT, [{"at": at, "actor": actor, "action": action,
+                                   "target": strip_controls(target), "details": None}
+                                  for target in targets])
+
+
 def recent(*, session: Session, limit: int = 50) -> list[AuditLog]:
     """The newest entries first."""
     return list(session.exec(select(AuditLog).order_by(col(AuditLog.id).desc()).limit(limit)))

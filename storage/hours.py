@@ -274,7 +274,6 @@ def confirm(*, session: Session, staff_id: int, now: datetime, up_to: date,
     done = [row[0] for row in session.execute(
         query.values(status=HourStatus.confirmed, confirmed_by=staff_id, confirmed_at=now, updated_at=now)
         .returning(HourEntry.id))]
-    for entry_id in sorted(done):
-        audit.record(session=session, at=now, actor=f"staff:{staff_id}", action="hours_confirm",
-                     target=f"hour_entry:{entry_id}")
+    audit.record_each(session=session, at=now, actor=f"staff:{staff_id}", action="hours_confirm",
+                      targets=[f"hour_entry:{entry_id}" for entry_id in sorted(done)])
     return sorted(done)
