@@ -104,6 +104,7 @@ class Figures:
     throughput: float
     p50_ms: float
     p99_ms: float
+    cpu_ms: float  # the bot process's CPU time (user + system) per update
 
 
 class Replies:
@@ -208,6 +209,12 @@ def booked(url: str) -> int:
         db.dispose()
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used so far, in seconds."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def rss_mb(pid: int) -> float:
     """Resident memory of a process, in MB."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -234,6 +241,8 @@ def top_entries(collapsed: Path, count: int = 10) -> list[str]:
     total = 0
     for line in collapsed.read_text().splitlines():
         stack, _, samples = line.rpartition(" ")
+        if not samples.isdigit():  # a stack torn by a non-blocking read
+            continue
         n = int(samples)
         total += n
         thread, *frames = stack.split(";")
@@ -305,14 +314,16 @@ async def run_bot(command: list[str], env: dict[str, str], api: BotApiStandIn,
                 samples = profile / (re.sub(r"\W+", "_", name).strip("_") + ".txt")
                 spy = await start_profiler(proc.pid, samples)
                 await asyncio.sleep(0.5)  # attached
+            cpu = cpu_seconds(proc.pid)
             throughput = await burst(api, replies, make, n)
             latencies = await closed_loop(api, replies, make, n // 2)
+            cpu_ms = (cpu_seconds(proc.pid) - cpu) * 1000 / (n + len(latencies))
             if spy is not None:
                 spy.send_signal(signal.SIGINT)
                 await spy.wait()
                 print(f"\nprofile of {name}:", *top_entries(samples), sep="\n  ")
             q = statistics.quantiles(latencies, n=100)
-            out.append(Figures(name, throughput, statistics.median(latencies), q[98]))
+            out.append(Figures(name, throughput, statistics.median(latencies), q[98], cpu_ms))
         if trace is not None and first is not None:
             print("", *grown(first, await traced(proc, trace)), sep="\n  ")
         return out, idle, rss_mb(proc.pid)
@@ -362,10 +373,12 @@ async def main(db_kind: str, n: int, profile: Path | None = None,
     floor = rows[0].throughput
     print(f"\nUpdate handling, {n} updates per scenario, database: {db_kind}, "
           f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}")
-    print(f"{'scenario':28} {'updates/s':>10} {'vs echo':>8} {'p50 ms':>8} {'p99 ms':>8}")
+    print(f"{'scenario':28} {'updates/s':>10} {'vs echo':>8} {'p50 ms':>8} {'p99 ms':>8} "
+          f"{'CPU ms':>7}")
     for r in rows:
         print(f"{r.name:28} {r.throughput:10.0f} {r.throughput / floor:8.0%} "
-              f"{r.p50_ms:8.1f} {r.p99_ms:8.1f}")
+              f"{r.p50_ms:8.1f} {r.p99_ms:8.1f} {r.cpu_ms:7.2f}")
+    print("(CPU ms: the bot process's CPU time per update, burst and closed loop)")
     print(f"kisbot resident memory: idle {memory['idle']:.0f} MB, after load {memory['load']:.0f} MB")
     print(f"bookings made by the presses: {bookings} of {100 + n + n // 2}")
 

@@ -7,6 +7,7 @@ each scrape, so they are right whoever queued or backed up (the CLI included).
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime
@@ -109,19 +110,45 @@ def update_kind(update: object) -> str:
 
 
 class MeasuredUpdates(SimpleUpdateProcessor):
-    """PTB's update processor (N at a time), timing each update."""
+    """PTB's update processor: N at a time, but one at a time per chat, in the order they
+    came (a person's second message is not answered before their first: with N at once and a
+    database round trip in each, it could be; bench/scale.py saw it), timing each update."""
 
     def __init__(self, max_concurrent_updates: int, metrics: Metrics) -> None:
         super().__init__(max_concurrent_updates)
         self._metrics = metrics
+        self._chats: dict[int, _ChatTurn] = {}
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
-        """Handle the update and record how long it took."""
+        """Handle the update after the chat's earlier ones; record how long it took."""
+        chat = update.effective_chat if isinstance(update, Update) else None
+        if chat is None:
+            await self._timed(update, coroutine)
+            return
+        turn = self._chats.setdefault(chat.id, _ChatTurn())
+        turn.waiting += 1
+        try:
+            async with turn.lock:  # asyncio.Lock: waiters in the order they came
+                await self._timed(update, coroutine)
+        finally:
+            turn.waiting -= 1
+            if not turn.waiting:
+                del self._chats[chat.id]
+
+    async def _timed(self, update: object, coroutine: Awaitable[Any]) -> None:
         start = time.perf_counter()
         try:
             await coroutine
         finally:
             self._metrics.observe_update(update_kind(update), time.perf_counter() - start)
+
+
+class _ChatTurn:
+    """One chat's updates in flight: the lock they take in turn and how many hold or want it."""
+
+    def __init__(self) -> None:
+        self.lock = asyncio.Lock()
+        self.waiting = 0
 
 
 class WatchedRequest(HTTPXRequest):

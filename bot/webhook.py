@@ -93,7 +93,7 @@ def telegram_route(application: Application, secret: str) -> Route:
             return web.Response(status=400, text="bad update")
         claim = await once(deps, source="telegram", kind="update",
                            external_id=str(update.update_id),
-                           work=lambda: application.update_queue.put(update))
+                           work=lambda: application.update_queue.put(update), handover=True)
         return _busy() if claim is Claim.busy else web.Response(text="ok")
 
     return ("POST", TELEGRAM_PATH, receive)

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
 from storage import audit, outbox
+from storage import booking_statements as statements
 from storage.clock import local_date
 from storage.consultation_rules import (
     SlotRequest,
@@ -22,11 +23,12 @@ from storage.consultation_rules import (
 from storage.db import short
 from storage.errors import DomainError, NotFound
 from storage.language import speaking
-from storage.locks import lock
+from storage.locks import lock, lock_columns
 from storage.models import Booking, BookingStatus, Participant, Slot, SlotMode, Source, Staff, WaitlistEntry
 from storage.people import get_participant
 
-LIVE = (BookingStatus.booked, BookingStatus.attended, BookingStatus.no_show)
+LIVE = statements.LIVE
+PARTICIPANTS = Participant.__table__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -125,51 +127,50 @@ def free_slots_on(*, session: Session, service: str, day: date, now: datetime,
                       until=start + timedelta(days=1))
 
 
-def _upcoming_count(session: Session, participant_id: int, service: str, now: datetime,
-                    except_id: int | None) -> int:
-    query = select(func.count()).select_from(Booking).where(
-        Booking.participant_id == participant_id, Booking.service == service,
-        Booking.status == BookingStatus.booked, Booking.starts_at > now)
-    if except_id is not None:
-        query = query.where(Booking.id != except_id)
-    return session.exec(query).one()
-
-
 @short
 def book(*, session: Session, participant_id: int, slot_id: int, now: datetime,
          max_upcoming: int, source: Source = Source.telegram, replacing: int | None = None) -> Booking:
     """Book a free slot: the person's row and the slot's are locked before the checks (so a
     withdrawal or a second booking waits), and the unique index backs the one live booking.
-    Booking again a slot the person already holds returns that booking (nothing new)."""
-    lock(session, Participant, participant_id)
-    slot = lock(session, Slot, slot_id)
+    Booking again a slot the person already holds returns that booking (nothing new).
+
+    The hot path of a booking press (bench/RESULTS.md, issue 21): the statements are built
+    once (storage/booking_statements.py); the returned booking is not in the session."""
+    return _book(session, participant_id, slot_id, now, max_upcoming, source, replacing)[0]
+
+
+def _book(session: Session, participant_id: int, slot_id: int, now: datetime, max_upcoming: int,
+          source: Source, replacing: int | None) -> tuple[Booking, Slot, str]:
+    """`book`, the slot as it was locked and its staff member's name."""
+    lock_columns(session, PARTICIPANTS, participant_id, "id")
+    slot = statements.lock_slot(session, slot_id)
     if slot is None or slot.cancelled:
         raise DomainError("slot_gone")
     if slot.starts_at <= now:
         raise DomainError("slot_past")
-    live_id = session.exec(_live_booking_of(slot_id)).first()  # type: ignore[call-overload]
-    if live_id is not None:
-        live = session.get(Booking, live_id)
-        if live is not None and live.participant_id == participant_id and replacing is None:
-            return live  # the same confirmation again (a double tap, a repeated SMS): done
+    taken = statements.taken_and_upcoming(session, slot=slot, participant_id=participant_id,
+                                          now=now, except_id=replacing)
+    if taken.live_id is not None:
+        if taken.live_participant_id == participant_id and replacing is None:
+            live = session.get(Booking, taken.live_id)
+            if live is not None:
+                return live, slot, taken.staff_name  # the same confirmation again (a double tap)
         raise DomainError("slot_taken", service=slot.service, slot_id=slot_id)
-    if _upcoming_count(session, participant_id, slot.service, now, replacing) >= max_upcoming:
+    if taken.upcoming >= max_upcoming:
         raise DomainError("booking_limit", service=slot.service)
     booking = Booking(slot_id=slot.id, participant_id=participant_id, staff_id=slot.staff_id,
                       service=slot.service, starts_at=slot.starts_at, minutes=slot.minutes,
-                      mode=slot.mode, status=BookingStatus.booked, source=source, created_at=now)
-    service = slot.service  # attributes expire when the flush fails
-    session.add(booking)
+                      mode=slot.mode, status=BookingStatus.booked, source=source, created_at=now,
+                      cancelled_at=None, marked_at=None)
     try:
-        session.flush()
+        statements.insert_booking(session, booking)
     except IntegrityError:
-        raise DomainError("slot_taken", service=service, slot_id=slot_id) from None
-    for entry in session.exec(select(WaitlistEntry).where(
-            WaitlistEntry.participant_id == participant_id, WaitlistEntry.service == slot.service)):
-        session.delete(entry)
+        raise DomainError("slot_taken", service=slot.service, slot_id=slot_id) from None
+    if taken.waiting:
+        statements.leave_waitlist(session, participant_id, slot.service)
     audit.record(session=session, at=now, actor=f"participant:{participant_id}",
                  action="booking_create", target=f"booking:{booking.id}", slot=slot_id)
-    return booking
+    return booking, slot, taken.staff_name
 
 
 def own_booking(session: Session, participant_id: int, booking_id: int) -> Booking:
@@ -351,11 +352,7 @@ def slot_with_staff(*, session: Session, slot_id: int) -> tuple[Slot, str] | Non
 def book_and_show(*, session: Session, participant_id: int, slot_id: int, now: datetime,
                   max_upcoming: int) -> tuple[Booking, Slot, str]:
     """`book`, then the slot and its staff member's name for the confirmation (one trip)."""
-    booking = book(session=session, participant_id=participant_id, slot_id=slot_id, now=now,
-                   max_upcoming=max_upcoming)
-    found = slot_with_staff(session=session, slot_id=slot_id)
-    assert found is not None  # locked and booked just now
-    return booking, *found
+    return _book(session, participant_id, slot_id, now, max_upcoming, Source.telegram, None)
 
 
 @short

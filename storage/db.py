@@ -6,6 +6,7 @@ import asyncio
 import functools
 import logging
 import os
+import time
 import weakref
 from collections.abc import AsyncIterator, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -18,7 +19,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import event, inspect
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, DisconnectionError, OperationalError
 from sqlmodel import Session, create_engine
 
 from storage import versions  # noqa: F401  (its listeners watch every Session)
@@ -34,6 +35,9 @@ SHORT_ATTR = "__kis_short__"
 # How long a short SQLite transaction on the event loop waits for another process's write
 # lock before it is undone and run again in the worker thread (which waits as long as needed).
 INLINE_BUSY_MS = 20
+# PostgreSQL: a pooled connection idle for this long is pinged before use (seconds).
+PING_AFTER_IDLE = 10.0
+_IDLE_SINCE = "kis_idle_since"
 
 
 def short(fn: Callable[..., T]) -> Callable[..., T]:
@@ -102,12 +106,41 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
                                **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
     else:
-        kwargs.setdefault("pool_pre_ping", True)
         if "poolclass" not in kwargs:
             kwargs.setdefault("pool_size", 10)
             kwargs.setdefault("max_overflow", 10)
         engine = create_engine(url, **kwargs)
+        if not kwargs.get("pool_pre_ping"):
+            event.listen(engine, "checkin", _note_idle)
+            event.listen(engine, "checkout", _ping_if_idle(engine))
     return engine
+
+
+def _note_idle(_dbapi_conn: Any, record: Any) -> None:
+    record.info[_IDLE_SINCE] = time.monotonic()
+
+
+def _ping_if_idle(engine: Engine) -> Callable[[Any, Any, Any], None]:
+    """A pool checkout listener: a connection that sat idle for PING_AFTER_IDLE is pinged first
+    (a server restart or an idle timeout meanwhile: the pool connects anew).
+
+    Instead of SQLAlchemy's `pool_pre_ping`, which pings at every checkout: one more round trip
+    for every transaction, a third of a short write's CPU (bench/RESULTS.md, issue 21). A
+    connection that breaks while in use fails its statement, and SQLAlchemy then drops every
+    pooled connection made before, so the next transaction connects anew."""
+
+    def checkout(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.get(_IDLE_SINCE)
+        if since is None or time.monotonic() - since < PING_AFTER_IDLE:
+            return
+        try:
+            alive = engine.dialect.do_ping(dbapi_conn)
+        except engine.dialect.loaded_dbapi.Error:
+            alive = False
+        if not alive:  # the pool closes it and connects anew
+            raise DisconnectionError("the pooled connection is gone")
+
+    return checkout
 
 
 def _clean(value: Any) -> Any:

@@ -15,6 +15,7 @@ from sqlalchemy import and_, case, func, or_, update
 from sqlmodel import Session, col, select
 
 from storage import audit
+from storage import hours_statements as statements
 from storage.db import short
 from storage.errors import DomainError, NotFound
 from storage.hours_rules import (
@@ -26,8 +27,10 @@ from storage.hours_rules import (
     week_bounds,
     window_problem,
 )
-from storage.locks import lock
+from storage.locks import lock, lock_columns
 from storage.models import HourEntry, HourStatus, Participant, Source
+
+PARTICIPANTS = Participant.__table__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -109,31 +112,40 @@ def _fit(session: Session, entry: HourEntry | None, participant_id: int, day: da
 def log_hours(*, session: Session, participant_id: int, work_date: date, hours: Decimal,
               today: date, limits: Limits, backdate_days: int, now: datetime,
               source: Source = Source.telegram) -> Logged:
-    """A participant logs hours for a day in the window, at their site, within the limits."""
+    """A participant logs hours for a day in the window, at their site, within the limits.
+
+    The hot path (bench/RESULTS.md, issue 21): the person's lock reads their site, one query
+    reads the day's entry and what is used around it, one statement writes the entry."""
     hours = check_hours(hours)
-    person = _participant(session, participant_id)
+    person = lock_columns(session, PARTICIPANTS, participant_id, "work_site_id")
+    if person is None:
+        raise NotFound("participant_not_found", number=participant_id)
     if person.work_site_id is None:
         raise DomainError("not_in_psu")
     if problem := window_problem(work_date, today, backdate_days):
         raise DomainError(f"hours_{problem}", days=backdate_days)
-    entry = _live_locked(session, participant_id, work_date)
-    if entry is not None and entry.status == HourStatus.confirmed:
+    current, day_entry = statements.around(session, participant_id, work_date)
+    if day_entry is not None and day_entry.status == HourStatus.confirmed:
         raise DomainError("hours_confirmed", day=work_date)
-    before = _fit(session, entry, participant_id, work_date, hours, limits)
+    if day_entry is not None:
+        current = current.without(day_entry.hours)
+    if (over := breach(limits, current, hours)) is not None:
+        raise DomainError("hours_limit", kind=over.kind, limit=over.limit, left=over.left)
     actor = f"participant:{participant_id}"
-    if entry is None:
-        entry = HourEntry(participant_id=participant_id, work_site_id=person.work_site_id,
-                          work_date=work_date, hours=hours, source=source, created_at=now,
-                          updated_at=now)
-        session.add(entry)
-        session.flush()
+    if day_entry is None:
+        entry = statements.insert_entry(session, participant_id=participant_id,
+                                        work_site_id=person.work_site_id, work_date=work_date,
+                                        hours=hours, source=source, now=now)
         audit.record(session=session, at=now, actor=actor, action="hours_log",
                      target=f"hour_entry:{entry.id}", day=work_date, hours=hours)
-        return _logged(session, entry, before)
-    previous, entry.hours, entry.updated_at = entry.hours, hours, now
+        return Logged(entry, None, current.plus(hours))
+    entry = statements.replace_hours(session, day_entry.id, hours, now)
+    if entry is None:  # staff confirmed it while we decided
+        raise DomainError("hours_confirmed", day=work_date)
     audit.record(session=session, at=now, actor=actor, action="hours_replace",
-                 target=f"hour_entry:{entry.id}", day=work_date, hours=hours, previous=previous)
-    return _logged(session, entry, before, previous)
+                 target=f"hour_entry:{entry.id}", day=work_date, hours=hours,
+                 previous=day_entry.hours)
+    return Logged(entry, day_entry.hours, current.plus(hours))
 
 
 def _own_open_entry(session: Session, participant_id: int, entry_id: int) -> HourEntry:
@@ -262,7 +274,6 @@ def confirm(*, session: Session, staff_id: int, now: datetime, up_to: date,
     done = [row[0] for row in session.execute(
         query.values(status=HourStatus.confirmed, confirmed_by=staff_id, confirmed_at=now, updated_at=now)
         .returning(HourEntry.id))]
-    for entry_id in sorted(done):
-        audit.record(session=session, at=now, actor=f"staff:{staff_id}", action="hours_confirm",
-                     target=f"hour_entry:{entry_id}")
+    audit.record_each(session=session, at=now, actor=f"staff:{staff_id}", action="hours_confirm",
+                      targets=[f"hour_entry:{entry_id}" for entry_id in sorted(done)])
     return sorted(done)

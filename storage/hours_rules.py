@@ -51,6 +51,20 @@ class Used:
         return Used(self.day + hours, self.week + hours, self.month + hours)
 
 
+def used_around(day: date, entries: list[tuple[date, Decimal]]) -> Used:
+    """What counted entries (work date, hours) add up to on day, in its ISO week and month."""
+    (monday, sunday), (first, last) = week_bounds(day), month_bounds(day)
+    on_day = week = month = ZERO
+    for when, hours in entries:
+        if when == day:
+            on_day += hours
+        if monday <= when <= sunday:
+            week += hours
+        if first <= when <= last:
+            month += hours
+    return Used(on_day, week, month)
+
+
 @dataclass(frozen=True)
 class Breach:
     """A limit that new hours would exceed: which one, its size and what is left of it."""

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from sqlalchemy import BigInteger, bindparam
 from sqlmodel import Session, col, select
 
 from storage import audit
@@ -229,12 +230,19 @@ class Identity:
         return self.staff.role_set if self.staff and self.staff.active else frozenset()
 
 
+# Built once, one query: the account as a one-row table, the participant and the staff member
+# joined to it by their indexed Telegram ids (looked up on every update not cached).
+_ACCOUNT = select(bindparam("account", type_=BigInteger).label("id")).subquery("account")
+_BY_ACCOUNT = (select(Participant, Staff).select_from(_ACCOUNT)
+               .outerjoin(Participant, Participant.telegram_user_id == _ACCOUNT.c.id)
+               .outerjoin(Staff, Staff.telegram_user_id == _ACCOUNT.c.id))
+
+
 @short
 def identify(*, session: Session, telegram_user_id: int) -> Identity:
     """Recognise a Telegram user: staff by id, participants by a linked account."""
-    staff = session.exec(select(Staff).where(Staff.telegram_user_id == telegram_user_id)).first()
-    participant = session.exec(
-        select(Participant).where(Participant.telegram_user_id == telegram_user_id)).first()
+    row = session.exec(_BY_ACCOUNT, params={"account": telegram_user_id}).first()
+    participant, staff = row if row is not None else (None, None)
     return Identity(participant=participant, staff=staff if staff and staff.active else None)
 
 

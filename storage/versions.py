@@ -14,7 +14,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import bindparam, event
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import ORMExecuteState
@@ -60,19 +60,29 @@ def _note_statement(state: ORMExecuteState) -> None:
     _mark(state.session, {getattr(table, "name", "")})
 
 
+def _upsert(dialect: str) -> Any:
+    """INSERT … ON CONFLICT (key) DO UPDATE of one token, built once per dialect."""
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(RuntimeFact.__table__).values(  # type: ignore[attr-defined]
+        key=bindparam("key"), value=bindparam("value"), updated_at=bindparam("at"))
+    return statement.on_conflict_do_update(
+        index_elements=["key"],
+        set_={"value": statement.excluded.value, "updated_at": statement.excluded.updated_at})
+
+
+_UPSERTS = {dialect: _upsert(dialect) for dialect in ("postgresql", "sqlite")}
+
+
 @event.listens_for(Session, "before_commit")
 def _write_versions(session: Session) -> None:
     session.flush()  # what is still pending counts too
     changed = session.info.pop(_CHANGED, None)
     if not changed:
         return
-    now, insert = datetime.now(UTC), (
-        pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert)
+    upsert = _UPSERTS[session.get_bind().dialect.name]
+    now = datetime.now(UTC)
     for key in sorted(changed):
-        token = uuid.uuid4().hex
-        session.execute(insert(RuntimeFact).values(key=key, value=token, updated_at=now)
-                        .on_conflict_do_update(index_elements=["key"],
-                                               set_={"value": token, "updated_at": now}))
+        session.execute(upsert, {"key": key, "value": uuid.uuid4().hex, "at": now})
 
 
 @event.listens_for(Session, "after_rollback")

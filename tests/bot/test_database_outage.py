@@ -21,7 +21,7 @@ async def test_a_database_outage_is_survived(api, pg_db: Database, clock) -> Non
     target = make_url(pg_db.url)
     proxy = await TcpProxy(target.host or "127.0.0.1", target.port or 5432).up()
     url = target.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
-    db = Database(url, pool_pre_ping=True)  # every call below goes through the proxy
+    db = Database(url)  # every call below goes through the proxy (the pool as in production)
 
     def setup(*, session) -> None:
         session.add(WorkSite(name="Park"))

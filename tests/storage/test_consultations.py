@@ -14,7 +14,15 @@ from storage.clock import ManualClock
 from storage.consultation_rules import SlotRequest, parse_slot_request, slot_starts
 from storage.db import Database
 from storage.errors import DomainError
-from storage.models import Booking, BookingStatus, OutboxMessage, Participant, SlotMode, Staff
+from storage.models import (
+    Booking,
+    BookingStatus,
+    OutboxMessage,
+    Participant,
+    SlotMode,
+    Staff,
+    WaitlistEntry,
+)
 from tests.auxil.factories import Factory
 
 WAW = ZoneInfo("Europe/Warsaw")
@@ -68,6 +76,20 @@ def test_publishing_refuses_the_past_and_holidays(db: Database, clock: ManualClo
     assert (len(again.created), again.skipped) == (1, 2)
     with pytest.raises(DomainError, match="not_a_consultant"):
         publish(db, clock, staff(db, clock, "coordinator", 5002), ["08.12", "10:00-12:00"])
+
+
+def test_booking_a_service_leaves_its_waiting_list_and_shows_the_staff_name(
+        db: Database, clock: ManualClock) -> None:
+    monika = staff(db, clock)
+    anna, jan = participant(db, clock, "1"), participant(db, clock, "2")
+    slots = publish(db, clock, monika, ["08.12", "10:00-11:00"]).created
+    for person in (anna, jan):
+        db.call(c.join_waitlist, participant_id=person.id, service="psychologist", now=clock.now())
+    booking, slot, name = db.call(c.book_and_show, participant_id=anna.id, slot_id=slots[0].id,
+                                  now=clock.now(), max_upcoming=1)
+    assert (booking.slot_id, slot.id, name) == (slots[0].id, slots[0].id, monika.name)
+    with db.session() as s:
+        assert [w.participant_id for w in s.exec(select(WaitlistEntry))] == [jan.id]
 
 
 def test_book_cancel_limit_and_waitlist(db: Database, clock: ManualClock) -> None:

@@ -20,6 +20,7 @@ from storage.hours_rules import (
     near_limit,
     parse_work_day,
     settle,
+    used_around,
     week_bounds,
     window_problem,
 )
@@ -56,6 +57,14 @@ def test_iso_week_and_month_bounds() -> None:
 ], ids=["fits", "day", "week-exact", "week", "month", "tightest"])
 def test_breach_names_the_tightest_limit(used: Used, hours: D, expected: Breach | None) -> None:
     assert breach(LIMITS, used, hours) == expected
+
+
+def test_used_around_a_day_counts_its_iso_week_and_its_month() -> None:
+    # Wednesday 2 December 2026: its week runs from Monday 30 November, its month from the 1st.
+    entries = [(date(2026, 11, 29), D(1)), (date(2026, 11, 30), D(2)), (date(2026, 12, 2), D(3)),
+               (date(2026, 12, 6), D("0.5")), (date(2026, 12, 7), D(4)), (date(2026, 12, 31), D(5))]
+    assert used_around(date(2026, 12, 2), entries) == Used(D(3), D("5.5"), D("12.5"))
+    assert used_around(date(2026, 12, 2), []) == Used()
 
 
 def test_left_never_negative_and_without_replaced_entry() -> None:

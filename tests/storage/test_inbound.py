@@ -32,6 +32,17 @@ def test_claim_finish_and_replay(db: Database, clock: ManualClock) -> None:
     assert claim(db, clock) is Claim.done
 
 
+def test_a_claim_handed_over_is_done_at_once_and_never_taken_over(
+        db: Database, clock: ManualClock) -> None:
+    update = {"source": "telegram", "kind": "update", "external_id": "77"}
+    assert db.call(inbound.claim, now=clock.now(), done=True, **update) is Claim.claimed
+    assert db.call(inbound.claim, now=clock.now(), done=True, **update) is Claim.done
+    clock.advance(timedelta(hours=1))  # long past STALE_AFTER: still done, not taken over
+    assert claim(db, clock, **update) is Claim.done
+    with db.session() as s:
+        assert s.exec(select(InboundEvent.state)).all() == ["done"]
+
+
 def test_a_released_claim_can_be_taken_again(db: Database, clock: ManualClock) -> None:
     assert claim(db, clock) is Claim.claimed
     db.call(inbound.release, **KEY)
