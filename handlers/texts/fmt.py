@@ -16,15 +16,14 @@ from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
 
-from handlers.texts.i18n import LANGUAGE, SOURCE, n_
+from handlers.texts.i18n import LANGUAGE, SOURCE, babel_locale, n_
 
-PL = Locale.parse("pl_PL")
-LOCALES = {"pl": PL, "uk": Locale.parse("uk_UA"), "en": Locale.parse("en_GB")}
+PL = babel_locale(SOURCE)
 
 
 def locale() -> Locale:
     """Babel's locale for the current language."""
-    return LOCALES.get(LANGUAGE.get(), PL)
+    return babel_locale(LANGUAGE.get())
 
 
 def plural(n: int | Decimal, one: str, few: str, many: str, fraction: str | None = None) -> str:

@@ -117,8 +117,9 @@ def translate_on_access(module_name: str) -> None:
 
 
 @functools.cache
-def _locale(language: str) -> Locale:
-    return Locale.parse({"pl": "pl_PL", "uk": "uk_UA", "en": "en_GB"}[language])
+def babel_locale(language: str) -> Locale:
+    """Babel's locale data for one of our languages (an unknown one: Polish)."""
+    return Locale.parse({"uk": "uk_UA", "en": "en_GB"}.get(language, "pl_PL"))
 
 
 # CLDR's plural category → the index of the form (Polish one/few/many; gettext's order for
@@ -132,7 +133,7 @@ def form_index(n: int | Decimal, language: str) -> int:
     """Which form of a plural message n takes in the language (CLDR's rules, from Babel)."""
     if isinstance(n, Decimal) and n == n.to_integral_value():
         n = int(n)  # 4.0 hours are 4 hours
-    return FORM_INDEX[language].get(_locale(language).plural_form(n), 1)
+    return FORM_INDEX[language].get(babel_locale(language).plural_form(n), 1)
 
 
 def n_(one: str, few: str, many: str, count: int | Decimal, /, **values: Any) -> str:
