@@ -23,6 +23,7 @@ from storage.reports import period_report
 
 log = logging.getLogger(__name__)
 MAX_DAYS = 3 * 366
+YEARS = range(2000, 2101)  # the years a report may cover (a forged 9999 would overflow the dates)
 PERIOD_DATA = re.compile(r"^rp:(\d{4}-\d{2}-\d{2}):(\d{4}-\d{2}-\d{2})$")
 YEAR_DATA = re.compile(r"^rp:y:(\d{4})$")
 
@@ -32,7 +33,7 @@ def parse_period(args: list[str]) -> tuple[date, date]:
     if len(args) != 2:
         raise ValueError("two dates needed")
     first, last = parse_date(args[0]), parse_date(args[1])
-    if last < first or (last - first).days > MAX_DAYS:
+    if last < first or (last - first).days > MAX_DAYS or not {first.year, last.year} <= set(YEARS):
         raise ValueError("bad period")
     return first, last
 
@@ -73,7 +74,7 @@ async def report_button(update: Update, context: KisContext) -> None:
     try:
         if match := YEAR_DATA.match(data):
             year = int(match[1])
-            if not 2000 <= year <= 2100:
+            if year not in YEARS:
                 raise ValueError(year)
             await query.answer()
             await send_annual(update, context, year)

@@ -56,11 +56,13 @@ async def test_bad_dates_get_the_usage_and_forged_buttons_fail_politely(bot: Har
     bot.staff("Jan K.", "coordinator", telegram_user_id=7001)
     jan = bot.user(7001, "Jan")
     for text in ("/raport 2021-01-01", "/raport 2021-06-30 2021-01-01", "/raport jutro dziś",
-                 "/raport 2000-01-01 2021-01-01", "/raport 2021-02-30 2021-03-01"):
+                 "/raport 2000-01-01 2021-01-01", "/raport 2021-02-30 2021-03-01",
+                 "/raport 9999-12-31 9999-12-31", "/raport 1000-01-01 1000-01-02"):
         await jan.send(text)
         assert jan.last_text.startswith("Użycie: /raport OD DO"), text
     await jan.send("/raport")
-    for data in ("rp:2021-13-01:2021-12-31", "rp:2021-06-30:2021-01-01", "rp:y:1999"):
+    for data in ("rp:2021-13-01:2021-12-31", "rp:2021-06-30:2021-01-01", "rp:y:1999",
+                 "rp:9999-12-31:9999-12-31"):
         await jan.press_data(data)
         assert jan.last_answer is not None
         assert jan.last_answer["text"] == "Ten przycisk jest już nieaktualny.", data
