@@ -22,7 +22,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, DisconnectionError, OperationalError
 from sqlmodel import Session, create_engine
 
-from storage import versions  # noqa: F401  (its listeners watch every Session)
+from storage import versions  # its listeners watch every Session
 from storage.files import create_private
 from storage.parsing import CONTROL_CHARACTERS
 
@@ -205,6 +205,9 @@ class Database:
         if self._executor is not None and _inline_wanted() and database not in ("", ":memory:"):
             self._inline = make_engine(self.url, **engine_kwargs)
             event.listen(self._inline, "connect", _short_busy_timeout)
+        # PostgreSQL: this process's copy of the change versions, once `versions.start()` has
+        # it listening (the bot does; the CLI reads them when it needs them).
+        self.versions = versions.Watch(self.engine) if self._executor is None else None
 
     @property
     def dialect(self) -> str:
@@ -301,7 +304,9 @@ class Database:
         return await asyncio.get_running_loop().run_in_executor(self._executor, fn)
 
     def dispose(self) -> None:
-        """Close all pooled connections."""
+        """Close all pooled connections (and stop listening for version changes)."""
+        if self.versions is not None:
+            self.versions.stop()
         if self._executor is not None:
             self._executor.shutdown(wait=False)
         if self._inline is not None:
