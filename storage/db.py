@@ -207,7 +207,7 @@ class Database:
             event.listen(self._inline, "connect", _short_busy_timeout)
         # PostgreSQL: this process's copy of the change versions, once `versions.start()` has
         # it listening (the bot does; the CLI reads them when it needs them).
-        self.versions = versions.Watch(self.engine) if self._executor is None else None
+        self.versions = versions.Watch(self.engine) if self.dialect == "postgresql" else None
 
     @property
     def dialect(self) -> str:

@@ -146,7 +146,7 @@ def _learn_written(session: Session) -> None:
         written.setdefault(transaction.parent, []).extend(tokens)  # type: ignore[union-attr]
         return
     bind = session.get_bind()
-    watch = _WATCHES.get(bind.engine if isinstance(bind, Connection) else bind)
+    watch = _WATCHES.get(id(bind.engine if isinstance(bind, Connection) else bind))
     if watch is not None:
         watch.learn(tokens)
 
@@ -163,8 +163,9 @@ def _forget(session: Session) -> None:
     session.info.pop(_CHANGED, None)
 
 
-# Each PostgreSQL engine's Watch (for after_commit, which knows only the session's engine).
-_WATCHES: weakref.WeakKeyDictionary[Engine, Watch] = weakref.WeakKeyDictionary()
+# Each PostgreSQL engine's Watch by id(engine), for after_commit, which knows only the
+# session's engine (a Watch holds its engine, so the id is its engine's while it lives).
+_WATCHES: weakref.WeakValueDictionary[int, Watch] = weakref.WeakValueDictionary()
 POLL_SECONDS = 1.0  # how often the listener looks up from its wait (to notice `stop`)
 RETRY_SECONDS = (0.0, 0.1, 0.5, 1.0, 2.0, 5.0)  # waits between reconnects, the last repeated
 APPLICATION_NAME = "kisbot versions"  # the listener's connection in pg_stat_activity
@@ -189,7 +190,7 @@ class Watch:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.syncs = 0  # how many times the tokens were read after LISTEN (tests wait on it)
-        _WATCHES[engine] = self
+        _WATCHES[id(engine)] = self
 
     def get(self, key: str) -> tuple[bool, str | None]:
         """(True, the key's token) while the copy is trusted; (False, None) otherwise."""
