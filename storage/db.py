@@ -178,6 +178,12 @@ def upgrade(url: str, revision: str = "head") -> None:
     command.upgrade(alembic_config(url), revision)
 
 
+def in_transaction() -> bool:
+    """Whether the current task is inside a `Database.transaction()` (its calls join it, and
+    see what it wrote before it commits)."""
+    return _PINNED.get() is not None
+
+
 def _savepoint(session: Session, fn: Callable[..., T], kwargs: dict[str, Any]) -> T:
     """One operation inside a longer transaction: undone alone if it raises."""
     with session.begin_nested():
@@ -205,8 +211,8 @@ class Database:
         if self._executor is not None and _inline_wanted() and database not in ("", ":memory:"):
             self._inline = make_engine(self.url, **engine_kwargs)
             event.listen(self._inline, "connect", _short_busy_timeout)
-        # PostgreSQL: this process's copy of the change versions, once `versions.start()` has
-        # it listening (the bot does; the CLI reads them when it needs them).
+        # PostgreSQL: this process's copy of the change versions, once `self.versions.start()`
+        # has it listening (the bot does; the CLI reads them when it needs them).
         self.versions = versions.Watch(self.engine) if self.dialect == "postgresql" else None
 
     @property

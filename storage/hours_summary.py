@@ -12,7 +12,7 @@ from sqlalchemy import and_, case, func
 from sqlmodel import Session, col, select
 
 from storage import versions
-from storage.db import Database, short
+from storage.db import Database, in_transaction, short
 from storage.hours_rules import Limits, Used, left, month_bounds, near_limit, week_bounds
 from storage.models import HourEntry, HourStatus, Participant, WorkSite
 
@@ -144,8 +144,9 @@ def summary_version(*, session: Session) -> str | None:
 
 async def latest_version(db: Database) -> str | None:
     """The summary's version now: on PostgreSQL this process's copy while it listens for
-    changes (no trip), else read (SQLite: inline; PostgreSQL: in a worker thread)."""
-    if db.versions is not None:
+    changes (no trip), else read (SQLite: inline; PostgreSQL: in a worker thread). Inside a
+    `Database.transaction()` it is read: the copy knows only what was committed."""
+    if db.versions is not None and not in_transaction():
         known, token = db.versions.get(versions.HOURS_SUMMARY)
         if known:
             return token

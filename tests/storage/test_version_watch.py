@@ -243,3 +243,21 @@ def test_a_restore_under_a_listening_bot_is_read_again(watched: Database, db_url
     backup.restore(db_url, data, secret=None, force=True)
     wait_until(watched, lambda: known(watched) == (True, restored))
     assert token(watched) == restored
+
+
+@postgresql_only
+def test_inside_a_transaction_the_version_is_its_own(watched: Database) -> None:
+    """What a `Database.transaction()` wrote and has not committed is not in the copy: the
+    version is read there, so a summary asked for inside it is not an older one."""
+    add_site(watched, "Biblioteka")
+
+    def add(*, session: Session) -> None:
+        session.add(WorkSite(name="Basen"))
+
+    async def inside() -> tuple[str | None, str | None]:
+        async with watched.transaction():
+            await watched.run(add)
+            return await latest_version(watched), known(watched)[1]
+
+    seen, copy = asyncio.run(inside())
+    assert seen != copy and seen == token(watched) == known(watched)[1]
