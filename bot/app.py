@@ -89,7 +89,7 @@ def build_application(deps: Deps, *, update_processor: BaseUpdateProcessor | Non
         .bot(kis_bot)
         .context_types(ContextTypes(context=KisContext))
         .post_init(_post_init)
-        .post_stop(stop_sending)
+        .post_stop(_post_stop)
     )
     builder = builder.concurrent_updates(update_processor or MeasuredUpdates(8, metrics))
     if webhook:
@@ -122,8 +122,11 @@ def add_handlers(application: Application, features: list[ModuleType]) -> None:
 
 
 async def _post_init(application: Application) -> None:
-    """Tell Telegram the command lists: the public one and each staff member's."""
+    """Listen for version changes (PostgreSQL: cached answers then need no trip to check
+    theirs); tell Telegram the command lists: the public one and each staff member's."""
     deps: Deps = application.bot_data["deps"]
+    if deps.db.versions is not None:
+        deps.db.versions.start()
     commands = application.bot_data["commands"]
     me = await application.bot.get_me()
     deps.bot_username = me.username
@@ -135,6 +138,14 @@ async def _post_init(application: Application) -> None:
         if member.telegram_user_id and member.active:
             await publish_commands_for(application.bot, member.telegram_user_id,
                                        Identity(staff=member), commands)
+
+
+async def _post_stop(application: Application) -> None:
+    """Stop the outbox passes and the version listener."""
+    await stop_sending(application)
+    deps: Deps = application.bot_data["deps"]
+    if deps.db.versions is not None:
+        deps.db.versions.stop()
 
 
 async def _on_error(update: object, context: KisContext) -> None:

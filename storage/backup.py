@@ -29,6 +29,7 @@ from sqlalchemy import MetaData, inspect, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.pool import NullPool
 
+from storage import versions
 from storage.archive import Manifest, pack, seal, unpack, unseal
 from storage.db import alembic_config, make_engine, normalize_url, upgrade
 from storage.errors import DomainError
@@ -251,6 +252,9 @@ def _restore_postgres(url: str, manifest: Manifest, members: dict[str, bytes]) -
             _same_counts({n: conn.execute(text(f"SELECT count(*) FROM {_quoted(conn, n)}")).scalar()
                           for n in manifest.tables}, manifest)
             _migrate(url, conn, "head")
+            # A bot listening meanwhile reads the version tokens again (at this commit).
+            conn.execute(text("SELECT pg_notify(:channel, :payload)"),
+                         {"channel": versions.NOTIFY_CHANNEL, "payload": versions.RESYNC})
     except (KeyError, psycopg.DataError):  # a member missing, or rows COPY cannot read
         raise DomainError("backup_damaged") from None
     finally:

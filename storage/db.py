@@ -22,7 +22,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, DisconnectionError, OperationalError
 from sqlmodel import Session, create_engine
 
-from storage import versions  # noqa: F401  (its listeners watch every Session)
+from storage import versions  # its listeners watch every Session
 from storage.files import create_private
 from storage.parsing import CONTROL_CHARACTERS
 
@@ -178,6 +178,12 @@ def upgrade(url: str, revision: str = "head") -> None:
     command.upgrade(alembic_config(url), revision)
 
 
+def in_transaction() -> bool:
+    """Whether the current task is inside a `Database.transaction()` (its calls join it, and
+    see what it wrote before it commits)."""
+    return _PINNED.get() is not None
+
+
 def _savepoint(session: Session, fn: Callable[..., T], kwargs: dict[str, Any]) -> T:
     """One operation inside a longer transaction: undone alone if it raises."""
     with session.begin_nested():
@@ -205,6 +211,9 @@ class Database:
         if self._executor is not None and _inline_wanted() and database not in ("", ":memory:"):
             self._inline = make_engine(self.url, **engine_kwargs)
             event.listen(self._inline, "connect", _short_busy_timeout)
+        # PostgreSQL: this process's copy of the change versions, once `self.versions.start()`
+        # has it listening (the bot does; the CLI reads them when it needs them).
+        self.versions = versions.Watch(self.engine) if self.dialect == "postgresql" else None
 
     @property
     def dialect(self) -> str:
@@ -301,7 +310,9 @@ class Database:
         return await asyncio.get_running_loop().run_in_executor(self._executor, fn)
 
     def dispose(self) -> None:
-        """Close all pooled connections."""
+        """Close all pooled connections (and stop listening for version changes)."""
+        if self.versions is not None:
+            self.versions.stop()
         if self._executor is not None:
             self._executor.shutdown(wait=False)
         if self._inline is not None:

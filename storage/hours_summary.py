@@ -12,7 +12,7 @@ from sqlalchemy import and_, case, func
 from sqlmodel import Session, col, select
 
 from storage import versions
-from storage.db import short
+from storage.db import Database, in_transaction, short
 from storage.hours_rules import Limits, Used, left, month_bounds, near_limit, week_bounds
 from storage.models import HourEntry, HourStatus, Participant, WorkSite
 
@@ -140,6 +140,17 @@ def daily_summary(*, session: Session, day: date, limits: Limits) -> DailySummar
 def summary_version(*, session: Session) -> str | None:
     """The token that changes whenever hours, participants or sites change (any process)."""
     return versions.current(session=session, key=versions.HOURS_SUMMARY)
+
+
+async def latest_version(db: Database) -> str | None:
+    """The summary's version now: on PostgreSQL this process's copy while it listens for
+    changes (no trip), else read (SQLite: inline; PostgreSQL: in a worker thread). Inside a
+    `Database.transaction()` it is read: the copy knows only what was committed."""
+    if db.versions is not None and not in_transaction():
+        known, token = db.versions.get(versions.HOURS_SUMMARY)
+        if known:
+            return token
+    return await db.run(summary_version)
 
 
 def versioned_summary(*, session: Session, day: date,

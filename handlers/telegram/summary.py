@@ -31,7 +31,7 @@ from handlers.texts.errors import sentence
 from storage import hours
 from storage.errors import DomainError
 from storage.hours_rules import Limits, month_bounds, parse_hours, parse_work_day
-from storage.hours_summary import DailySummary, summary_version, versioned_summary
+from storage.hours_summary import DailySummary, latest_version, versioned_summary
 from storage.models import Role
 from storage.people import get_participant
 from storage.settlement import settlement
@@ -75,7 +75,7 @@ async def current_summary(context: KisContext, day: date) -> Shown:
     """The day's summary, computed (and written out) again only after something it shows
     changed (its version, storage/versions.py)."""
     deps, limits = context.deps, Limits.of(context.deps.settings)
-    version = await deps.db.run(summary_version)
+    version = await latest_version(deps.db)
     if (hit := deps.summaries.get(day, limits, version)) is not None:
         return hit  # type: ignore[no-any-return]
     shown_at = deps.clock.now()

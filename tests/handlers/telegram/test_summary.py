@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 from datetime import date, timedelta
 from decimal import Decimal
@@ -10,7 +11,8 @@ import pytest
 from openpyxl import load_workbook
 from sqlmodel import select
 
-from storage import hours_summary, rates
+from storage import hours_summary, rates, versions
+from storage.db import Database, short
 from storage.models import AuditLog, HourEntry, HourStatus, Participant, Source
 from tests.auxil.harness import Harness
 
@@ -177,3 +179,44 @@ async def test_the_summary_is_computed_once_per_change(bot: Harness,
         s.exec(select(HourEntry)).one().hours = Decimal(5)
     await jan.send("/podsumowanie")
     assert "12 Anna Testowa – 5 godzin" in jan.last_text and len(computed) == 2
+
+
+async def test_another_process_s_change_shows_and_a_hit_reads_no_version(
+        bot: Harness, db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A change committed by another process (the CLI, a second webhook process) shows; on
+    PostgreSQL the bot learns it from the notification and reads no version for a hit."""
+    reads: list[object] = []
+    real = hours_summary.summary_version
+
+    @short
+    def counted(**kwargs: object) -> str | None:
+        reads.append(kwargs)
+        return real(**kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(hours_summary, "summary_version", counted)
+    watch = bot.db.versions
+    key = versions.HOURS_SUMMARY
+
+    async def learnt(token: str | None) -> None:  # PostgreSQL: the bot's copy has it
+        if watch is not None:
+            assert await asyncio.to_thread(watch.wait_for, lambda: watch.get(key) == (True, token),
+                                           10)
+
+    anna = bot.in_psu()
+    await anna.send("/godziny 4")
+    bot.staff("Jan K.", "social_worker", telegram_user_id=7001)
+    jan = bot.user(7001, "Jan")
+    await learnt(bot.db.call(versions.current, key=key))
+    await jan.send("/podsumowanie")
+    await jan.send("/podsumowanie")
+    assert "12 Anna Testowa – 4 godziny" in jan.last_text
+    assert len(reads) == (1 if watch is not None else 3)  # the one computing it; SQLite reads
+    other = Database(db_url)
+    try:
+        with other.session() as s:
+            s.exec(select(HourEntry)).one().hours = Decimal(5)
+        await learnt(other.call(versions.current, key=key))
+    finally:
+        other.dispose()
+    await jan.send("/podsumowanie")
+    assert "12 Anna Testowa – 5 godzin" in jan.last_text
