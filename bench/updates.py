@@ -1,10 +1,16 @@
 """Update handling: throughput and latency of kisbot commands vs a bare PTB echo bot.
 
     .venv/bin/python bench/updates.py [--db sqlite|postgresql] [--updates 2000] [--profile DIR]
-                                      [--tracemalloc DIR]
+                                      [--tracemalloc DIR] [--trace DIR]
 
 `--tracemalloc DIR`: the bot runs under tracemalloc (bench/traced_bot.py); the snapshots
 taken idle and after the load are compared and the lines that grew most printed.
+
+`--trace DIR`: the bot runs with a latency trace (bench/trace_bot.py, bench/tracing.py): for
+each kisbot scenario's closed loop, the gaps between the steps of each update (pushed, fetched
+by the poll, queued, its turn, each store call, each Bot API call leaving and reaching the
+stand-in, the reply seen) and the slowest updates step by step are printed. The trace costs
+CPU of its own: read the figures of a traced run for the trace only.
 
 `--profile DIR`: py-spy samples the bot process during each kisbot scenario (its burst and
 closed loop) into DIR/<scenario>.txt (collapsed stacks) and the top entries are printed.
@@ -39,6 +45,7 @@ from sqlalchemy import func  # noqa: E402
 from sqlmodel import select  # noqa: E402
 
 from bench.report import DEFAULT_PG, drop_pg, pg_database  # noqa: E402
+from bench.tracing import BenchTrace, bot_steps, report  # noqa: E402
 from bot.sandbox.botapi import BotApiStandIn, SentMessage  # noqa: E402
 from storage import people, sites  # noqa: E402
 from storage.db import Database, upgrade  # noqa: E402
@@ -110,8 +117,9 @@ class Figures:
 class Replies:
     """Resolves waiters when the bot's reply reaches the stand-in."""
 
-    def __init__(self, api: BotApiStandIn) -> None:
+    def __init__(self, api: BotApiStandIn, trace: BenchTrace | None = None) -> None:
         self.count = 0
+        self.trace = trace
         self.waiters: dict[int, asyncio.Future[float]] = {}
         self.target: tuple[int, asyncio.Future[float]] | None = None
         api.on_message.append(self.seen)
@@ -128,6 +136,8 @@ class Replies:
         """Observer called by the stand-in for every bot message."""
         now = time.perf_counter()
         self.count += 1
+        if self.trace is not None:
+            self.trace.seen(message.chat_id, now)
         waiter = self.waiters.pop(message.chat_id, None)
         if waiter is not None and not waiter.done():
             waiter.set_result(now)
@@ -296,14 +306,15 @@ def grown(before: Path, after: Path, count: int = 12) -> list[str]:
 
 async def run_bot(command: list[str], env: dict[str, str], api: BotApiStandIn,
                   scenarios: dict[str, Update], n: int, profile: Path | None = None,
-                  trace: Path | None = None) -> tuple[list[Figures], float, float]:
+                  trace: Path | None = None,
+                  latency: Path | None = None) -> tuple[list[Figures], float, float]:
     """Start the bot process, measure each scenario, return figures and RSS idle/after."""
     proc = await asyncio.create_subprocess_exec(*command, env={**os.environ, **env}, cwd=ROOT,
                                                 stdout=asyncio.subprocess.DEVNULL,
                                                 stderr=asyncio.subprocess.DEVNULL)
     try:
         await api.wait_for(lambda: api.calls("getUpdates"), timeout=60, what="bot polling")
-        replies = Replies(api)
+        replies = Replies(api, BenchTrace(api) if latency is not None else None)
         idle = rss_mb(proc.pid)
         first = await traced(proc, trace) if trace is not None else None
         out = []
@@ -316,12 +327,18 @@ async def run_bot(command: list[str], env: dict[str, str], api: BotApiStandIn,
                 await asyncio.sleep(0.5)  # attached
             cpu = cpu_seconds(proc.pid)
             throughput = await burst(api, replies, make, n)
+            first_id = api._next_update_id
             latencies = await closed_loop(api, replies, make, n // 2)
             cpu_ms = (cpu_seconds(proc.pid) - cpu) * 1000 / (n + len(latencies))
             if spy is not None:
                 spy.send_signal(signal.SIGINT)
                 await spy.wait()
                 print(f"\nprofile of {name}:", *top_entries(samples), sep="\n  ")
+            if latency is not None and replies.trace is not None:
+                steps = replies.trace.steps + await bot_steps(proc, latency)
+                replies.trace.steps.clear()
+                print(f"\nlatency trace of {name} (closed loop):",
+                      *report(steps, set(range(first_id, api._next_update_id))), sep="\n  ")
             q = statistics.quantiles(latencies, n=100)
             out.append(Figures(name, throughput, statistics.median(latencies), q[98], cpu_ms))
         if trace is not None and first is not None:
@@ -333,7 +350,7 @@ async def run_bot(command: list[str], env: dict[str, str], api: BotApiStandIn,
 
 
 async def main(db_kind: str, n: int, profile: Path | None = None,
-               trace: Path | None = None) -> None:
+               trace: Path | None = None, latency: Path | None = None) -> None:
     """Measure the echo floor and kisbot, print one table."""
     rows: list[Figures] = []
     memory = {}
@@ -358,13 +375,16 @@ async def main(db_kind: str, n: int, profile: Path | None = None,
                 if trace is not None:
                     command = [sys.executable, "bench/traced_bot.py"]
                     env["KIS_TRACEMALLOC_DIR"] = str(trace)
+                if latency is not None:
+                    command = [sys.executable, "bench/trace_bot.py"]
+                    env["KIS_TRACE_DIR"] = str(latency)
                 ours, memory["idle"], memory["load"] = await run_bot(
                     command, env, api,
                     {"/pomoc (participant)": text_update("/pomoc"),
                      "/godziny 4 (participant)": text_update("/godziny 4"),
                      "booking press (participant)": booking_press(first_slot),
                      "/podsumowanie (coordinator)": text_update("/podsumowanie", STAFF_OFFSET)},
-                    n, profile, trace)
+                    n, profile, trace, latency)
                 bookings = booked(url)
                 rows += ours
         finally:
@@ -389,8 +409,11 @@ if __name__ == "__main__":
     parser.add_argument("--updates", type=int, default=2000)
     parser.add_argument("--profile", type=Path, help="write py-spy profiles here")
     parser.add_argument("--tracemalloc", type=Path, help="write tracemalloc snapshots here")
+    parser.add_argument("--trace", type=Path, help="write the bot's latency trace here")
     args = parser.parse_args()
-    for folder in (args.profile, args.tracemalloc):
+    if args.trace and args.tracemalloc:
+        parser.error("--trace and --tracemalloc each run the bot their own way: pick one")
+    for folder in (args.profile, args.tracemalloc, args.trace):
         if folder:
             folder.mkdir(parents=True, exist_ok=True)
-    asyncio.run(main(args.db, args.updates, args.profile, args.tracemalloc))
+    asyncio.run(main(args.db, args.updates, args.profile, args.tracemalloc, args.trace))
