@@ -33,10 +33,12 @@ import statistics
 import sys
 import tempfile
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Protocol
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -75,12 +77,13 @@ def text_update(text: str, user_offset: int = 0) -> Update:
     return make
 
 
-def booking_press(first_slot: int) -> Update:
+def booking_press(first_slot: int, first: int = 0) -> Update:
     """An update factory for a press of 'Tak, umawiam' (bk:ok:SLOT): each press is another
-    person booking another free slot (a real booking, with its locks and audit entry).
+    person, never seen by the bot, booking another free slot (a real booking, with its locks
+    and audit entry). `first`: the first of the seeded bookers (and slots) to use.
 
     The pressed message is put in the stand-in's chat first (the bot edits it)."""
-    counter = itertools.count()
+    counter = itertools.count(first)
 
     def make(api: BotApiStandIn, _user_id: int, _i: int) -> dict:
         k = next(counter)
@@ -88,12 +91,53 @@ def booking_press(first_slot: int) -> Update:
         shown = SentMessage(chat_id=user_id, message_id=api.next_message_id(user_id),
                             date=int(api.now()), text="?")
         api.chat(user_id).append(shown)
-        message = api.message_json(shown)
-        return {"callback_query": {
-            "id": f"q{k}", "data": f"bk:ok:{first_slot + k}", "chat_instance": f"c{user_id}",
-            "from": {"id": user_id, "is_bot": False, "first_name": "U"}, "message": message}}
+        return _press(api, k, f"bk:ok:{first_slot + k}", shown, f"q{k}")
 
     return make
+
+
+class PreparedUpdate(Protocol):
+    """An update factory with an unmeasured step before each update (`prepare`, whose reply
+    is awaited before the measured updates go)."""
+
+    prepare: Update
+
+    def __call__(self, api: BotApiStandIn, user_id: int, i: int) -> dict: ...
+
+
+def booking_press_known(first_slot: int, first: int) -> PreparedUpdate:
+    """'Tak, umawiam' as a person presses it: after choosing the time (bk:t:SLOT), the step
+    that shows the question with this button. The time presses are the unmeasured `prepare`
+    steps, each person's a moment before their confirmation (all of a burst's first, in the
+    same order), so the bot has seen the person as it would have; the confirmation presses
+    the message the bot edited into the question."""
+    counter = itertools.count(first)
+    asked: deque[tuple[int, SentMessage]] = deque()
+
+    def prepare(api: BotApiStandIn, _user_id: int, _i: int) -> dict:
+        k = next(counter)
+        user_id = BOOKER_OFFSET + k
+        shown = SentMessage(chat_id=user_id, message_id=api.next_message_id(user_id),
+                            date=int(api.now()), text="?")
+        api.chat(user_id).append(shown)
+        asked.append((k, shown))
+        return _press(api, k, f"bk:t:{first_slot + k}", shown, f"t{k}")
+
+    def make(api: BotApiStandIn, _user_id: int, _i: int) -> dict:
+        k, question = asked.popleft()
+        return _press(api, k, f"bk:ok:{first_slot + k}", question, f"q{k}")
+
+    make.prepare = prepare  # type: ignore[attr-defined]
+    return make  # type: ignore[return-value]
+
+
+def _press(api: BotApiStandIn, k: int, data: str, shown: SentMessage, query_id: str) -> dict:
+    """Booker k's press of a button with `data` under the message `shown`."""
+    user_id = BOOKER_OFFSET + k
+    return {"callback_query": {
+        "id": query_id, "data": data, "chat_instance": f"c{user_id}",
+        "from": {"id": user_id, "is_bot": False, "first_name": "U"},
+        "message": api.message_json(shown)}}
 
 
 def chat_of(update: dict) -> int:
@@ -154,6 +198,18 @@ async def burst(api: BotApiStandIn, replies: Replies, make: Update, n: int) -> f
         api.push_update(make(api, 1 + i % USERS, i))
     end = await asyncio.wait_for(done, 120)
     return n / (end - start)
+
+
+async def prepared(api: BotApiStandIn, replies: Replies, make: Update, n: int) -> None:
+    """Push n of the scenario's unmeasured steps (if it has them) and wait for their replies."""
+    prepare = getattr(make, "prepare", None)
+    if prepare is None:
+        return
+    done: asyncio.Future[float] = asyncio.get_running_loop().create_future()
+    replies.target = (replies.count + n, done)
+    for i in range(n):
+        api.push_update(prepare(api, 1 + i % USERS, i))
+    await asyncio.wait_for(done, 120)
 
 
 async def closed_loop(api: BotApiStandIn, replies: Replies, make: Update, n: int,
@@ -319,17 +375,22 @@ async def run_bot(command: list[str], env: dict[str, str], api: BotApiStandIn,
         first = await traced(proc, trace) if trace is not None else None
         out = []
         for name, make in scenarios.items():
+            await prepared(api, replies, make, 100)
             await closed_loop(api, replies, make, 100)  # warm-up
             spy = None
             if profile is not None:
                 samples = profile / (re.sub(r"\W+", "_", name).strip("_") + ".txt")
                 spy = await start_profiler(proc.pid, samples)
                 await asyncio.sleep(0.5)  # attached
+            await prepared(api, replies, make, n)
             cpu = cpu_seconds(proc.pid)
             throughput = await burst(api, replies, make, n)
+            cpu = cpu_seconds(proc.pid) - cpu
+            await prepared(api, replies, make, n // 2)
             first_id = api._next_update_id
+            start_cpu = cpu_seconds(proc.pid)
             latencies = await closed_loop(api, replies, make, n // 2)
-            cpu_ms = (cpu_seconds(proc.pid) - cpu) * 1000 / (n + len(latencies))
+            cpu_ms = (cpu + cpu_seconds(proc.pid) - start_cpu) * 1000 / (n + len(latencies))
             if spy is not None:
                 spy.send_signal(signal.SIGINT)
                 await spy.wait()
@@ -367,7 +428,8 @@ async def main(db_kind: str, n: int, profile: Path | None = None,
         if url is None:
             raise SystemExit("PostgreSQL is not reachable (set BENCH_POSTGRES_URL)")
         try:
-            first_slot = seed(url, bookers=100 + n + n // 2)
+            each = 100 + n + n // 2  # bookers (and slots) per booking scenario
+            first_slot = seed(url, bookers=2 * each)
             async with BotApiStandIn(enforce_limits=False) as api:
                 env = {"TELEGRAM_BOT_TOKEN": api.token, "TELEGRAM_API_URL": api.url,
                        "DATABASE_URL": url, "TELEGRAM_BULK_RATE": "100000"}
@@ -383,6 +445,7 @@ async def main(db_kind: str, n: int, profile: Path | None = None,
                     {"/pomoc (participant)": text_update("/pomoc"),
                      "/godziny 4 (participant)": text_update("/godziny 4"),
                      "booking press (participant)": booking_press(first_slot),
+                     "booking press, known person": booking_press_known(first_slot, each),
                      "/podsumowanie (coordinator)": text_update("/podsumowanie", STAFF_OFFSET)},
                     n, profile, trace, latency)
                 bookings = booked(url)
@@ -400,7 +463,7 @@ async def main(db_kind: str, n: int, profile: Path | None = None,
               f"{r.p50_ms:8.1f} {r.p99_ms:8.1f} {r.cpu_ms:7.2f}")
     print("(CPU ms: the bot process's CPU time per update, burst and closed loop)")
     print(f"kisbot resident memory: idle {memory['idle']:.0f} MB, after load {memory['load']:.0f} MB")
-    print(f"bookings made by the presses: {bookings} of {100 + n + n // 2}")
+    print(f"bookings made by the presses: {bookings} of {2 * (100 + n + n // 2)}")
 
 
 if __name__ == "__main__":
