@@ -18,13 +18,16 @@ closed loop) into DIR/<scenario>.txt (collapsed stacks) and the top entries are 
 The Bot API stand-in runs in this process; the bot under test runs as its own process
 (`python -m bot run`, or bench/echo_bot.py for the floor), exactly as in production. Latency
 is measured from an update entering the stand-in to the bot's reply leaving it (the reply
-arriving at the stand-in); throughput from a burst of updates to the last reply.
+arriving at the stand-in); throughput from a burst of updates to the last reply. Before each
+scenario's measured updates this process freezes its heap (gc.freeze): the stand-in records
+everything, and a pass of its collector over that history stalled the replies of the bot.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import itertools
 import os
 import re
@@ -383,6 +386,11 @@ async def run_bot(command: list[str], env: dict[str, str], api: BotApiStandIn,
                 spy = await start_profiler(proc.pid, samples)
                 await asyncio.sleep(0.5)  # attached
             await prepared(api, replies, make, n)
+            # This process is the stand-in: what it recorded so far (every request, every chat)
+            # out of its collector's passes, which otherwise stopped it for 80-125 ms in the
+            # booking scenarios (bench/updates.py --trace), the bot's p99 there.
+            gc.collect()
+            gc.freeze()
             cpu = cpu_seconds(proc.pid)
             throughput = await burst(api, replies, make, n)
             cpu = cpu_seconds(proc.pid) - cpu
