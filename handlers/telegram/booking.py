@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import date
 
 from telegram import Update
@@ -163,39 +160,22 @@ async def _after_taken(update: Update, context: KisContext, exc: DomainError, sl
     await _restart(update, context)
 
 
-@asynccontextmanager
-async def _answered_meanwhile(update: Update) -> AsyncIterator[None]:
-    """Acknowledge the press while the block runs, not after its database trip: the person's
-    spinner stops a round trip sooner and the answer overlaps the booking and the edit
-    (bench/updates.py --trace). The block's own plain acknowledgements of the press are then
-    no-ops (KisBot answers a query once); a failed answer is raised after the block, to the
-    error handler, as it was when the answer came first."""
-    query = update.callback_query
-    answer = asyncio.ensure_future(query.answer()) if query is not None else None
-    try:
-        yield
-    finally:
-        if answer is not None:
-            await answer
-
-
 @requires(PARTICIPANT)
 async def confirm(update: Update, context: KisContext) -> None:
     """Book the slot; if someone was faster, offer other times."""
     deps, slot_id = context.deps, int(context.match[1])  # type: ignore[index]
-    async with _answered_meanwhile(update):
-        try:
-            booking, slot, staff_name = await deps.db.run(
-                store.book_and_show, participant_id=_participant_id(context), slot_id=slot_id,
-                now=deps.clock.now(), max_upcoming=deps.settings.max_upcoming_per_service)
-        except DomainError as exc:
-            if exc.code == "booking_limit":
-                await choose_service_again(update, context, exc.params["service"])
-                return
-            await _after_taken(update, context, exc, slot_id, "bk:t", None)
+    try:
+        booking, slot, staff_name = await deps.db.run(
+            store.book_and_show, participant_id=_participant_id(context), slot_id=slot_id,
+            now=deps.clock.now(), max_upcoming=deps.settings.max_upcoming_per_service)
+    except DomainError as exc:
+        if exc.code == "booking_limit":
+            await choose_service_again(update, context, exc.params["service"])
             return
-        await edit_or_say(update, texts.booked(booking, staff_name, slot.video_link,
-                                               deps.settings.tz, **promises(context, booking)))
+        await _after_taken(update, context, exc, slot_id, "bk:t", None)
+        return
+    await edit_or_say(update, texts.booked(booking, staff_name, slot.video_link, deps.settings.tz,
+                                           **promises(context, booking)))
 
 
 def promises(context: KisContext, booking: Booking) -> dict:
