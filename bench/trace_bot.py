@@ -55,18 +55,19 @@ _monitors: list[asyncio.Task] = []
 
 
 async def watch_loop() -> None:
-    """Note each time the event loop woke this task more than 5 ms late (`lag`: how late, and
-    the CPU the loop's thread used meanwhile, in ms): the loop was busy with something else
-    that long (CPU about as long as the lag) or the thread could not run (no CPU for the
-    process, the GIL held by another thread, a blocking call: little CPU)."""
+    """Note each time the event loop woke this task more than 5 ms late (`lag`: how late, the
+    CPU the loop's thread used meanwhile + the CPU of the process's other threads, in ms): the
+    loop was busy with something else that long (its CPU about as long as the lag), the GIL
+    was with a worker thread (the others' CPU), or the process had no CPU (neither)."""
     loop = asyncio.get_running_loop()
     while True:
-        due, cpu = loop.time() + LAG_PERIOD, time.thread_time()
+        due, cpu, process = loop.time() + LAG_PERIOD, time.thread_time(), time.process_time()
         await asyncio.sleep(LAG_PERIOD)
         late = loop.time() - due
         if late > 0.005:
             used = (time.thread_time() - cpu) * 1000
-            _steps.append((clock(), None, "lag", f"{late * 1000:.0f}/cpu {used:.0f}"))
+            others = (time.process_time() - process) * 1000 - used
+            _steps.append((clock(), None, "lag", f"{late * 1000:.0f}/cpu {used:.0f}+{others:.0f}"))
 
 
 _gc_started = [0.0]

@@ -126,7 +126,7 @@ def report(steps: list[Step], updates: set[int], slowest: int = 5) -> list[str]:
     lines = [f"the whole scenario: {len(full)} passes of the collector's oldest generation"
              + (f" (ms/freed: {', '.join(s[3][2:] for s in background if s[2] == 'gc' and s[3][0] == '2')})"
                 if full else "")
-             + f"; the event loop {len(lags)} times ≥ 20 ms late (late/cpu ms: "
+             + f"; the event loop {len(lags)} times ≥ 20 ms late (late/cpu of the loop+other threads, ms: "
              + ", ".join(lags[:8]) + ")",
              f"the bench process (the stand-in): {len(bench)} passes of its oldest generation"
              + (f" (ms/freed: {', '.join(b[2:] for b in bench)})" if bench else ""),
