@@ -4,10 +4,14 @@ update timestamped, nothing of it in the production code paths.
 The steps, each `(time.perf_counter(), update_id or None, step, detail)`: the getUpdates answer
 that brought the update (`fetched`), the update processor taking it (`queued`), a place among
 the N at once (`slot`), the chat's turn (`turn`), each store call (`db>`/`db<`, with the wait
-for the SQLite turn `dbturn`), each Bot API call (`api>` when the method is called, `send>`
-/`send<` around the HTTP request itself, `api<` when its result is built) and the update done
-(`done`). Store calls outside an update (the scheduler, the outbox sender) have no update id.
-perf_counter is CLOCK_MONOTONIC on Linux: the bench process's timestamps compare with these.
+for the SQLite turn `dbturn`, the worker thread starting `thread`, each statement `sql>`/`sql<`
+and the commit `commit>`/`commit<`), each Bot API call (`api>` when the method is called,
+`limit>` entering the rate limiter, `send>`/`send<` around the HTTP request itself, `api<`
+when its result is built) and the update done (`done`). Without an update id: store calls of
+the scheduler and the outbox sender, scheduler jobs (`job>`/`job<`), the collector's passes
+(`gc`), the event loop's lags (`lag`) and, at each dump, the objects the collector tracks
+(`heap`). perf_counter is CLOCK_MONOTONIC on Linux: the bench process's timestamps compare
+with these.
 
 SIGUSR2 writes the steps recorded so far to KIS_TRACE_DIR/trace.json, touches `ready` and
 starts a new list.
