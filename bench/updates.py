@@ -1,10 +1,16 @@
 """Update handling: throughput and latency of kisbot commands vs a bare PTB echo bot.
 
     .venv/bin/python bench/updates.py [--db sqlite|postgresql] [--updates 2000] [--profile DIR]
-                                      [--tracemalloc DIR]
+                                      [--tracemalloc DIR] [--trace DIR]
 
 `--tracemalloc DIR`: the bot runs under tracemalloc (bench/traced_bot.py); the snapshots
 taken idle and after the load are compared and the lines that grew most printed.
+
+`--trace DIR`: the bot runs with a latency trace (bench/trace_bot.py, bench/tracing.py): for
+each kisbot scenario's closed loop, the gaps between the steps of each update (pushed, fetched
+by the poll, queued, its turn, each store call, each Bot API call leaving and reaching the
+stand-in, the reply seen) and the slowest updates step by step are printed. The trace costs
+CPU of its own: read the figures of a traced run for the trace only.
 
 `--profile DIR`: py-spy samples the bot process during each kisbot scenario (its burst and
 closed loop) into DIR/<scenario>.txt (collapsed stacks) and the top entries are printed.
@@ -12,13 +18,16 @@ closed loop) into DIR/<scenario>.txt (collapsed stacks) and the top entries are 
 The Bot API stand-in runs in this process; the bot under test runs as its own process
 (`python -m bot run`, or bench/echo_bot.py for the floor), exactly as in production. Latency
 is measured from an update entering the stand-in to the bot's reply leaving it (the reply
-arriving at the stand-in); throughput from a burst of updates to the last reply.
+arriving at the stand-in); throughput from a burst of updates to the last reply. Before each
+scenario's measured updates this process freezes its heap (gc.freeze): the stand-in records
+everything, and a pass of its collector over that history stalled the replies of the bot.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import itertools
 import os
 import re
@@ -27,10 +36,12 @@ import statistics
 import sys
 import tempfile
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Protocol
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -39,6 +50,7 @@ from sqlalchemy import func  # noqa: E402
 from sqlmodel import select  # noqa: E402
 
 from bench.report import DEFAULT_PG, drop_pg, pg_database  # noqa: E402
+from bench.tracing import BenchTrace, bot_steps, report  # noqa: E402
 from bot.sandbox.botapi import BotApiStandIn, SentMessage  # noqa: E402
 from storage import people, sites  # noqa: E402
 from storage.db import Database, upgrade  # noqa: E402
@@ -68,12 +80,13 @@ def text_update(text: str, user_offset: int = 0) -> Update:
     return make
 
 
-def booking_press(first_slot: int) -> Update:
+def booking_press(first_slot: int, first: int = 0) -> Update:
     """An update factory for a press of 'Tak, umawiam' (bk:ok:SLOT): each press is another
-    person booking another free slot (a real booking, with its locks and audit entry).
+    person, never seen by the bot, booking another free slot (a real booking, with its locks
+    and audit entry). `first`: the first of the seeded bookers (and slots) to use.
 
     The pressed message is put in the stand-in's chat first (the bot edits it)."""
-    counter = itertools.count()
+    counter = itertools.count(first)
 
     def make(api: BotApiStandIn, _user_id: int, _i: int) -> dict:
         k = next(counter)
@@ -81,12 +94,53 @@ def booking_press(first_slot: int) -> Update:
         shown = SentMessage(chat_id=user_id, message_id=api.next_message_id(user_id),
                             date=int(api.now()), text="?")
         api.chat(user_id).append(shown)
-        message = api.message_json(shown)
-        return {"callback_query": {
-            "id": f"q{k}", "data": f"bk:ok:{first_slot + k}", "chat_instance": f"c{user_id}",
-            "from": {"id": user_id, "is_bot": False, "first_name": "U"}, "message": message}}
+        return _press(api, k, f"bk:ok:{first_slot + k}", shown, f"q{k}")
 
     return make
+
+
+class PreparedUpdate(Protocol):
+    """An update factory with an unmeasured step before each update (`prepare`, whose reply
+    is awaited before the measured updates go)."""
+
+    prepare: Update
+
+    def __call__(self, api: BotApiStandIn, user_id: int, i: int) -> dict: ...
+
+
+def booking_press_known(first_slot: int, first: int) -> PreparedUpdate:
+    """'Tak, umawiam' as a person presses it: after choosing the time (bk:t:SLOT), the step
+    that shows the question with this button. The time presses are the unmeasured `prepare`
+    steps, each person's a moment before their confirmation (all of a burst's first, in the
+    same order), so the bot has seen the person as it would have; the confirmation presses
+    the message the bot edited into the question."""
+    counter = itertools.count(first)
+    asked: deque[tuple[int, SentMessage]] = deque()
+
+    def prepare(api: BotApiStandIn, _user_id: int, _i: int) -> dict:
+        k = next(counter)
+        user_id = BOOKER_OFFSET + k
+        shown = SentMessage(chat_id=user_id, message_id=api.next_message_id(user_id),
+                            date=int(api.now()), text="?")
+        api.chat(user_id).append(shown)
+        asked.append((k, shown))
+        return _press(api, k, f"bk:t:{first_slot + k}", shown, f"t{k}")
+
+    def make(api: BotApiStandIn, _user_id: int, _i: int) -> dict:
+        k, question = asked.popleft()
+        return _press(api, k, f"bk:ok:{first_slot + k}", question, f"q{k}")
+
+    make.prepare = prepare  # type: ignore[attr-defined]
+    return make  # type: ignore[return-value]
+
+
+def _press(api: BotApiStandIn, k: int, data: str, shown: SentMessage, query_id: str) -> dict:
+    """Booker k's press of a button with `data` under the message `shown`."""
+    user_id = BOOKER_OFFSET + k
+    return {"callback_query": {
+        "id": query_id, "data": data, "chat_instance": f"c{user_id}",
+        "from": {"id": user_id, "is_bot": False, "first_name": "U"},
+        "message": api.message_json(shown)}}
 
 
 def chat_of(update: dict) -> int:
@@ -110,8 +164,9 @@ class Figures:
 class Replies:
     """Resolves waiters when the bot's reply reaches the stand-in."""
 
-    def __init__(self, api: BotApiStandIn) -> None:
+    def __init__(self, api: BotApiStandIn, trace: BenchTrace | None = None) -> None:
         self.count = 0
+        self.trace = trace
         self.waiters: dict[int, asyncio.Future[float]] = {}
         self.target: tuple[int, asyncio.Future[float]] | None = None
         api.on_message.append(self.seen)
@@ -128,6 +183,8 @@ class Replies:
         """Observer called by the stand-in for every bot message."""
         now = time.perf_counter()
         self.count += 1
+        if self.trace is not None:
+            self.trace.seen(message.chat_id, now)
         waiter = self.waiters.pop(message.chat_id, None)
         if waiter is not None and not waiter.done():
             waiter.set_result(now)
@@ -144,6 +201,18 @@ async def burst(api: BotApiStandIn, replies: Replies, make: Update, n: int) -> f
         api.push_update(make(api, 1 + i % USERS, i))
     end = await asyncio.wait_for(done, 120)
     return n / (end - start)
+
+
+async def prepared(api: BotApiStandIn, replies: Replies, make: Update, n: int) -> None:
+    """Push n of the scenario's unmeasured steps (if it has them) and wait for their replies."""
+    prepare = getattr(make, "prepare", None)
+    if prepare is None:
+        return
+    done: asyncio.Future[float] = asyncio.get_running_loop().create_future()
+    replies.target = (replies.count + n, done)
+    for i in range(n):
+        api.push_update(prepare(api, 1 + i % USERS, i))
+    await asyncio.wait_for(done, 120)
 
 
 async def closed_loop(api: BotApiStandIn, replies: Replies, make: Update, n: int,
@@ -296,32 +365,49 @@ def grown(before: Path, after: Path, count: int = 12) -> list[str]:
 
 async def run_bot(command: list[str], env: dict[str, str], api: BotApiStandIn,
                   scenarios: dict[str, Update], n: int, profile: Path | None = None,
-                  trace: Path | None = None) -> tuple[list[Figures], float, float]:
+                  trace: Path | None = None,
+                  latency: Path | None = None) -> tuple[list[Figures], float, float]:
     """Start the bot process, measure each scenario, return figures and RSS idle/after."""
     proc = await asyncio.create_subprocess_exec(*command, env={**os.environ, **env}, cwd=ROOT,
                                                 stdout=asyncio.subprocess.DEVNULL,
                                                 stderr=asyncio.subprocess.DEVNULL)
     try:
         await api.wait_for(lambda: api.calls("getUpdates"), timeout=60, what="bot polling")
-        replies = Replies(api)
+        replies = Replies(api, BenchTrace(api) if latency is not None else None)
         idle = rss_mb(proc.pid)
         first = await traced(proc, trace) if trace is not None else None
         out = []
         for name, make in scenarios.items():
+            await prepared(api, replies, make, 100)
             await closed_loop(api, replies, make, 100)  # warm-up
             spy = None
             if profile is not None:
                 samples = profile / (re.sub(r"\W+", "_", name).strip("_") + ".txt")
                 spy = await start_profiler(proc.pid, samples)
                 await asyncio.sleep(0.5)  # attached
+            await prepared(api, replies, make, n)
+            # This process is the stand-in: what it recorded so far (every request, every chat)
+            # out of its collector's passes, which otherwise stopped it for 80-125 ms in the
+            # booking scenarios (bench/updates.py --trace), the bot's p99 there.
+            gc.collect()
+            gc.freeze()
             cpu = cpu_seconds(proc.pid)
             throughput = await burst(api, replies, make, n)
+            cpu = cpu_seconds(proc.pid) - cpu
+            await prepared(api, replies, make, n // 2)
+            first_id = api._next_update_id
+            start_cpu = cpu_seconds(proc.pid)
             latencies = await closed_loop(api, replies, make, n // 2)
-            cpu_ms = (cpu_seconds(proc.pid) - cpu) * 1000 / (n + len(latencies))
+            cpu_ms = (cpu + cpu_seconds(proc.pid) - start_cpu) * 1000 / (n + len(latencies))
             if spy is not None:
                 spy.send_signal(signal.SIGINT)
                 await spy.wait()
                 print(f"\nprofile of {name}:", *top_entries(samples), sep="\n  ")
+            if latency is not None and replies.trace is not None:
+                steps = replies.trace.steps + await bot_steps(proc, latency)
+                replies.trace.steps.clear()
+                print(f"\nlatency trace of {name} (closed loop):",
+                      *report(steps, set(range(first_id, api._next_update_id))), sep="\n  ")
             q = statistics.quantiles(latencies, n=100)
             out.append(Figures(name, throughput, statistics.median(latencies), q[98], cpu_ms))
         if trace is not None and first is not None:
@@ -333,7 +419,7 @@ async def run_bot(command: list[str], env: dict[str, str], api: BotApiStandIn,
 
 
 async def main(db_kind: str, n: int, profile: Path | None = None,
-               trace: Path | None = None) -> None:
+               trace: Path | None = None, latency: Path | None = None) -> None:
     """Measure the echo floor and kisbot, print one table."""
     rows: list[Figures] = []
     memory = {}
@@ -350,7 +436,8 @@ async def main(db_kind: str, n: int, profile: Path | None = None,
         if url is None:
             raise SystemExit("PostgreSQL is not reachable (set BENCH_POSTGRES_URL)")
         try:
-            first_slot = seed(url, bookers=100 + n + n // 2)
+            each = 100 + n + n // 2  # bookers (and slots) per booking scenario
+            first_slot = seed(url, bookers=2 * each)
             async with BotApiStandIn(enforce_limits=False) as api:
                 env = {"TELEGRAM_BOT_TOKEN": api.token, "TELEGRAM_API_URL": api.url,
                        "DATABASE_URL": url, "TELEGRAM_BULK_RATE": "100000"}
@@ -358,13 +445,17 @@ async def main(db_kind: str, n: int, profile: Path | None = None,
                 if trace is not None:
                     command = [sys.executable, "bench/traced_bot.py"]
                     env["KIS_TRACEMALLOC_DIR"] = str(trace)
+                if latency is not None:
+                    command = [sys.executable, "bench/trace_bot.py"]
+                    env["KIS_TRACE_DIR"] = str(latency)
                 ours, memory["idle"], memory["load"] = await run_bot(
                     command, env, api,
                     {"/pomoc (participant)": text_update("/pomoc"),
                      "/godziny 4 (participant)": text_update("/godziny 4"),
                      "booking press (participant)": booking_press(first_slot),
+                     "booking press, known person": booking_press_known(first_slot, each),
                      "/podsumowanie (coordinator)": text_update("/podsumowanie", STAFF_OFFSET)},
-                    n, profile, trace)
+                    n, profile, trace, latency)
                 bookings = booked(url)
                 rows += ours
         finally:
@@ -380,7 +471,7 @@ async def main(db_kind: str, n: int, profile: Path | None = None,
               f"{r.p50_ms:8.1f} {r.p99_ms:8.1f} {r.cpu_ms:7.2f}")
     print("(CPU ms: the bot process's CPU time per update, burst and closed loop)")
     print(f"kisbot resident memory: idle {memory['idle']:.0f} MB, after load {memory['load']:.0f} MB")
-    print(f"bookings made by the presses: {bookings} of {100 + n + n // 2}")
+    print(f"bookings made by the presses: {bookings} of {2 * (100 + n + n // 2)}")
 
 
 if __name__ == "__main__":
@@ -389,8 +480,11 @@ if __name__ == "__main__":
     parser.add_argument("--updates", type=int, default=2000)
     parser.add_argument("--profile", type=Path, help="write py-spy profiles here")
     parser.add_argument("--tracemalloc", type=Path, help="write tracemalloc snapshots here")
+    parser.add_argument("--trace", type=Path, help="write the bot's latency trace here")
     args = parser.parse_args()
-    for folder in (args.profile, args.tracemalloc):
+    if args.trace and args.tracemalloc:
+        parser.error("--trace and --tracemalloc each run the bot their own way: pick one")
+    for folder in (args.profile, args.tracemalloc, args.trace):
         if folder:
             folder.mkdir(parents=True, exist_ok=True)
-    asyncio.run(main(args.db, args.updates, args.profile, args.tracemalloc))
+    asyncio.run(main(args.db, args.updates, args.profile, args.tracemalloc, args.trace))

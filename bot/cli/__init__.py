@@ -50,10 +50,10 @@ def run() -> None:
             fail(str(exc))
         return
     database(cfg)
-    from bot.runtime import serve
+    from bot.runtime import serve, settle_heap
 
     try:
-        asyncio.run(serve(cfg))
+        asyncio.run(serve(cfg, ready=settle_heap))
     except OperationalError as exc:
         fail(texts.DB_DOWN.format(reason=exc.orig))
 
