@@ -59,11 +59,17 @@ class Metrics:
             self.throttled.labels(channel)
             self.retries.labels(channel)
             self.outbox_due.labels(channel)
+        self._per_kind: dict[str, tuple[Any, Any]] = {}
 
     def observe_update(self, kind: str, seconds: float) -> None:
-        """One update handled."""
-        self.updates.labels(kind).inc()
-        self.update_seconds.labels(kind).observe(seconds)
+        """One update handled (each kind's two series looked up once: `labels` takes a lock
+        and builds its key at every call)."""
+        series = self._per_kind.get(kind)
+        if series is None:
+            series = self._per_kind[kind] = (self.updates.labels(kind),
+                                             self.update_seconds.labels(kind))
+        series[0].inc()
+        series[1].observe(seconds)
 
     def count_outcomes(self, outcomes: Iterable[Outcome], channel_of: dict[int, str]) -> None:
         """What the outbox sender recorded."""
