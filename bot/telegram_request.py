@@ -11,15 +11,18 @@ What PTB's request gives is kept: the same timeouts (pool, connect, read, write:
 that is their sum is the write's limit, which aiohttp has not on its own), `TimedOut` for a
 timeout and `NetworkError` for any other failure to talk to Telegram, files as multipart
 form data, other parameters form-encoded as PTB sends them, proxies from the environment
-(HTTPS_PROXY, as httpx reads them), and `on_answer` told the status of every answer.
+(HTTPS_PROXY, as httpx reads them), the certificates httpx trusts (certifi's, not the
+system's), and `on_answer` told the status of every answer.
 """
 
 from __future__ import annotations
 
+import ssl
 from collections.abc import Callable
 from typing import Any
 
 import aiohttp
+import certifi
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
@@ -49,7 +52,9 @@ class WatchedRequest(BaseRequest):
         """Open the session (on the running event loop)."""
         if self._session is None or self._session.closed:
             self._session = aiohttp.ClientSession(
-                connector=aiohttp.TCPConnector(limit=self._pool_size),
+                connector=aiohttp.TCPConnector(
+                    limit=self._pool_size,
+                    ssl=ssl.create_default_context(cafile=certifi.where())),
                 headers={"User-Agent": self.USER_AGENT}, trust_env=True,
                 cookie_jar=aiohttp.DummyCookieJar())
 
