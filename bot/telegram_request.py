@@ -11,15 +11,18 @@ What PTB's request gives is kept: the same timeouts (pool, connect, read, write:
 that is their sum is the write's limit, which aiohttp has not on its own), `TimedOut` for a
 timeout and `NetworkError` for any other failure to talk to Telegram, files as multipart
 form data, other parameters form-encoded as PTB sends them, proxies from the environment
-(HTTPS_PROXY, as httpx reads them), the certificates httpx trusts (certifi's, not the
-system's), and `on_answer` told the status of every answer.
+(HTTPS_PROXY, NO_PROXY, as httpx reads them: once, not with aiohttp's `trust_env`, which
+looks them and ~/.netrc up again in a worker thread at every request), the certificates
+httpx trusts (certifi's, not the system's), and `on_answer` told the status of every answer.
 """
 
 from __future__ import annotations
 
 import ssl
+import urllib.request
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 import aiohttp
 import certifi
@@ -42,6 +45,7 @@ class WatchedRequest(BaseRequest):
                           "connect": connect_timeout, "pool": pool_timeout}
         self._media_write_timeout = media_write_timeout
         self._session: aiohttp.ClientSession | None = None
+        self._proxies: dict[str, str | None] = {}  # origin → its proxy from the environment
 
     @property
     def read_timeout(self) -> float | None:
@@ -55,7 +59,7 @@ class WatchedRequest(BaseRequest):
                 connector=aiohttp.TCPConnector(
                     limit=self._pool_size,
                     ssl=ssl.create_default_context(cafile=certifi.where())),
-                headers={"User-Agent": self.USER_AGENT}, trust_env=True,
+                headers={"User-Agent": self.USER_AGENT},
                 cookie_jar=aiohttp.DummyCookieJar())
 
     async def shutdown(self) -> None:
@@ -78,7 +82,8 @@ class WatchedRequest(BaseRequest):
         timeout = self._timeout(read_timeout, write_timeout, connect_timeout, pool_timeout,
                                 media=bool(files))
         try:
-            async with self._session.request(method, url, data=data, timeout=timeout) as answer:
+            async with self._session.request(method, url, data=data, timeout=timeout,
+                                             proxy=self._proxy_for(url)) as answer:
                 status, payload = answer.status, await answer.read()
         except TimeoutError as exc:  # aiohttp's own timeouts are subclasses
             raise TimedOut from exc
@@ -86,6 +91,16 @@ class WatchedRequest(BaseRequest):
             raise NetworkError(f"aiohttp.{exc.__class__.__name__}: {exc}") from exc
         self._on_answer(status)
         return status, payload
+
+    def _proxy_for(self, url: str) -> str | None:
+        """The proxy the environment names for the URL's origin (looked up once per origin)."""
+        parts = urlsplit(url)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        if origin not in self._proxies:
+            bypass = bool(parts.hostname) and urllib.request.proxy_bypass(parts.hostname or "")
+            self._proxies[origin] = None if bypass else urllib.request.getproxies().get(
+                parts.scheme)
+        return self._proxies[origin]
 
     def _timeout(self, read: Any, write: Any, connect: Any, pool: Any, *,
                  media: bool) -> aiohttp.ClientTimeout:

@@ -56,3 +56,15 @@ async def test_parameters_reach_the_bot_api_and_each_status_is_reported() -> Non
     finally:
         await request.shutdown()
     assert statuses == [200, status]
+
+
+def test_the_proxy_is_the_environments_once_per_origin(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example:3128")
+    monkeypatch.setenv("NO_PROXY", "localhost,127.0.0.1")
+    request = WatchedRequest(on_answer=lambda _status: None)
+    assert request._proxy_for("https://api.telegram.org/bot1:X/getMe") == \
+        "http://proxy.example:3128"
+    assert request._proxy_for("http://127.0.0.1:8081/bot1:X/getMe") is None
+    monkeypatch.delenv("HTTPS_PROXY")
+    assert request._proxy_for("https://api.telegram.org/bot1:X/sendMessage") == \
+        "http://proxy.example:3128"  # kept, as httpx keeps what it read at the start
