@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import gc
 import logging
 import signal
 import time
@@ -59,11 +58,8 @@ def upgrade_with_retry(url: str, *, attempts: int = 5, first_delay: float = 1.0,
 
 async def serve(settings: Settings, *, clock: Clock | None = None,
                 stop: asyncio.Event | None = None,
-                ready: Callable[[Deps], Awaitable[None]] | None = None,
-                freeze_heap: bool = False) -> None:
-    """Run the Telegram bot (polling) until `stop` is set or SIGINT/SIGTERM arrives.
-
-    `freeze_heap` (`kisbot run`): `settle_heap` once started."""
+                ready: Callable[[Deps], Awaitable[None]] | None = None) -> None:
+    """Run the Telegram bot (polling) until `stop` is set or SIGINT/SIGTERM arrives."""
     db = Database(settings.database_url)
     deps = Deps(settings=settings, db=db, clock=clock or SystemClock())
     webhook = settings.public_url is not None
@@ -74,8 +70,6 @@ async def serve(settings: Settings, *, clock: Clock | None = None,
         server = await _receive_updates(application, settings)
         await application.start()
         start_scheduler(application)
-        if freeze_heap:
-            settle_heap()
         log.info("kisbot is running as @%s (%s)", deps.bot_username,
                  "webhook" if webhook else "polling")
         watchdog = asyncio.create_task(watch(application), name="watchdog")
@@ -90,18 +84,6 @@ async def serve(settings: Settings, *, clock: Clock | None = None,
             await server.cleanup()
         await application.stop()
     db.dispose()
-
-
-def settle_heap() -> None:
-    """Collect the garbage of starting up, then keep every object alive now (modules, classes,
-    the ORM's mappers, PTB's: about 200,000) out of the cyclic collector's passes.
-
-    Its oldest generation walked all of them: about 75 ms each time, in the middle of handling
-    updates (once every ~1,500 updates of /godziny), on objects that live as long as the
-    process. Objects made later are collected as before. Not in tests, which build many bots
-    in one process (`gc.freeze` keeps what it froze)."""
-    gc.collect()
-    gc.freeze()
 
 
 async def _receive_updates(application: Application, settings: Settings) -> web.AppRunner | None:

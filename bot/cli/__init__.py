@@ -53,7 +53,7 @@ def run() -> None:
     from bot.runtime import serve
 
     try:
-        asyncio.run(serve(cfg, freeze_heap=True))
+        asyncio.run(serve(cfg))
     except OperationalError as exc:
         fail(texts.DB_DOWN.format(reason=exc.orig))
 
