@@ -20,9 +20,10 @@ from telegram.ext import (
 from bot.delivery.ratelimit import KisRateLimiter
 from bot.delivery.sender import stop_sending, wake
 from bot.health import TELEGRAM, Health
-from bot.metrics import MeasuredUpdates, Metrics, WatchedRequest
+from bot.metrics import MeasuredUpdates, Metrics
 from bot.scheduler import run_all_once
 from bot.telegram_bot import KisBot
+from bot.telegram_request import WatchedRequest
 from handlers.context import Deps, KisContext
 from handlers.telegram import (
     agenda,

@@ -43,6 +43,19 @@ def setup_logging(*, secrets: Iterable[str] = (), level: int = logging.INFO) -> 
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    skip_record_extras()
     # httpx logs every request URL at INFO, and Telegram URLs carry the bot token.
     for noisy in ("httpx", "httpcore", "apscheduler.executors.default", "aiohttp.access"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def skip_record_extras() -> None:
+    """Do not gather, for every log record, what our JSON lines never show: the caller's file,
+    line and function (a walk up the stack), the thread and the process.
+
+    The Logging HOWTO's "Optimization" settings. The caller lookup was most of a log line's
+    cost: 55 µs a line with it, 15 µs without (one INFO line per logged hour entry; issue 21)."""
+    logging._srcfile = None  # type: ignore[attr-defined]  # documented in the HOWTO
+    logging.logThreads = False
+    logging.logProcesses = False
+    logging.logMultiprocessing = False

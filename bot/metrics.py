@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Iterable
 from datetime import datetime
 from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from telegram import Update
 from telegram.ext import Application, SimpleUpdateProcessor
-from telegram.request import HTTPXRequest
 
 from storage import backup_schedule
 from storage.models import Channel
@@ -59,11 +58,17 @@ class Metrics:
             self.throttled.labels(channel)
             self.retries.labels(channel)
             self.outbox_due.labels(channel)
+        self._per_kind: dict[str, tuple[Any, Any]] = {}
 
     def observe_update(self, kind: str, seconds: float) -> None:
-        """One update handled."""
-        self.updates.labels(kind).inc()
-        self.update_seconds.labels(kind).observe(seconds)
+        """One update handled (each kind's two series looked up once: `labels` takes a lock
+        and builds its key at every call)."""
+        series = self._per_kind.get(kind)
+        if series is None:
+            series = self._per_kind[kind] = (self.updates.labels(kind),
+                                             self.update_seconds.labels(kind))
+        series[0].inc()
+        series[1].observe(seconds)
 
     def count_outcomes(self, outcomes: Iterable[Outcome], channel_of: dict[int, str]) -> None:
         """What the outbox sender recorded."""
@@ -149,17 +154,3 @@ class _ChatTurn:
     def __init__(self) -> None:
         self.lock = asyncio.Lock()
         self.waiting = 0
-
-
-class WatchedRequest(HTTPXRequest):
-    """PTB's HTTP client, telling `on_answer` the status of every answer Telegram gives."""
-
-    def __init__(self, *args: Any, on_answer: Callable[[int], None], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._on_answer = on_answer
-
-    async def do_request(self, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
-        """The request; its status code reported (network errors raise as before)."""
-        code, payload = await super().do_request(*args, **kwargs)
-        self._on_answer(code)
-        return code, payload

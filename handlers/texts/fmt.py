@@ -8,6 +8,7 @@ by its Polish word ('w', 'od', …) and each language writes its own ('у', 'з'
 
 from __future__ import annotations
 
+import functools
 from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -24,6 +25,18 @@ PL = babel_locale(SOURCE)
 def locale() -> Locale:
     """Babel's locale for the current language."""
     return babel_locale(LANGUAGE.get())
+
+
+# Babel formats a number or a date in about 10 µs; an update's reply formats several, and
+# the same few (hours in half steps, this week's days) again and again: each is kept.
+@functools.lru_cache(maxsize=4096)
+def _decimal(value: Decimal | int, language: str) -> str:
+    return format_decimal(value, locale=babel_locale(language), group_separator=True)
+
+
+@functools.lru_cache(maxsize=4096)
+def _date(value: date, pattern: str, language: str) -> str:
+    return format_date(value, pattern, locale=babel_locale(language))
 
 
 def plural(n: int | Decimal, one: str, few: str, many: str, fraction: str | None = None) -> str:
@@ -45,7 +58,7 @@ def number(value: Decimal | int) -> str:
         value = value.normalize() if value == value.to_integral_value() else value
         if value == value.to_integral_value():
             value = value.quantize(Decimal(1))
-    return format_decimal(value, locale=locale(), group_separator=True)
+    return _decimal(value, LANGUAGE.get())
 
 
 def hours(value: Decimal | int) -> str:
@@ -104,7 +117,7 @@ def weekday(value: date, prep: str | None = None) -> str:
     language = LANGUAGE.get()
     case = "nom" if prep is None else CASE_AFTER[prep]
     if language == "en":
-        name = format_date(value, "EEEE", locale=locale())
+        name = _date(value, "EEEE", language)
     else:
         name = (UK_WEEKDAYS if language == "uk" else WEEKDAYS)[case][value.weekday()]
     if prep is None:
@@ -117,7 +130,7 @@ def weekday(value: date, prep: str | None = None) -> str:
 def date_text(value: date, today: date | None = None) -> str:
     """'8 grudnia', with the year when it is not this year's: '5 stycznia 2027'."""
     pattern = "d MMMM" if today is None or value.year == today.year else "d MMMM y"
-    return format_date(value, pattern, locale=locale())
+    return _date(value, pattern, LANGUAGE.get())
 
 
 def day(value: date, prep: str | None = None, today: date | None = None) -> str:
@@ -132,7 +145,7 @@ def by_gender(gender: str | None, female: str, male: str, neutral: str) -> str:
 
 def short_day(value: date) -> str:
     """'pon. 07.12'."""
-    return format_date(value, "EEE dd.MM", locale=locale())
+    return _date(value, "EEE dd.MM", LANGUAGE.get())
 
 
 def numeric_date(value: date) -> str:
