@@ -74,7 +74,7 @@ def language_for(who: Identity, language_code: str | None) -> str | None:
 
 
 IDENTITY_SECONDS = 5.0  # how long a looked-up identity is reused (a burst of button presses)
-IDENTITIES_KEPT = 256  # at most this many; the expired ones go first
+IDENTITIES_KEPT = 256  # at most this many (each holds its ORM rows); the oldest go first
 
 
 async def identity_of(context: KisContext, user_id: int) -> Identity:
@@ -89,11 +89,9 @@ async def identity_of(context: KisContext, user_id: int) -> Identity:
     if hit is not None and hit[0] > now:
         return hit[1]
     who = await context.deps.db.run(identify, telegram_user_id=user_id)
-    if len(cache) >= IDENTITIES_KEPT:  # drop the expired ones (each holds its ORM rows)
-        for stale in [uid for uid, (until, _) in cache.items() if until <= now]:
-            del cache[stale]
-        if len(cache) >= IDENTITIES_KEPT:
-            cache.clear()
+    cache.pop(user_id, None)  # the cache in the order of expiry: the oldest first
+    while len(cache) >= IDENTITIES_KEPT:
+        del cache[next(iter(cache))]
     cache[user_id] = (now + IDENTITY_SECONDS, who)
     return who
 
