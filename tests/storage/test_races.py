@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import Session, col, func, select
 
-from storage import broadcast_outbox, broadcasts, hours, invites, workshops
+from storage import broadcast_outbox, broadcasts, facts, hours, invites, workshops
 from storage import consultations as c
 from storage.clock import ManualClock
 from storage.consultation_rules import parse_slot_request
@@ -480,3 +480,15 @@ def test_two_attendance_presses_at_once_are_two_toggles(rdb: Database, mk: Facto
                                            staff_id=staff_id, now=later)
     race = interleave(rdb, toggle, toggle)
     assert (race.first, race.second) == ("attended", "absent")  # not both "attended"
+
+
+def test_two_processes_storing_one_fact_at_once_both_succeed(rdb: Database,
+                                                              clock: ManualClock) -> None:
+    """Two webhook processes starting together each store the bot's @username (the second
+    crashed at start with a duplicate key before the upsert)."""
+    def store(name: str):  # type: ignore[no-untyped-def]
+        return lambda s: facts.remember(session=s, key=facts.BOT_USERNAME, value=name,
+                                        now=clock.now())
+    interleave(rdb, store("pierwszy_bot"), store("drugi_bot"))
+    with rdb.session() as s:
+        assert facts.recall(session=s, key=facts.BOT_USERNAME) == "drugi_bot"
