@@ -31,6 +31,7 @@ import re
 import signal
 import statistics
 import sys
+import tempfile
 import time
 import zlib
 from dataclasses import dataclass, field
@@ -106,19 +107,31 @@ def message(update_id: int, user_id: int, text: str) -> dict:
         "entities": [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]}}
 
 
-async def start_bots(api: BotApiStandIn, url: str, count: int) -> list[asyncio.subprocess.Process]:
-    """`count` bot processes in webhook mode, each on FIRST_PORT + i; waits until they serve."""
+async def start_bots(api: BotApiStandIn, url: str, count: int,
+                     logs: Path) -> list[asyncio.subprocess.Process]:
+    """`count` bot processes in webhook mode, each on FIRST_PORT + i, their logs in
+    logs/process<i>.log; waits until they serve (a process that does not: its log's end)."""
     procs = []
     for i in range(count):
         env = {**os.environ, "TELEGRAM_BOT_TOKEN": api.token, "TELEGRAM_API_URL": api.url,
                "DATABASE_URL": url, "TELEGRAM_BULK_RATE": "100000",
                "PUBLIC_URL": f"http://127.0.0.1:{FIRST_PORT + i}", "WEBHOOK_HOST": "127.0.0.1",
                "WEBHOOK_PORT": str(FIRST_PORT + i), "WEBHOOK_SECRET": SECRET}
-        procs.append(await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "run", env=env, cwd=ROOT,
-            stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL))
-    await api.wait_for(lambda: len(api.calls("setWebhook")) >= count, timeout=90,
-                       what="every bot registered its webhook")
+        with (logs / f"process{i}.log").open("w") as log:
+            procs.append(await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "bot", "run", env=env, cwd=ROOT,
+                stdout=asyncio.subprocess.DEVNULL, stderr=log))
+    try:
+        await api.wait_for(lambda: len(api.calls("setWebhook")) >= count, timeout=90,
+                           what="every bot registered its webhook")
+    except AssertionError:
+        for i, proc in enumerate(procs):
+            if proc.returncode is None:
+                proc.terminate()
+            await proc.wait()
+            tail = (logs / f"process{i}.log").read_text().splitlines()[-15:]
+            print(f"process {i} (exit {proc.returncode}):", *tail, sep="\n  ", file=sys.stderr)
+        raise
     return procs
 
 
@@ -159,6 +172,8 @@ async def run(participants: int, chosen: int, each: int, processes: int, spread:
         print(f"seeded {participants} participants in {time.perf_counter() - started:.1f} s")
         step = max(1, participants // chosen)
         people = {uid: Person(uid) for uid in range(1, participants + 1, step)[:chosen]}
+        logs = tempfile.mkdtemp(prefix="kisbot-scale-")  # the bots' logs, kept for a look
+        print(f"the bots' logs: {logs}")
         async with BotApiStandIn(enforce_limits=False) as api:
 
             def seen(msg: SentMessage) -> None:
@@ -169,7 +184,7 @@ async def run(participants: int, chosen: int, each: int, processes: int, spread:
                         api.notify()
 
             api.on_message.append(seen)
-            procs = await start_bots(api, url, processes)
+            procs = await start_bots(api, url, processes, Path(logs))
             try:
                 spies = []
                 if profile is not None:
