@@ -114,7 +114,7 @@ async def start_bots(api: BotApiStandIn, url: str, count: int,
     procs = []
     for i in range(count):
         env = {**os.environ, "TELEGRAM_BOT_TOKEN": api.token, "TELEGRAM_API_URL": api.url,
-               "DATABASE_URL": url, "TELEGRAM_BULK_RATE": "100000",
+               "DATABASE_URL": url, "TELEGRAM_BULK_RATE": "100000", "BACKUP_DIR": "",
                "PUBLIC_URL": f"http://127.0.0.1:{FIRST_PORT + i}", "WEBHOOK_HOST": "127.0.0.1",
                "WEBHOOK_PORT": str(FIRST_PORT + i), "WEBHOOK_SECRET": SECRET}
         with (logs / f"process{i}.log").open("w") as log:

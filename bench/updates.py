@@ -446,7 +446,7 @@ async def main(db_kind: str, n: int, profile: Path | None = None,
             first_slot = seed(url, bookers=2 * each)
             async with BotApiStandIn(enforce_limits=False) as api:
                 env = {"TELEGRAM_BOT_TOKEN": api.token, "TELEGRAM_API_URL": api.url,
-                       "DATABASE_URL": url, "TELEGRAM_BULK_RATE": "100000"}
+                       "DATABASE_URL": url, "TELEGRAM_BULK_RATE": "100000", "BACKUP_DIR": ""}
                 command = [sys.executable, "-m", "bot", "run"]
                 if trace is not None:
                     command = [sys.executable, "bench/traced_bot.py"]
