@@ -27,14 +27,12 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, event, text
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import ORMExecuteState, SessionTransaction
 from sqlmodel import Session
 
-from storage.facts import recall
-from storage.models import RuntimeFact
+from storage.facts import recall, remember
 
 HOURS_SUMMARY = "version:hours_summary"
 # What each versioned answer is computed from.
@@ -77,16 +75,6 @@ def _note_statement(state: ORMExecuteState) -> None:
     _mark(state.session, {getattr(table, "name", "")})
 
 
-def _sqlite_upsert() -> Any:
-    """INSERT … ON CONFLICT (key) DO UPDATE of one random token (SQLite), built once."""
-    statement = sqlite_insert(RuntimeFact.__table__).values(  # type: ignore[attr-defined]
-        key=bindparam("key"), value=bindparam("value"), updated_at=bindparam("at"))
-    return statement.on_conflict_do_update(
-        index_elements=["key"],
-        set_={"value": statement.excluded.value, "updated_at": statement.excluded.updated_at})
-
-
-_SQLITE_UPSERT = _sqlite_upsert()
 # PostgreSQL: the next token in order, and its notification, in one round trip.
 _PG_UPSERT = text(f"""
 WITH up AS (
@@ -120,7 +108,7 @@ def _write_versions(session: Session) -> None:
     now = datetime.now(UTC)
     if session.get_bind().dialect.name != "postgresql":
         for key in sorted(changed):
-            session.execute(_SQLITE_UPSERT, {"key": key, "value": uuid.uuid4().hex, "at": now})
+            remember(session=session, key=key, value=uuid.uuid4().hex, now=now)
         return
     written = session.info.setdefault(_WRITTEN, {}).setdefault(_innermost(session), [])
     for key in sorted(changed):
