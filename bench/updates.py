@@ -90,11 +90,7 @@ def booking_press(first_slot: int, first: int = 0) -> Update:
 
     def make(api: BotApiStandIn, _user_id: int, _i: int) -> dict:
         k = next(counter)
-        user_id = BOOKER_OFFSET + k
-        shown = SentMessage(chat_id=user_id, message_id=api.next_message_id(user_id),
-                            date=int(api.now()), text="?")
-        api.chat(user_id).append(shown)
-        return _press(api, k, f"bk:ok:{first_slot + k}", shown, f"q{k}")
+        return _press(api, k, f"bk:ok:{first_slot + k}", _shown(api, k), f"q{k}")
 
     return make
 
@@ -119,10 +115,7 @@ def booking_press_known(first_slot: int, first: int) -> PreparedUpdate:
 
     def prepare(api: BotApiStandIn, _user_id: int, _i: int) -> dict:
         k = next(counter)
-        user_id = BOOKER_OFFSET + k
-        shown = SentMessage(chat_id=user_id, message_id=api.next_message_id(user_id),
-                            date=int(api.now()), text="?")
-        api.chat(user_id).append(shown)
+        shown = _shown(api, k)
         asked.append((k, shown))
         return _press(api, k, f"bk:t:{first_slot + k}", shown, f"t{k}")
 
@@ -132,6 +125,15 @@ def booking_press_known(first_slot: int, first: int) -> PreparedUpdate:
 
     make.prepare = prepare  # type: ignore[attr-defined]
     return make  # type: ignore[return-value]
+
+
+def _shown(api: BotApiStandIn, k: int) -> SentMessage:
+    """A message of the bot's in booker k's chat, for their press to edit."""
+    user_id = BOOKER_OFFSET + k
+    shown = SentMessage(chat_id=user_id, message_id=api.next_message_id(user_id),
+                        date=int(api.now()), text="?")
+    api.chat(user_id).append(shown)
+    return shown
 
 
 def _press(api: BotApiStandIn, k: int, data: str, shown: SentMessage, query_id: str) -> dict:
